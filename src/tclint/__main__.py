@@ -1,0 +1,3 @@
+from tclint.cli import main
+
+raise SystemExit(main())

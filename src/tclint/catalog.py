@@ -1,0 +1,137 @@
+"""The rule catalog: what every rule is called, what it does and which options it takes.
+
+The single source is the TOML front matter of each rule's doc in `rules/<name>.md`. This module
+imports neither libcst nor rich, so `tclint rules`, `explain` and `config` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+FENCE = "+++"
+FIX_AVAILABILITY = ("always", "sometimes", "never")
+FIX_SAFETY = ("safe", "unsafe", "none")
+OPTION_TYPES = ("str", "choice", "int", "bool", "list", "table")
+
+
+class CatalogError(Exception):
+    """A rule doc whose front matter is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str
+    type: str
+    default: object
+    description: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    code: str
+    summary: str
+    fix: str
+    fix_safety: str
+    default_enabled: bool
+    since: str
+    options: tuple[OptionSpec, ...]
+    doc_path: Path
+    # words one of which must occur in a file for the rule to find anything there (none: any file may);
+    # "{container-classes}" stands for the configured container class names
+    hints: tuple[str, ...] = ()
+
+    @property
+    def module_name(self) -> str:
+        return self.name.replace("-", "_")
+
+    def option(self, name: str) -> OptionSpec | None:
+        return next((spec for spec in self.options if spec.name == name), None)
+
+
+def rules_dir() -> Path:
+    """`rules/` of a source checkout or editable install, or the copy packed into the wheel."""
+    packed = Path(__file__).parent / "_rule_docs"
+    if packed.is_dir():
+        return packed
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FENCE:
+        raise CatalogError(f"{path}: the doc must start with `{FENCE}` TOML front matter")
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() == FENCE:
+            try:
+                meta = tomllib.loads("".join(lines[1:end]))
+            except tomllib.TOMLDecodeError as error:
+                raise CatalogError(f"{path}: front matter: {error}") from None
+            return meta, "".join(lines[end + 1 :])
+    raise CatalogError(f"{path}: front matter is not closed by `{FENCE}`")
+
+
+def _option_specs(meta: dict, path: Path) -> tuple[OptionSpec, ...]:
+    specs = []
+    for name, table in meta.get("options", {}).items():
+        kind = table.get("type")
+        if kind not in OPTION_TYPES:
+            raise CatalogError(f"{path}: option `{name}` has type {kind!r}, expected one of {OPTION_TYPES}")
+        specs.append(
+            OptionSpec(
+                name=name,
+                type=kind,
+                default=table.get("default"),
+                description=table.get("description", ""),
+                choices=tuple(table.get("choices", ())),
+            )
+        )
+    return tuple(specs)
+
+
+def read_rule_info(path: Path) -> RuleInfo:
+    meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    try:
+        info = RuleInfo(
+            name=meta["name"],
+            code=meta["code"],
+            summary=meta["summary"],
+            fix=meta["fix"],
+            fix_safety=meta["fix-safety"],
+            default_enabled=meta.get("default", True),
+            since=meta["since"],
+            options=_option_specs(meta, path),
+            doc_path=path,
+            hints=tuple(meta.get("hints", ())),
+        )
+    except KeyError as missing:
+        raise CatalogError(f"{path}: front matter lacks {missing}") from None
+    if info.fix not in FIX_AVAILABILITY or info.fix_safety not in FIX_SAFETY:
+        raise CatalogError(f"{path}: `fix` must be one of {FIX_AVAILABILITY}, `fix-safety` one of {FIX_SAFETY}")
+    if path.stem != info.name:
+        raise CatalogError(f"{path}: file name does not match the rule name `{info.name}`")
+    return info
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[RuleInfo, ...]:
+    """Every rule, sorted by code."""
+    infos = [read_rule_info(path) for path in sorted(rules_dir().glob("*.md"))]
+    return tuple(sorted(infos, key=lambda info: info.code))
+
+
+def find_rule(selector: str) -> RuleInfo | None:
+    """A rule by exact name or code (case-insensitive code)."""
+    for info in load_catalog():
+        if selector == info.name or selector.upper() == info.code:
+            return info
+    return None

@@ -1,0 +1,281 @@
+"""The command line. `tclint [OPTIONS] PATHS...` is `tclint check [OPTIONS] PATHS...`.
+
+Exit codes: 0 nothing left to report; 1 diagnostics remain (with --fix: after fixing), or --diff has
+changes to show; 2 usage, configuration or internal error, or a file that could not be read or parsed.
+`--version`, `--help`, `rules`, `explain` and `config` import neither libcst nor rich's heavy parts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from tclint import __version__
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+PROGRESS_THRESHOLD = 50  # files
+
+
+class _CheckByDefault(click.Group):
+    """Anything that is not a subcommand (or --help/--version) goes to `check`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((arg for arg in args if not arg.startswith("-")), None)
+        group_only = args and all(arg in ("--help", "-h", "--version") for arg in args)
+        if not group_only and (first is None or first not in self.commands):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_CheckByDefault, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tclint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Lint pytest suites that use testcontainers, and fix them toward the documented patterns.
+
+    `tclint PATHS...` is short for `tclint check PATHS...`.
+    """
+
+
+def _fail(message: str) -> None:
+    click.echo(f"tclint: error: {message}", err=True)
+    raise SystemExit(EXIT_ERROR)
+
+
+def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False):
+    from tclint.catalog import CatalogError
+    from tclint.settings import ConfigError, load_settings, split_selectors, with_cli_overrides
+
+    try:
+        settings = load_settings(Path(config) if config else None, Path.cwd())
+        return with_cli_overrides(
+            settings,
+            select=split_selectors(select),
+            extend_select=split_selectors(extend_select),
+            ignore=split_selectors(ignore),
+            unsafe_fixes=unsafe_fixes,
+        )
+    except (ConfigError, CatalogError) as error:
+        _fail(str(error))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also offer and apply fixes that can change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing; exit 1 if any.")
+@click.option("--select", multiple=True, help="Only these rules (codes, code prefixes, names, or ALL).")
+@click.option("--extend-select", multiple=True, help="Add rules to the selection.")
+@click.option("--ignore", multiple=True, help="Remove rules from the selection.")
+@click.option("--output-format", type=click.Choice(["full", "concise", "json", "sarif", "github", "gitlab"]),
+              help="Default: full on a terminal, concise otherwise.")  # fmt: skip
+@click.option("--statistics", is_flag=True, help="Count the diagnostics per rule.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when any fix was applied.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .tclint_cache/.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+def check(paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_format, statistics, exit_zero,
+          exit_non_zero_on_fix, no_cache, config, quiet, jobs) -> int:  # fmt: skip
+    """Lint PATHS (default: the current directory)."""
+    from tclint import output
+    from tclint.runner import RunOptions, run
+
+    settings = _settings(config, select, extend_select, ignore, unsafe_fixes)
+    unsafe = settings.unsafe_fixes
+    format_name = output_format or ("full" if sys.stdout.isatty() else "concise")
+    options = RunOptions(fix=fix and not diff, unsafe=unsafe, diff=diff, want_edits=format_name == "json",
+                         cache=not no_cache, jobs=jobs)  # fmt: skip
+    result = _run_with_progress(run, list(paths) or ["."], settings, options, quiet)
+    for path, message in result.errors:
+        click.echo(f"{path}: error: {message}", err=True)
+    if diff:
+        click.echo("".join(result.diffs), nl=False)
+    else:
+        lines = _line_reader(result.sources)
+        text = output.RENDERERS[format_name](result.diagnostics, read_lines=lines)
+        _echo(text, colour=format_name == "full" and sys.stdout.isatty())
+    if statistics and not diff:
+        click.echo(output.statistics(result.diagnostics), nl=False)
+    if not quiet and format_name not in output.MACHINE_FORMATS:
+        if diff:
+            click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
+        else:
+            click.echo(output.summary(result.diagnostics, result.fixed, fix, unsafe))
+    if result.errors:
+        return EXIT_ERROR
+    if diff:
+        return EXIT_PROBLEMS if result.diffs else EXIT_CLEAN
+    if exit_non_zero_on_fix and result.fixed:
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if result.diagnostics and not exit_zero else EXIT_CLEAN
+
+
+def _run_with_progress(run, paths, settings, options, quiet):
+    if quiet or not sys.stderr.isatty():
+        return run(paths, settings, options)
+    bar = {}
+
+    def progress(done: int, total: int) -> None:
+        if total < PROGRESS_THRESHOLD:
+            return
+        if not bar:
+            from rich.progress import Progress
+
+            bar["progress"] = Progress(transient=True, console=_console(stderr=True))
+            bar["progress"].start()
+            bar["task"] = bar["progress"].add_task("Linting", total=total)
+        bar["progress"].update(bar["task"], completed=done)
+
+    try:
+        return run(paths, settings, options, progress)
+    finally:
+        if bar:
+            bar["progress"].stop()
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _echo(text: str, colour: bool) -> None:
+    if not colour or not text:
+        click.echo(text, nl=False)
+        return
+    from rich.text import Text
+
+    console = _console()
+    for line in text.splitlines():
+        styled = Text(line)
+        if ": TCL" in line and line.count(":") >= 3:
+            styled.stylize("bold")
+        elif line.lstrip(" 0123456789").startswith("|") and "^" in line:
+            styled.stylize("red")
+        elif "= help:" in line:
+            styled.stylize("cyan")
+        console.print(styled, soft_wrap=True)
+
+
+def _line_reader(sources: dict[str, bytes]):
+    from tclint.files import FileError, decode
+
+    cache: dict[str, list[str]] = {}
+
+    def read_lines(path: str) -> list[str]:
+        if path not in cache:
+            try:
+                data = sources[path] if path in sources else Path(path).read_bytes()
+                cache[path] = decode(data)[0].splitlines()
+            except (OSError, FileError):
+                cache[path] = []
+        return cache[path]
+
+    return read_lines
+
+
+@cli.command()
+def rules() -> None:
+    """List every rule: code, name, summary and fix availability."""
+    from tclint.catalog import load_catalog
+
+    catalog = load_catalog()
+    rows = [(r.code, r.name, r.summary, r.fix if r.fix == "never" else f"{r.fix} ({r.fix_safety})") for r in catalog]
+    if sys.stdout.isatty():
+        from rich.table import Table
+
+        table = Table("Code", "Name", "Summary", "Fix")
+        for row in rows:
+            table.add_row(*row)
+        _console().print(table)
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for code, name, summary, fix in rows:
+        click.echo(f"{code:<{widths[0]}}  {name:<{widths[1]}}  {summary:<{widths[2]}}  {fix}")
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of RULE (a name or a code)."""
+    from tclint.catalog import find_rule, split_front_matter
+
+    info = find_rule(rule)
+    if info is None:
+        _fail(f"unknown rule `{rule}` (see `tclint rules`)")
+    _, body = split_front_matter(info.doc_path.read_text(encoding="utf-8"), info.doc_path)
+    fix = "never" if info.fix == "never" else f"{info.fix} ({info.fix_safety})"
+    click.echo(body.strip() + f"\n\nFix: {fix}. Since: {info.since}.")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
+def config(path: str | None, config: str | None) -> None:
+    """Show the resolved settings and why each rule is on or off (for PATH, if given)."""
+    settings = _settings(config)
+    click.echo(f"configuration: {settings.config_path or 'none found (defaults)'}")
+    click.echo(f"project root:  {settings.project_root}")
+    for label, value in (
+        ("exclude", settings.exclude),
+        ("extend-exclude", settings.extend_exclude),
+        ("unsafe-fixes", settings.unsafe_fixes),
+        ("container-classes", settings.container_classes),
+        ("image-pins", dict(settings.image_pins)),
+    ):
+        click.echo(f"{label}: {_show(value)}")
+    ignored_here = _per_file_ignored(Path(path), settings) if path else set()
+    click.echo("rules:")
+    for choice in settings.selections():
+        rule = choice.rule
+        enabled, reason = choice.enabled, choice.reason
+        if enabled and rule.name in ignored_here:
+            enabled, reason = False, f"per-file-ignores match {path}"
+        click.echo(f"  {rule.code} {rule.name}: {'on' if enabled else 'off'} ({reason})")
+        for option, value in settings.options_for(rule).items():
+            click.echo(f"      {option} = {_show(value)}")
+
+
+def _per_file_ignored(path: Path, settings) -> set[str]:
+    from tclint.runner import _rules_for
+
+    enabled = settings.enabled_rules()
+    return {rule.name for rule in enabled} - set(_rules_for(path, settings, enabled))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        code = cli.main(args=argv, prog_name="tclint", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("tclint: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("tclint: interrupted", err=True)
+        return 130
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    except Exception as error:  # no traceback reaches the user unless they ask for it
+        if os.environ.get("TCLINT_DEBUG"):
+            raise
+        click.echo(f"tclint: internal error: {type(error).__name__}: {error} (TCLINT_DEBUG=1 shows the traceback)", err=True)
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_CLEAN

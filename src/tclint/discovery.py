@@ -1,0 +1,129 @@
+"""Which files a run lints: `.py` files under the given directories, minus excludes and .gitignore.
+
+Files named on the command line are always linted. Directory symlinks are not followed, so a symlink
+loop cannot trap the walk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from tclint.settings import Settings
+
+
+@dataclass(frozen=True)
+class PathError:
+    path: str
+    message: str
+
+
+def _spec(lines) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    base: Path
+    spec: pathspec.PathSpec
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        try:
+            relative = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        return self.spec.match_file(relative + "/" if is_dir else relative)
+
+
+def _gitignore(directory: Path) -> _Ignore | None:
+    candidate = directory / ".gitignore"
+    try:
+        lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _Ignore(directory, _spec(lines))
+
+
+def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
+    """.gitignore files above `directory`, up to the root of its git work tree."""
+    found = []
+    for parent in directory.parents:
+        ignore = _gitignore(parent)
+        if ignore:
+            found.append(ignore)
+        if (parent / ".git").exists():
+            return found
+    return []  # not in a git work tree: the parents' .gitignore files do not apply
+
+
+def discover(paths: list[str], settings: Settings) -> tuple[list[Path], list[PathError]]:
+    exclude_spec = _spec([*settings.exclude, *settings.extend_exclude])
+    project_root = settings.project_root.resolve()
+    files: list[Path] = []
+    errors: list[PathError] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            path.stat()
+        except OSError as error:
+            errors.append(PathError(raw, _reason(error)))
+            continue
+        if path.is_dir():
+            absolute = path.resolve()
+            # exclude patterns are relative to the project root, or to the walked folder outside it
+            base = project_root if absolute.is_relative_to(project_root) else absolute
+            files.extend(_walk(path, _Ignore(base, exclude_spec)))
+        else:
+            files.append(path)
+    return _unique(files), errors
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror.lower() if error.strerror else str(error)
+
+
+def _walk(root: Path, excluded: _Ignore) -> list[Path]:
+    absolute_root = root.resolve()
+    ignores = _ancestor_gitignores(absolute_root)
+    found: list[Path] = []
+    _walk_dir(root, absolute_root, ignores, excluded, found)
+    return found
+
+
+def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded: _Ignore, found: list[Path]) -> None:
+    own = _gitignore(absolute)
+    if own:
+        ignores = [*ignores, own]
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = not is_dir and entry.is_file()
+        except OSError:
+            continue
+        if not (is_dir or (is_file and entry.name.endswith(".py"))):
+            continue
+        absolute_entry = absolute / entry.name
+        if excluded.matches(absolute_entry, is_dir) or any(i.matches(absolute_entry, is_dir) for i in ignores):
+            continue
+        if is_dir:
+            _walk_dir(directory / entry.name, absolute_entry, ignores, excluded, found)
+        else:
+            found.append(directory / entry.name)
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    seen: set[str] = set()
+    unique = []
+    for path in files:
+        key = os.path.normpath(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique

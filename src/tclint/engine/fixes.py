@@ -1,0 +1,170 @@
+"""Fixes are CST replacements with a declared safety, applied together, imports added once.
+
+A `Fix` maps original nodes to their replacements (a node, `cst.RemoveFromParent()` or a
+`cst.FlattenSentinel`), may ask for imports, and may insert statements after the module's imports.
+Fixes whose nodes overlap are not applied in the same pass; the engine reruns the rules and applies the
+rest in the next pass (to convergence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from tclint.diagnostics import SAFE, UNSAFE
+from tclint.engine.build import separator_before_last
+from tclint.engine.model import descendants
+from tclint.engine.names import bindings, imports_in, module_name
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """`from module import name`, or `import module` when name is None."""
+
+    module: str
+    name: str | None = None
+
+    @property
+    def binds(self) -> tuple[str, str]:
+        if self.name is None:
+            head = self.module.split(".")[0]
+            return head, head
+        return self.name, f"{self.module}.{self.name}"
+
+
+@dataclass(eq=False)
+class Fix:
+    title: str
+    applicability: str
+    replacements: list[tuple[cst.CSTNode, object]] = field(default_factory=list)
+    imports: tuple[ImportRequest, ...] = ()
+    after_imports: tuple[cst.BaseStatement, ...] = ()
+
+    def __post_init__(self) -> None:
+        assert self.applicability in (SAFE, UNSAFE)
+
+    def touched(self) -> set[int]:
+        return {id(node) for original, _ in self.replacements for node in descendants(original)}
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, object]) -> None:
+        super().__init__()
+        self._replacements = replacements
+
+    def on_leave(self, original_node, updated_node):
+        return self._replacements.get(id(original_node), updated_node)
+
+
+def compatible(fixes: list[Fix]) -> list[Fix]:
+    """The fixes, in order, that touch no node an earlier one touches."""
+    chosen, taken = [], set()
+    for fix in fixes:
+        touched = fix.touched()
+        if touched & taken:
+            continue
+        taken |= touched
+        chosen.append(fix)
+    return chosen
+
+
+def apply_fixes(module: cst.Module, fixes: list[Fix]) -> cst.Module:
+    replacements = {id(original): new for fix in fixes for original, new in fix.replacements}
+    if replacements:
+        module = module.visit(_Replace(replacements))
+    inserted = [statement for fix in fixes for statement in fix.after_imports]
+    if inserted:
+        module = _insert_after_imports(module, inserted)
+    requests = list(dict.fromkeys(request for fix in fixes for request in fix.imports))
+    return add_imports(module, requests) if requests else module
+
+
+def _is_import_block(statement: cst.CSTNode) -> bool:
+    """An import statement, or a `try:`/`if` guard whose body imports (`HAS_DEPS` pattern)."""
+    if imports_in(statement):
+        return True
+    if isinstance(statement, (cst.Try, cst.If)):
+        return any(imports_in(inner) for inner in statement.body.body)
+    return False
+
+
+def _insertion_index(body) -> int:
+    """Just after the leading docstring and imports."""
+    index = 0
+    for position, statement in enumerate(body):
+        if (position == 0 and _is_docstring(statement)) or _is_import_block(statement):
+            index = position + 1
+        else:
+            break
+    return index
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _insert_after_imports(module: cst.Module, statements: list[cst.BaseStatement]) -> cst.Module:
+    body = list(module.body)
+    index = _insertion_index(body)
+    two_blank = [cst.EmptyLine(), cst.EmptyLine()]
+    placed = [statement.with_changes(leading_lines=two_blank) for statement in statements]
+    if index < len(body) and len(body[index].leading_lines) < 2:
+        body[index] = body[index].with_changes(leading_lines=two_blank)
+    return module.with_changes(body=body[:index] + placed + body[index:])
+
+
+def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module:
+    bound = {}
+    for statement in module.body:
+        for node in imports_in(statement):
+            bound.update(bindings(node))
+    missing = [request for request in requests if bound.get(request.binds[0]) != request.binds[1]]
+    if not missing:
+        return module
+    body = list(module.body)
+    new_lines = []
+    for request in missing:
+        if request.name is not None and _extend_from_import(body, request):
+            continue
+        new_lines.append(_import_line(request))
+    index = _insertion_index(body)
+    new_lines = list(dict.fromkeys(new_lines))
+    statements = [cst.parse_statement(line + "\n") for line in new_lines]
+    if index < len(body) and index > 0 and not _is_import_block(body[index - 1]):
+        statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()])
+    return module.with_changes(body=body[:index] + statements + body[index:])
+
+
+def _import_line(request: ImportRequest) -> str:
+    if request.name is None:
+        return f"import {request.module}"
+    return f"from {request.module} import {request.name}"
+
+
+def _extend_from_import(body: list, request: ImportRequest) -> bool:
+    """Add the name to an existing top-level `from module import ...` (not a star import)."""
+    for index, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        node = statement.body[0]
+        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+            continue
+        if module_name(node) != request.module:
+            continue
+        names = list(node.names)
+        last = names[-1]
+        if isinstance(last.comma, cst.Comma) and node.lpar is not None:  # one name per line
+            names[-1] = last.with_changes(comma=separator_before_last(names, node.lpar.whitespace_after))
+            names.append(cst.ImportAlias(name=cst.Name(request.name), comma=last.comma))
+        else:
+            names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            names.append(cst.ImportAlias(name=cst.Name(request.name)))
+        body[index] = statement.with_changes(body=[node.with_changes(names=names)])
+        return True
+    return False

@@ -1,0 +1,202 @@
+"""Lint one file: parse once, walk once with every enabled rule, and under --fix apply fixes to
+convergence, re-parsing after each pass so that broken code is never the result."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import libcst as cst
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+from tclint.diagnostics import Diagnostic, FileReport, FixInfo, edits_between, with_edits
+from tclint.engine.fixes import Fix, apply_fixes, compatible
+from tclint.engine.model import Model
+from tclint.engine.rule import FileContext, Rule
+from tclint.engine.walk import Walker
+from tclint.files import FileError, decode
+from tclint.facts import FileFacts, FixtureFact, ProjectFacts
+from tclint.rules import RULES_BY_NAME
+from tclint.settings import Settings
+from tclint.suppressions import Suppression, parse_suppressions
+
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class LintTask:
+    path: str
+    source: bytes
+    rules: tuple[str, ...]
+    fix: bool = False
+    unsafe: bool = False
+    want_edits: bool = False
+    project: ProjectFacts = ProjectFacts()
+
+
+def parse(source: bytes) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+        raise FileError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {message}") from None
+    except (RecursionError, MemoryError):
+        raise FileError("cannot parse: too deeply nested") from None
+
+
+@dataclass(eq=False)
+class Pass:
+    """The outcome of one walk: live diagnostics paired with their fixes, and the module's facts."""
+
+    found: list[tuple[Diagnostic, Fix | None]]
+    suppressions: list[Suppression]
+    facts: FileFacts
+
+
+def lint(task: LintTask, settings: Settings) -> FileReport:
+    report = FileReport(task.path, original=task.source, source=task.source)
+    try:
+        text, _ = decode(task.source)
+        module = parse(task.source)
+    except FileError as error:
+        report.error = str(error)
+        return report
+    outcome = walk_once(module, text, task, settings)
+    for _ in range(MAX_PASSES if task.fix else 0):
+        fixes = [fix for diagnostic, fix in outcome.found if fix is not None and diagnostic.fixable(task.unsafe)]
+        if not fixes:
+            break
+        chosen = compatible(fixes)
+        new_source = apply_fixes(module, chosen).bytes
+        try:
+            new_module = checked_parse(task.source, new_source)
+        except FileError as error:
+            report.error = f"internal error: a fix produced code that does not parse ({error}); fixes dropped"
+            break
+        report.fixed += len(chosen)
+        module, report.source = new_module, new_source
+        outcome = walk_once(module, decode(new_source)[0], task, settings)
+    report.diagnostics = [
+        attach_edits(module, diagnostic, fix) if task.want_edits and fix is not None else diagnostic
+        for diagnostic, fix in outcome.found
+    ]
+    report.facts, report.suppressions = outcome.facts, outcome.suppressions
+    return report
+
+
+def checked_parse(original: bytes, new_source: bytes) -> cst.Module:
+    module = parse(new_source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ast.parse(original)
+        except SyntaxError:
+            return module  # newer syntax than this interpreter knows: libcst's parse must do
+        try:
+            ast.parse(new_source)
+        except SyntaxError as error:
+            raise FileError(f"line {error.lineno}: {error.msg}") from None
+    return module
+
+
+def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings) -> Pass:
+    walker = Walker([])
+    model = Model(module, task.path, settings.container_classes, walker)
+    rule_types = [RULES_BY_NAME[name] for name in task.rules if issubclass(RULES_BY_NAME[name], Rule)]
+    context = FileContext(
+        path=task.path,
+        module=module,
+        model=model,
+        walker=walker,
+        settings=settings,
+        project=task.project,
+        options={rule.name: settings.options_for(rule.info()) for rule in rule_types},
+    )
+    rules = [rule_type(context) for rule_type in rule_types]
+    walker._listeners = [model, *rules]
+    walker.walk(module)
+    for rule in rules:
+        rule.finish()
+    suppressions = parse_suppressions(text)
+    found = []
+    positions = node_positions(module, [report.node for report in context.reports]) if context.reports else {}
+    for report in context.reports:
+        diagnostic = to_diagnostic(task.path, report, positions[report.node])
+        if not silenced(diagnostic, suppressions):
+            found.append((diagnostic, report.fix))
+    found.sort(key=lambda item: item[0].sort_key())
+    return Pass(found, suppressions, file_facts(task.path, model))
+
+
+def silenced(diagnostic: Diagnostic, suppressions: list[Suppression]) -> bool:
+    for suppression in suppressions:
+        if suppression.covers(diagnostic.line):
+            selector = suppression.silences(diagnostic.code, diagnostic.name)
+            if selector is not None:
+                suppression.used.add(selector)
+                return True
+    return False
+
+
+def to_diagnostic(path: str, report, position) -> Diagnostic:
+    rule = RULES_BY_NAME[report.rule].info()
+    fix = report.fix
+    return Diagnostic(
+        path=path,
+        line=position.start.line,
+        column=position.start.column + 1,
+        end_line=position.end.line,
+        end_column=position.end.column + 1,
+        code=rule.code,
+        name=rule.name,
+        message=report.message,
+        fix=FixInfo(fix.applicability, fix.title) if fix is not None else None,
+    )
+
+
+def node_positions(module: cst.Module, nodes: list[cst.CSTNode]) -> dict:
+    """Syntactic positions of the given nodes, from one code generation pass over the module."""
+    provider = SimpleNamespace(_computed={})
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=provider
+    )
+    module._codegen(state)
+    return {node: provider._computed[node] for node in nodes}
+
+
+def attach_edits(module: cst.Module, diagnostic: Diagnostic, fix: Fix) -> Diagnostic:
+    """The fix as text edits (for JSON output): the change it makes on its own."""
+    before = module.code
+    after = apply_fixes(module, [fix]).code
+    return with_edits(diagnostic, edits_between(before, after))
+
+
+def file_facts(path: str, model: Model) -> FileFacts:
+    fixtures = []
+    for function in model.module_functions.values():
+        fixture = function.fixture
+        if fixture is None:
+            continue
+        started = model.containers_started_by(function)
+        ref = started[0][1] if started else None
+        fixtures.append(
+            FixtureFact(
+                name=fixture.name,
+                scope=fixture.scope,
+                params=tuple(function.params),
+                container=ref.signature() if ref else None,
+                services=localstack_services(ref) if ref else (),
+            )
+        )
+    return FileFacts(path, tuple(fixtures))
+
+
+def localstack_services(ref) -> tuple[str, ...]:
+    services = []
+    for call in ref.config_calls:
+        if call.func.attr.value == "with_services":
+            services.extend(arg.value.evaluated_value for arg in call.args if isinstance(arg.value, cst.SimpleString))
+    return tuple(services)
+

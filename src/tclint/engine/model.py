@@ -1,0 +1,456 @@
+"""What the walk learns about a test module, shared by every rule: scopes, fixtures, tests, containers.
+
+The model is the first listener of the walk. Rules read it from their own `visit_`/`leave_` hooks
+(it is up to date with the node being visited) and from `finish()` (the whole module is known).
+State that follows nesting is a stack of scopes, never a flag.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from tclint.engine.names import Resolver, dotted, top_level_statements
+from tclint.knowledge import FIXTURE_DECORATORS, ContainerClass, container_class, is_self_returning
+
+TESTCASE_BASES = frozenset({
+    "unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
+    "unittest.async_case.IsolatedAsyncioTestCase", "django.test.TestCase", "django.test.TransactionTestCase",
+    "django.test.SimpleTestCase", "django.test.LiveServerTestCase", "asynctest.TestCase",
+})  # fmt: skip
+FINALIZER_METHODS = frozenset({"addfinalizer", "register", "addCleanup", "addClassCleanup", "callback"})
+EMPTY_MODULE = cst.Module(body=[])
+
+
+def source_of(node: cst.CSTNode) -> str:
+    return EMPTY_MODULE.code_for_node(node)
+
+
+@dataclass
+class FixtureInfo:
+    name: str
+    scope: str | None  # None: not a literal, so unknown
+    call: cst.Call | None  # `pytest.fixture(...)`, when called
+    decorator: cst.Decorator | None  # None for `name = pytest.fixture(fn, ...)`
+    autouse: bool = False
+    has_params: bool = False
+
+    @property
+    def scope_arg(self) -> cst.Arg | None:
+        return keyword_arg(self.call, "scope") if self.call else None
+
+
+@dataclass(eq=False)
+class ContainerRef:
+    """One container constructed in a function, followed through its variable."""
+
+    cls: ContainerClass
+    construction: cst.Call
+    var: str | None = None
+    started_by: cst.CSTNode | None = None  # the `.start()` call or the `with` statement
+    start_kind: str | None = None  # "with" or "start"
+    with_node: cst.With | None = None
+    config_calls: list[cst.Call] = field(default_factory=list)
+    stop_calls: list[cst.Call] = field(default_factory=list)
+    finalizers: list[cst.CSTNode] = field(default_factory=list)  # addfinalizer / atexit registrations
+    handed_out: list[cst.CSTNode] = field(default_factory=list)  # `yield c` / `return c`
+    double_start: cst.CSTNode | None = None  # `.start()` on a container already entered with `with`
+
+    @property
+    def started(self) -> bool:
+        return self.started_by is not None
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.stop_calls or self.finalizers or self.start_kind == "with")
+
+    def signature(self) -> tuple:
+        """Class, arguments and configuration calls: equal signatures start equal containers."""
+        args = []
+        for index, arg in enumerate(self.construction.args):
+            key = arg.keyword.value if arg.keyword else ("image" if index == 0 else f"#{index}")
+            args.append((key, source_of(arg.value)))
+        if not any(key == "image" for key, _ in args) and self.cls.default_image:
+            args.append(("image", repr(self.cls.default_image)))
+        calls = tuple(sorted(source_of(call) for call in self.config_calls))
+        return (self.cls.qualname, tuple(sorted(args)), calls)
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    node: cst.ClassDef
+    parent: FunctionInfo | ClassInfo | None
+    is_testcase: bool
+    is_test_class: bool
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: cst.FunctionDef
+    parent: FunctionInfo | ClassInfo | None
+    fixture: FixtureInfo | None = None
+    is_test: bool = False
+    containers: list[ContainerRef] = field(default_factory=list)
+    variables: dict[str, ContainerRef] = field(default_factory=dict)
+    local_calls: list[tuple[str, cst.Call]] = field(default_factory=list)
+    nested: list[FunctionInfo] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    @property
+    def is_async(self) -> bool:
+        return self.node.asynchronous is not None
+
+    @property
+    def params(self) -> list[str]:
+        params = self.node.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        return [param.name.value for param in every]
+
+    @property
+    def in_class(self) -> ClassInfo | None:
+        return self.parent if isinstance(self.parent, ClassInfo) else None
+
+    def started_containers(self) -> list[ContainerRef]:
+        return [ref for ref in self.containers if ref.started]
+
+
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    return next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value == name), None)
+
+
+def literal_string(expr: cst.BaseExpression | None) -> str | None:
+    if isinstance(expr, cst.SimpleString):
+        return expr.evaluated_value if isinstance(expr.evaluated_value, str) else None
+    if isinstance(expr, cst.ConcatenatedString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def is_test_module(path: str) -> bool:
+    name = os.path.basename(path)
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+class Model:
+    """The shared listener: scopes, imports, fixtures, tests and the containers each function starts."""
+
+    def __init__(self, module: cst.Module, path: str, container_classes: tuple[str, ...], walker) -> None:
+        self.module = module
+        self.path = path
+        self.is_test_module = is_test_module(path)
+        self.is_conftest = os.path.basename(path) == "conftest.py"
+        self.resolver = Resolver(module)
+        self.walker = walker
+        self._configured = container_classes
+        self.scopes: list[FunctionInfo | ClassInfo] = []
+        self.functions: list[FunctionInfo] = []
+        self.module_functions: dict[str, FunctionInfo] = {}
+        self._refs: dict[int, ContainerRef] = {}
+        self.local_container_classes: dict[str, ContainerClass] = {}
+        self.local_testcases: set[str] = set()
+        self._read_local_classes()
+
+    # -- names ------------------------------------------------------------------------------------
+
+    def _read_local_classes(self) -> None:
+        """Container subclasses and TestCase subclasses defined in this module, by local name."""
+        for statement in top_level_statements(self.module):
+            if not isinstance(statement, cst.ClassDef):
+                continue
+            for base in statement.bases:
+                found = self.container_class_of(base.value)
+                if found:
+                    self.local_container_classes[statement.name.value] = found
+                if self.is_testcase_base(base.value):
+                    self.local_testcases.add(statement.name.value)
+
+    def qualified(self, expr: cst.BaseExpression) -> str | None:
+        return self.resolver.resolve(expr)
+
+    def container_class_of(self, func: cst.BaseExpression) -> ContainerClass | None:
+        if isinstance(func, cst.Name) and func.value in self.local_container_classes:
+            return self.local_container_classes[func.value]
+        found = container_class(self.qualified(func), self._configured)
+        if found is None and self._configured and isinstance(func, cst.Name):
+            found = container_class(func.value, self._configured)  # a configured bare name
+        return found
+
+    def is_testcase_base(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name) and expr.value in self.local_testcases:
+            return True
+        return self.qualified(expr) in TESTCASE_BASES
+
+    # -- scopes -----------------------------------------------------------------------------------
+
+    @property
+    def function(self) -> FunctionInfo | None:
+        """The innermost function being walked."""
+        for scope in reversed(self.scopes):
+            if isinstance(scope, FunctionInfo):
+                return scope
+        return None
+
+    def enclosing_functions(self):
+        return (scope for scope in reversed(self.scopes) if isinstance(scope, FunctionInfo))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        parent = self.scopes[-1] if self.scopes else None
+        is_testcase = any(self.is_testcase_base(base.value) for base in node.bases)
+        is_test_class = node.name.value.startswith("Test") and parent is None
+        self.scopes.append(ClassInfo(node, parent, is_testcase, is_test_class))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.scopes[-1] if self.scopes else None
+        info = FunctionInfo(node, parent)
+        info.fixture = self._fixture_from_decorators(node)
+        info.is_test = self._is_test(info)
+        if isinstance(parent, FunctionInfo):
+            parent.nested.append(info)
+        elif parent is None:
+            self.module_functions[info.name] = info
+        self.functions.append(info)
+        self.scopes.append(info)
+        self.resolver.push()
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.resolver.pop()
+        self.scopes.pop()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.resolver.bind_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.resolver.bind_import(node)
+
+    def _is_test(self, info: FunctionInfo) -> bool:
+        if not self.is_test_module or not info.name.startswith("test") or info.fixture is not None:
+            return False
+        parent = info.parent
+        return parent is None or (isinstance(parent, ClassInfo) and (parent.is_test_class or parent.is_testcase))
+
+    # -- fixtures ---------------------------------------------------------------------------------
+
+    def _fixture_from_decorators(self, node: cst.FunctionDef) -> FixtureInfo | None:
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            call = expr if isinstance(expr, cst.Call) else None
+            if self.qualified(call.func if call else expr) in FIXTURE_DECORATORS:
+                return self._fixture_info(node.name.value, call, decorator)
+        return None
+
+    def _fixture_info(self, name: str, call: cst.Call | None, decorator: cst.Decorator | None) -> FixtureInfo:
+        scope: str | None = "function"
+        autouse = has_params = False
+        if call is not None:
+            scope_arg = keyword_arg(call, "scope")
+            if scope_arg is not None:
+                scope = literal_string(scope_arg.value)
+            name_arg = keyword_arg(call, "name")
+            name = literal_string(name_arg.value) or name if name_arg else name
+            autouse_arg = keyword_arg(call, "autouse")
+            autouse = autouse_arg is not None and dotted(autouse_arg.value) == "True"
+            has_params = keyword_arg(call, "params") is not None
+        return FixtureInfo(name, scope, call, decorator, autouse, has_params)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.scopes:
+            self._fixture_by_call(node)
+        ref = self.container_ref(node.value)
+        if ref is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._bind(node.targets[0].target.value, ref)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        ref = self.container_ref(node.value) if node.value is not None else None
+        if ref is not None and isinstance(node.target, cst.Name):
+            self._bind(node.target.value, ref)
+
+    def _fixture_by_call(self, node: cst.Assign) -> None:
+        """`name = pytest.fixture(fn, scope=...)` and `name = pytest.fixture(scope=...)(fn)`."""
+        value = node.value
+        if not isinstance(value, cst.Call) or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if not isinstance(target, cst.Name):
+            return
+        fixture_call, function = None, None
+        if self.qualified(value.func) in FIXTURE_DECORATORS and value.args and value.args[0].keyword is None:
+            fixture_call, function = value, value.args[0].value
+        elif isinstance(value.func, cst.Call) and self.qualified(value.func.func) in FIXTURE_DECORATORS:
+            fixture_call, function = value.func, value.args[0].value if value.args else None
+        if fixture_call is None or not isinstance(function, cst.Name):
+            return
+        info = self.module_functions.get(function.value)
+        if info is not None and info.fixture is None:
+            info.fixture = self._fixture_info(target.value, fixture_call, None)
+
+    # -- containers -------------------------------------------------------------------------------
+
+    def container_ref(self, expr: cst.BaseExpression) -> ContainerRef | None:
+        """The container an expression evaluates to: a construction, a configuration chain on one,
+        or a variable bound to one in this or an enclosing function."""
+        calls: list[cst.Call] = []
+        while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and is_self_returning(expr.func.attr.value):
+            calls.append(expr)
+            expr = expr.func.value
+        ref = None
+        if isinstance(expr, cst.Call):
+            ref = self._construction(expr)
+        elif isinstance(expr, cst.Name):
+            ref = self.variable(expr.value)
+        if ref is not None:
+            for call in reversed(calls):
+                self._method_called(ref, call)
+        return ref
+
+    def variable(self, name: str) -> ContainerRef | None:
+        for function in self.enclosing_functions():
+            if name in function.variables:
+                return function.variables[name]
+        return None
+
+    def _construction(self, call: cst.Call) -> ContainerRef | None:
+        known = self._refs.get(id(call))
+        if known is not None:
+            return known
+        cls = self.container_class_of(call.func)
+        if cls is None:
+            return None
+        ref = ContainerRef(cls, call)
+        self._refs[id(call)] = ref
+        function = self.function
+        if function is not None:
+            function.containers.append(ref)
+        return ref
+
+    def _bind(self, name: str, ref: ContainerRef) -> None:
+        function = self.function
+        if function is not None:
+            ref.var = ref.var or name
+            function.variables[name] = ref
+
+    def _method_called(self, ref: ContainerRef, call: cst.Call) -> None:
+        method = call.func.attr.value  # type: ignore[union-attr]
+        if method == "start":
+            if ref.start_kind == "with" and ref.started_by is not call:
+                ref.double_start = call
+            elif ref.started_by is None:
+                ref.started_by, ref.start_kind = call, "start"
+        elif method == "stop":
+            if call not in ref.stop_calls:
+                ref.stop_calls.append(call)
+        elif call not in ref.config_calls:
+            ref.config_calls.append(call)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._construction(node) is not None:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method == "stop":
+                ref = self.container_ref(func.value)
+                if ref is not None:
+                    self._method_called(ref, node)
+            elif is_self_returning(method):
+                self.container_ref(node)
+            elif method in FINALIZER_METHODS:
+                self._finalizer(node)
+        elif isinstance(func, cst.Name) and self.function is not None:
+            self.function.local_calls.append((func.value, node))
+
+    def _finalizer(self, node: cst.Call) -> None:
+        """`request.addfinalizer(c.stop)`, `atexit.register(c.stop)`, `self.addCleanup(c.stop)`..."""
+        for arg in node.args:
+            value = arg.value
+            if isinstance(value, cst.Attribute) and value.attr.value == "stop":
+                ref = self.container_ref(value.value)
+                if ref is not None:
+                    ref.finalizers.append(node)
+            elif isinstance(value, cst.Name):
+                function = self.function
+                nested = next((n for n in function.nested if n.name == value.value), None) if function else None
+                if nested is not None:
+                    for ref in self._stopped_in(nested):
+                        ref.finalizers.append(node)
+
+    def _stopped_in(self, function: FunctionInfo) -> list[ContainerRef]:
+        """Containers of enclosing functions that a nested function stops."""
+        stopped = []
+        for ref_id, ref in self._refs.items():
+            if any(self._within(call, function.node) for call in ref.stop_calls):
+                stopped.append(ref)
+        return stopped
+
+    def _within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        return any(child is node for child in descendants(ancestor))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            ref = self.container_ref(item.item)
+            if ref is None:
+                continue
+            if ref.start_kind == "start":
+                ref.double_start = ref.double_start or node
+            elif ref.started_by is None:
+                ref.started_by, ref.start_kind, ref.with_node = node, "with", node
+            if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                self._bind(item.asname.name.value, ref)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self._handed_out(node.value, node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._handed_out(node.value, node)
+
+    def _handed_out(self, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        ref = self.container_ref(value)
+        if ref is not None:
+            ref.handed_out.append(node)
+
+    # -- whole-module questions (valid in `finish`) -------------------------------------------------
+
+    def containers_started_by(self, function: FunctionInfo, _seen: frozenset = frozenset()) -> list[tuple[cst.CSTNode, ContainerRef]]:
+        """(where, container) for every container a function starts: itself, or through a helper
+        function of this module that it calls."""
+        found = [(ref.started_by, ref) for ref in function.started_containers()]
+        for name, call in function.local_calls:
+            helper = self._helper(function, name)
+            if helper is not None and helper is not function and helper.node not in _seen:
+                for _, ref in self.containers_started_by(helper, _seen | {function.node}):
+                    found.append((call, ref))
+        return found
+
+    def _helper(self, function: FunctionInfo, name: str) -> FunctionInfo | None:
+        nested = next((n for n in function.nested if n.name == name), None)
+        if nested is not None:
+            return nested
+        helper = self.module_functions.get(name)
+        if helper is None or helper.fixture is not None or helper.is_test:
+            return None
+        return helper
+
+
+def descendants(node: cst.CSTNode):
+    from tclint.engine.walk import child_fields
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for name in child_fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif type(value) in (list, tuple):
+                stack.extend(item for item in value if isinstance(item, cst.CSTNode))

@@ -1,0 +1,62 @@
+"""The base of every rule, and what a rule sees of the file being linted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+
+from tclint.catalog import RuleInfo, find_rule
+from tclint.engine.fixes import Fix
+from tclint.engine.model import Model
+from tclint.engine.walk import Walker
+from tclint.facts import ProjectFacts
+from tclint.settings import Settings
+
+
+@dataclass(eq=False)
+class Report:
+    rule: str
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None
+
+
+@dataclass(eq=False)
+class FileContext:
+    path: str
+    module: cst.Module
+    model: Model
+    walker: Walker
+    settings: Settings
+    project: ProjectFacts
+    options: dict[str, dict[str, object]] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+
+
+class Rule:
+    """A rule: `visit_<Node>`/`leave_<Node>` hooks on the shared walk, `finish()` at the end of it.
+
+    Which files can hold something for the rule to find is declared in its doc's front matter
+    (`hints`), so that files are skipped before libcst is even imported.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.model = context.model
+        self.options = context.options.get(self.name, {})
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        found = find_rule(cls.name)
+        assert found is not None, f"rule {cls.name} has no doc in rules/"
+        return found
+
+    def finish(self) -> None:
+        """Called once the whole module has been walked."""
+
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        self.context.reports.append(Report(self.name, node, message, fix))

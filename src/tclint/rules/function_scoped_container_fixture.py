@@ -1,0 +1,95 @@
+"""TCL101 function-scoped-container-fixture: a fixture that starts a container for every test."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tclint.diagnostics import UNSAFE
+from tclint.engine import build
+from tclint.engine.fixes import Fix
+from tclint.engine.model import FixtureInfo, FunctionInfo
+from tclint.engine.rule import Rule
+from tclint.knowledge import fixture_scope, narrower, scope_rank
+
+FIX_SCOPE = "session"
+# `request` attributes that tie a fixture to one test, class or module
+NARROW_REQUEST_ATTRIBUTES = {"node": "function", "function": "function", "instance": "function", "cls": "class",
+                             "module": "module", "fspath": "module", "path": "module"}  # fmt: skip
+PER = {"function": "test", "class": "test class", "module": "test module", "package": "test package"}
+
+
+class FunctionScopedContainerFixture(Rule):
+    name = "function-scoped-container-fixture"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.request_scopes: dict[FunctionInfo, str] = {}
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "request":
+            scope = NARROW_REQUEST_ATTRIBUTES.get(node.attr.value)
+            if scope is not None:
+                for function in self.model.enclosing_functions():
+                    known = self.request_scopes.get(function)
+                    if known is None or narrower(scope, known):
+                        self.request_scopes[function] = scope
+
+    def finish(self) -> None:
+        min_scope = self.options["min-scope"]
+        for function in self.model.functions:
+            fixture = function.fixture
+            if fixture is None or fixture.scope is None or fixture.scope not in PER:
+                continue
+            if scope_rank(fixture.scope) >= scope_rank(min_scope) or not self.model.containers_started_by(function):
+                continue
+            message = (
+                f"Container fixture `{fixture.name}` has scope `{fixture.scope}`: "
+                f"every {PER[fixture.scope]} starts a new container"
+            )
+            blocker = self.scope_blocker(function)
+            if blocker:
+                self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")
+            else:
+                self.report(self.anchor(fixture), message, self.widen(fixture))
+
+    @staticmethod
+    def anchor(fixture: FixtureInfo) -> cst.CSTNode:
+        return fixture.decorator if fixture.decorator is not None else fixture.call
+
+    def scope_blocker(self, function: FunctionInfo) -> str | None:
+        """Why the fixture cannot become session-scoped: pytest would raise ScopeMismatch."""
+        if "request" in function.params and function in self.request_scopes:
+            return f"it uses `request` attributes of a `{self.request_scopes[function]}` scope"
+        for param in function.params:
+            if param in ("self", "cls", "request"):
+                continue
+            scope, where = self.scope_of_fixture(param, function)
+            if where == "unreadable":
+                return f"the scope of fixture `{param}` it depends on is not a literal"
+            if scope is not None and narrower(scope, FIX_SCOPE):
+                return f"it depends on `{param}`, a `{scope}`-scoped fixture{where}"
+        return None
+
+    def scope_of_fixture(self, name: str, requester: FunctionInfo) -> tuple[str | None, str]:
+        for function in self.model.functions:
+            fixture = function.fixture
+            if fixture is not None and fixture.name == name and function is not requester:
+                if fixture.scope is None:
+                    return None, "unreadable"
+                return fixture.scope, " defined in this module"
+        fact = self.context.project.fixture(name)
+        if fact is not None:
+            if fact.scope is None:
+                return None, "unreadable"
+            return fact.scope, " from conftest.py"
+        return fixture_scope(name), ""
+
+    @staticmethod
+    def widen(fixture: FixtureInfo) -> Fix:
+        title = f'Set `scope="{FIX_SCOPE}"`'
+        if fixture.call is None:
+            decorator = fixture.decorator
+            call = build.called(decorator.decorator, build.keyword("scope", build.string(FIX_SCOPE)))
+            return Fix(title, UNSAFE, [(decorator, decorator.with_changes(decorator=call))])
+        value = build.string(FIX_SCOPE, build.quote_of(fixture.call))
+        return Fix(title, UNSAFE, [(fixture.call, build.set_keyword(fixture.call, "scope", value))])

@@ -1,0 +1,388 @@
+"""One run over many files: discovery, cache, prefilter, parallel lint, cross-file pass, writes.
+
+conftest.py files go first, shallowest first, because the files below them lint against the fixtures
+they define. Everything else streams through a process pool when there is enough of it. Results are
+written as they arrive, except for files whose suppression comments can only be settled once every
+file has been seen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tclint import worker
+from tclint.cache import Cache
+from tclint.catalog import RuleInfo
+from tclint.diagnostics import Diagnostic, FileReport
+from tclint.discovery import discover
+from tclint.facts import FileFacts, ProjectFacts
+from tclint.files import FileError, decode, digest, read_source, write_atomically
+from tclint.settings import Settings
+from tclint.suppressions import remove_directives
+
+POOL_THRESHOLD = 8  # files to parse before a process pool pays for itself
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False  # compute the fixes, print them, write nothing
+    want_edits: bool = False
+    cache: bool = True
+    jobs: int | None = None
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line message)
+    fixed: int = 0
+    diffs: list[str] = field(default_factory=list)
+    files: int = 0
+    sources: dict[str, bytes] = field(default_factory=dict)  # final content of fixed files, for reporters
+
+
+@dataclass
+class _File:
+    path: Path
+    display: str
+    key: str  # absolute path
+    rules: tuple[str, ...]
+    stat: os.stat_result | None = None
+    digest: str = ""
+    facts_only: bool = False
+
+
+def display_path(path: Path) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path.as_posix()
+    return Path(relative).as_posix() if not relative.startswith("..") else str(path.absolute().as_posix())
+
+
+def run(paths: list[str], settings: Settings, options: RunOptions, progress: Callable[[int, int], None] | None = None) -> RunResult:
+    found, path_errors = discover(paths, settings)
+    result = RunResult(errors=[(error.path, error.message) for error in path_errors])
+    enabled = settings.enabled_rules()
+    linted = [_File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled)) for path in found]
+    result.files = len(linted)
+    extra = _unlinted_conftests(linted, settings)
+    engine = _Engine(settings, options, enabled, result, progress, total=len(linted))
+    try:
+        engine.lint_all(linted, extra)
+    finally:
+        engine.close()
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    result.errors.sort()
+    return result
+
+
+def _rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> tuple[str, ...]:
+    if not settings.per_file_ignores:
+        return tuple(rule.name for rule in enabled)
+    import pathspec
+
+    from tclint.settings import selector_matches
+
+    try:
+        relative = path.absolute().relative_to(settings.project_root.absolute()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    ignored = [
+        selector
+        for pattern, selectors in settings.per_file_ignores
+        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative)
+        for selector in selectors
+    ]
+    return tuple(rule.name for rule in enabled if not any(selector_matches(s, rule) for s in ignored))
+
+
+def _unlinted_conftests(linted: list[_File], settings: Settings) -> list[_File]:
+    """conftest.py files above the linted files that are not linted themselves: read for their fixtures."""
+    known = {item.key for item in linted}
+    root = settings.project_root.absolute()
+    extra: dict[str, _File] = {}
+    for item in linted:
+        directory = Path(item.key).parent
+        while True:
+            candidate = directory / "conftest.py"
+            key = str(candidate)
+            if key not in known and key not in extra and candidate.is_file():
+                extra[key] = _File(candidate, display_path(candidate), key, (), facts_only=True)
+            if directory == root or not directory.is_relative_to(root) or directory.parent == directory:
+                break
+            directory = directory.parent
+    return list(extra.values())
+
+
+def _depth(item: _File) -> int:
+    return len(Path(item.key).parts)
+
+
+class _Engine:
+    def __init__(self, settings, options, enabled, result, progress, total) -> None:
+        self.settings = settings
+        self.options = options
+        self.enabled = {rule.name for rule in enabled}
+        self.result = result
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.pattern = worker.hint_pattern(enabled, settings)
+        self.cache = Cache(settings.project_root, settings.fingerprint()) if options.cache else None
+        self.pool = None
+        self.conftest_facts: dict[str, FileFacts] = {}
+        self.reports: list[tuple[_File, FileReport]] = []  # reports still needed by the final pass
+        worker.init(settings)
+
+    # -- ordering ---------------------------------------------------------------------------------
+
+    def lint_all(self, linted: list[_File], extra: list[_File]) -> None:
+        conftests = [item for item in linted + extra if os.path.basename(item.key) == "conftest.py"]
+        others = [item for item in linted if os.path.basename(item.key) != "conftest.py"]
+        for depth in sorted({_depth(item) for item in conftests}):
+            self._lint_batch([item for item in conftests if _depth(item) == depth])
+        self._lint_batch(others)
+        self._finish()
+
+    def _project_for(self, item: _File) -> ProjectFacts:
+        above = []
+        directory = Path(item.key).parent
+        if os.path.basename(item.key) == "conftest.py":
+            directory = directory.parent
+        while True:
+            facts = self.conftest_facts.get(str(directory / "conftest.py"))
+            if facts is not None:
+                above.append(facts)
+            if directory.parent == directory:
+                break
+            directory = directory.parent
+        return ProjectFacts(tuple(above))
+
+    # -- one batch --------------------------------------------------------------------------------
+
+    def _lint_batch(self, items: list[_File]) -> None:
+        tasks: list[tuple[_File, worker.Task]] = []
+        for item in items:
+            prepared = self._prepare(item)
+            if isinstance(prepared, worker.Task):
+                tasks.append((item, prepared))
+            else:
+                self._collect(item, prepared)
+        for item, report in self._run_tasks(tasks):
+            self._store(item, report)
+            self._collect(item, report)
+
+    def _cache_key(self, item: _File, project: ProjectFacts) -> str:
+        return digest(repr((item.rules, item.facts_only, project.key())).encode())
+
+    def _prepare(self, item: _File) -> FileReport | worker.Task:
+        """A report from the cache or the prefilter, or the task of parsing the file."""
+        try:
+            item.stat = os.stat(item.path)
+        except OSError as error:
+            return _failed(item, f"cannot read: {(error.strerror or str(error)).lower()}")
+        project = self._project_for(item)
+        key = self._cache_key(item, project)
+        if self.cache is not None:
+            cached = self.cache.lookup(item.key, item.stat, key)
+            if cached is not None and self._cache_serves(cached):
+                return _relabelled(cached, item.display)
+        try:
+            source = read_source(item.path)
+        except FileError as error:
+            return _failed(item, str(error))
+        item.digest = digest(source)
+        if not worker.needs_parse(source, self.pattern):
+            report = worker.suppressions_only(item.display, source)
+            self._store(item, report)
+            return report
+        return worker.Task(
+            item.display, source, item.rules, self.options.fix or self.options.diff, self.options.unsafe,
+            self.options.want_edits, project,
+        )  # fmt: skip
+
+    def _cache_serves(self, cached: FileReport) -> bool:
+        if cached.error:
+            return False
+        if self.options.fix or self.options.diff or self.options.want_edits:
+            return not any(d.fix is not None and (d.fixable(self.options.unsafe) or self.options.want_edits) for d in cached.diagnostics)
+        return True
+
+    def _store(self, item: _File, report: FileReport) -> None:
+        if self.cache is None or report.error or report.changed or item.stat is None:
+            return
+        self.cache.store(item.key, item.stat, self._cache_key(item, self._project_for(item)), item.digest, report)
+
+    def _run_tasks(self, tasks: list[tuple[_File, worker.Task]]) -> Iterator[tuple[_File, FileReport]]:
+        if not tasks:
+            return
+        if len(tasks) < POOL_THRESHOLD or (self.options.jobs or os.cpu_count() or 1) < 2:
+            for item, task in tasks:
+                yield item, worker.run(task)
+            return
+        yield from self._run_in_pool(tasks)
+
+    def _run_in_pool(self, tasks: list[tuple[_File, worker.Task]]) -> Iterator[tuple[_File, FileReport]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._pool()
+        window = IN_FLIGHT_PER_WORKER * pool._max_workers
+        queue = list(reversed(tasks))
+        running: dict = {}
+        crashed: list[tuple[_File, worker.Task]] = []
+        while queue or running:
+            while queue and len(running) < window:
+                item, task = queue.pop()
+                running[pool.submit(worker.run, task)] = (item, task)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item, task = running.pop(future)
+                try:
+                    yield item, future.result()
+                except BrokenProcessPool:
+                    crashed.append((item, task))
+            if crashed and not running:
+                self._restart_pool()
+                pool = self._pool()
+                yield from self._run_isolated(crashed, pool)
+                crashed = []
+        return
+
+    def _run_isolated(self, tasks, pool) -> Iterator[tuple[_File, FileReport]]:
+        """Files whose worker died: one at a time, so that only the culprit is lost."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        for item, task in tasks:
+            try:
+                yield item, pool.submit(worker.run, task).result()
+            except BrokenProcessPool:
+                yield item, _failed(item, "internal error: the worker linting this file crashed")
+                self._restart_pool()
+                pool = self._pool()
+
+    def _pool(self):
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            import tclint.engine.lint  # noqa: F401  (imported once here, inherited by forked workers)
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else None
+            context = multiprocessing.get_context(method)
+            workers = self.options.jobs or os.cpu_count() or 1
+            self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker.init, initargs=(self.settings,))
+        return self.pool
+
+    def _restart_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        if self.cache is not None:
+            self.cache.save()
+
+    # -- results ----------------------------------------------------------------------------------
+
+    def _collect(self, item: _File, report: FileReport) -> None:
+        if os.path.basename(item.key) == "conftest.py" and report.facts is not None:
+            self.conftest_facts[item.key] = report.facts
+        if item.facts_only:
+            return
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+        if report.error:
+            self.result.errors.append((item.display, report.error))
+        self.result.fixed += report.fixed
+        if report.suppressions and "unused-suppression" in self.enabled:
+            self.reports.append((item, report))  # settled once every file is in
+        else:
+            self._settle(item, report, report.diagnostics)
+
+    def _finish(self) -> None:
+        from tclint.rules.unused_suppression import UnusedSuppression
+
+        for item, report in self.reports:
+            diagnostics = list(report.diagnostics)
+            unused = UnusedSuppression.check(item.display, report.suppressions, set(item.rules))
+            if unused and (self.options.fix or self.options.diff):
+                report, removed = _remove_unused(report, unused)
+                diagnostics = _shift(diagnostics, removed)
+                self.result.fixed += len(unused)
+                unused = []
+            self._settle(item, report, diagnostics + [diagnostic for diagnostic, _, _ in unused])
+
+    def _settle(self, item: _File, report: FileReport, diagnostics: list[Diagnostic]) -> None:
+        self.result.diagnostics.extend(diagnostics)
+        if not report.changed:
+            return
+        if self.options.diff:
+            self.result.diffs.append(_unified_diff(item.display, report.original, report.source))
+            return
+        try:
+            write_atomically(item.path, report.source, item.digest)
+        except FileError as error:
+            self.result.errors.append((item.display, str(error)))
+            self.result.fixed -= report.fixed
+            return
+        self.result.sources[item.display] = report.source
+        if self.cache is not None:
+            item.stat = os.stat(item.path)
+            item.digest = digest(report.source)
+            self.cache.store(item.key, item.stat, self._cache_key(item, self._project_for(item)), item.digest,
+                             dataclasses.replace(report, original=report.source, diagnostics=diagnostics))  # fmt: skip
+
+
+def _failed(item: _File, message: str) -> FileReport:
+    report = FileReport(item.display)
+    report.error = message
+    return report
+
+
+def _relabelled(report: FileReport, display: str) -> FileReport:
+    report.path = display
+    report.diagnostics = [dataclasses.replace(d, path=display) for d in report.diagnostics]
+    return report
+
+
+def _remove_unused(report: FileReport, unused) -> tuple[FileReport, list[int]]:
+    from tclint.rules.unused_suppression import UnusedSuppression
+
+    text, encoding = decode(report.source)
+    changes = [(suppression, UnusedSuppression.new_text(suppression, selectors)) for _, suppression, selectors in unused]
+    new_text, removed = remove_directives(text, changes)
+    return dataclasses.replace(report, source=new_text.encode(encoding)), removed
+
+
+def _shift(diagnostics: list[Diagnostic], removed_lines: list[int]) -> list[Diagnostic]:
+    if not removed_lines:
+        return diagnostics
+    shifted = []
+    for diagnostic in diagnostics:
+        above = sum(1 for line in removed_lines if line < diagnostic.line)
+        shifted.append(dataclasses.replace(diagnostic, line=diagnostic.line - above, end_line=diagnostic.end_line - above))
+    return shifted
+
+
+def _unified_diff(path: str, old: bytes, new: bytes) -> str:
+    old_text, _ = decode(old)
+    new_text, _ = decode(new)
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+

@@ -1,0 +1,169 @@
+"""Suppression comments: `# noqa: TCL101`, `# tclint: ignore[...]` and `# tclint: ignore-file[...]`.
+
+Comments are found with `tokenize`, so a `# noqa` inside a string never counts, and only in files
+whose text mentions one at all. A bare `# noqa` does not silence tclint (it is too easy to leave behind
+for another tool); a bare `# tclint: ignore` silences every tclint rule on its line.
+
+A trailing directive covers its own line. A directive on its own line covers the next statement: its
+logical line, and for a decorator, the decorators below it and the `def`/`class` header they decorate.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+MAY_HOLD_SUPPRESSION = re.compile(rb"noqa\s*:[^\n]*TCL|tclint:", re.IGNORECASE)
+_MAY_HOLD_SUPPRESSION_TEXT = re.compile(MAY_HOLD_SUPPRESSION.pattern.decode(), re.IGNORECASE)
+NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+IGNORE = re.compile(r"#\s*tclint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<selectors>[^\]]*)\])?")
+WHOLE_FILE = 10**9
+
+
+@dataclass
+class Suppression:
+    kind: str  # "noqa", "ignore" or "ignore-file"
+    line: int
+    start: int  # span of the directive within its line, 0-based
+    end: int
+    selectors: tuple[str, ...]  # () silences every rule
+    first_line: int
+    last_line: int
+    own_line: bool
+    foreign_codes: tuple[str, ...] = ()  # other tools' codes sharing a `# noqa`
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, line: int) -> bool:
+        return self.first_line <= line <= self.last_line
+
+    def silences(self, code: str, name: str) -> str | None:
+        """The selector that silences this rule here, if any ("" for a bare directive)."""
+        if not self.selectors:
+            return ""
+        for selector in self.selectors:
+            if selector.upper() == code or selector == name:
+                return selector
+        return None
+
+
+def parse_suppressions(text: str) -> list[Suppression]:
+    if not _MAY_HOLD_SUPPRESSION_TEXT.search(text):
+        return []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    statements = _logical_lines(tokens)
+    found: list[Suppression] = []
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            found.extend(_directives(token, statements))
+    return found
+
+
+def _logical_lines(tokens: list[tokenize.TokenInfo]) -> list[tuple[int, int, bool]]:
+    """(first line, last line, starts with a decorator) of every logical line."""
+    skipped = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+    lines = []
+    start = None
+    for token in tokens:
+        if start is None:
+            if token.type in skipped or token.type == tokenize.ENDMARKER:
+                continue
+            start = token
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            lines.append((start.start[0], token.start[0], start.string == "@"))
+            start = None
+    return lines
+
+
+def _statement_after(line: int, statements: list[tuple[int, int, bool]]) -> tuple[int, int]:
+    following = [item for item in statements if item[0] > line]
+    if not following:
+        return line, line
+    first, last, decorated = following[0]
+    for next_first, next_last, next_decorated in following[1:]:
+        if not decorated:
+            break
+        last, decorated = next_last, next_decorated
+    return first, last
+
+
+def _directives(token: tokenize.TokenInfo, statements) -> list[Suppression]:
+    line, column = token.start
+    own_line = not token.line[:column].strip()
+    comment = token.string
+    found = []
+    noqa = NOQA.search(comment)
+    if noqa:
+        codes = tuple(NOQA_CODE.findall(noqa.group("codes")))
+        ours = tuple(code.upper() for code in codes if code.upper().startswith("TCL"))
+        if ours:
+            found.append(
+                Suppression(
+                    "noqa", line, column + noqa.start(), column + noqa.end(), ours, line, line, own_line,
+                    foreign_codes=tuple(code for code in codes if not code.upper().startswith("TCL")),
+                )
+            )
+    for match in IGNORE.finditer(comment):
+        selectors = tuple(part.strip() for part in (match.group("selectors") or "").split(",") if part.strip())
+        kind = match.group("kind")
+        if kind == "ignore-file":
+            first, last = 1, WHOLE_FILE
+        elif own_line:
+            first, last = _statement_after(line, statements)
+        else:
+            first, last = line, line
+        found.append(Suppression(kind, line, column + match.start(), column + match.end(), selectors, first, last, own_line))
+    return found
+
+
+def rewritten_directive(suppression: Suppression, unused: set[str]) -> str:
+    """The directive's text once its unused selectors are gone ("" when nothing is left)."""
+    kept = [selector for selector in suppression.selectors if selector not in unused]
+    if suppression.kind == "noqa":
+        codes = kept + list(suppression.foreign_codes)
+        return f"# noqa: {', '.join(codes)}" if codes else ""
+    if not kept:
+        return ""
+    return f"# tclint: {suppression.kind}[{', '.join(kept)}]"
+
+
+def remove_directives(text: str, changes: list[tuple[Suppression, str]]) -> tuple[str, list[int]]:
+    """Replace each directive's span by its new text; drop comments and lines left empty.
+
+    Returns the new text and the numbers of the lines removed altogether."""
+    lines = text.splitlines(keepends=True)
+    by_line: dict[int, list[tuple[Suppression, str]]] = {}
+    removed: list[int] = []
+    for suppression, new_text in changes:
+        by_line.setdefault(suppression.line, []).append((suppression, new_text))
+    for line_number, line_changes in by_line.items():
+        line = lines[line_number - 1]
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        for suppression, new_text in sorted(line_changes, key=lambda item: -item[0].start):
+            body = _replace_span(body, suppression.start, suppression.end, new_text)
+        if body.strip():
+            lines[line_number - 1] = body + ending
+        elif all(suppression.own_line for suppression, _ in line_changes):
+            lines[line_number - 1] = ""
+            removed.append(line_number)
+        else:
+            lines[line_number - 1] = ending
+    return "".join(lines), sorted(removed)
+
+
+def _replace_span(body: str, start: int, end: int, new_text: str) -> str:
+    before, after = body[:start], body[end:]
+    if new_text:
+        return before + new_text + after
+    rest = after.strip()
+    if not rest:
+        return before.rstrip()
+    if not rest.startswith("#"):
+        rest = "# " + rest  # the words after the directive were part of its comment
+    return (before.rstrip() + "  " + rest) if before.strip() else before + rest

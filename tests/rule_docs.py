@@ -1,0 +1,105 @@
+"""Reading the examples of `rules/<name>.md` as test cases.
+
+A fence's info string is `python bad|fixed|good` or `toml config`, then `key=value` attributes:
+`id=` (required on bad and good blocks: test ids never come from list indexes) and `path=` (where the
+example lives in the scratch project; default `tests/test_example.py`). A `fixed` block belongs to the
+`bad` block right before it. A `toml config` block, and `python file path=...` blocks (other files of the
+scratch project, such as a conftest.py), apply to the next bad or good block. Lines that
+should be reported end with `# error: [rule-name]`; the marker is stripped before linting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tclint.catalog import rules_dir, split_front_matter
+
+MARKER = re.compile(r"\s*# error: \[(?P<rules>[a-z0-9, -]+)\]\s*$")
+DEFAULT_PATH = "tests/test_example.py"
+
+
+@dataclass
+class Case:
+    rule: str
+    section: str
+    kind: str  # "bad" or "good"
+    id: str
+    source: str
+    path: str = DEFAULT_PATH
+    expected: list[tuple[int, str]] = field(default_factory=list)  # (line, rule name)
+    fixed: str | None = None
+    config: str = ""
+    extra_files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.rule}/{self.section}/{self.id}"
+
+
+def slug(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+
+
+def strip_markers(source: str) -> tuple[str, list[tuple[int, str]]]:
+    lines, expected = [], []
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        ending = line[len(line.rstrip("\r\n")) :]
+        match = MARKER.search(line.rstrip("\r\n"))
+        if match:
+            expected.extend((number, name.strip()) for name in match.group("rules").split(","))
+            line = line.rstrip("\r\n")[: match.start()] + ending
+        lines.append(line)
+    return "".join(lines), expected
+
+
+def fenced_blocks(body: str):
+    """(section slug, info words, attributes, text) of every fenced block, in order."""
+    section = "intro"
+    lines = body.splitlines(keepends=True)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        heading = re.match(r"#{2,3} (.+)", line)
+        if heading:
+            section = slug(heading.group(1))
+        if line.startswith("```"):
+            info = line[3:].strip().split()
+            start = index + 1
+            index = start
+            while not lines[index].startswith("```"):
+                index += 1
+            words = [word for word in info if "=" not in word]
+            attributes = dict(word.split("=", 1) for word in info if "=" in word)
+            yield section, words, attributes, "".join(lines[start:index])
+        index += 1
+
+
+def cases_of(doc: Path) -> list[Case]:
+    meta, body = split_front_matter(doc.read_text(encoding="utf-8"), doc)
+    cases: list[Case] = []
+    config = ""
+    files: dict[str, str] = {}
+    for section, words, attributes, text in fenced_blocks(body):
+        kind = words[1] if len(words) > 1 else ""
+        if words[:2] == ["toml", "config"]:
+            config = text
+        elif words[:1] == ["python"] and kind in ("bad", "good"):
+            if "id" not in attributes:
+                raise AssertionError(f"{doc}: a `python {kind}` block in section {section!r} has no id=")
+            source, expected = strip_markers(text)
+            cases.append(Case(meta["name"], section, kind, attributes["id"], source,
+                              attributes.get("path", DEFAULT_PATH), expected, config=config, extra_files=files))  # fmt: skip
+            config, files = "", {}
+        elif words[:1] == ["python"] and kind == "fixed":
+            if not cases or cases[-1].kind != "bad" or cases[-1].fixed is not None:
+                raise AssertionError(f"{doc}: a `python fixed` block in section {section!r} follows no bad block")
+            cases[-1].fixed = text
+        elif words[:1] == ["python"] and kind == "file":
+            files[attributes["path"]] = text
+    return cases
+
+
+def all_cases() -> list[Case]:
+    return [case for doc in sorted(rules_dir().glob("*.md")) for case in cases_of(doc)]
