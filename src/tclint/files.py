@@ -33,7 +33,9 @@ def decode(source: bytes) -> tuple[str, str]:
     try:
         return source.decode(encoding), encoding
     except UnicodeDecodeError as error:
-        raise FileError(f"cannot decode as {encoding}: {error.reason} at byte {error.start}") from None
+        line = source.count(b"\n", 0, error.start) + 1
+        column = error.start - (source.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FileError(f"cannot decode as {encoding}: {error.reason} at {line}:{column}") from None
 
 
 def read_source(path: Path) -> bytes:

@@ -201,7 +201,8 @@ class _Engine:
         except FileError as error:
             return _failed(item, str(error))
         item.digest = digest(source)
-        if not worker.needs_parse(source, self.pattern):
+        defines_fixtures = os.path.basename(item.key) == "conftest.py" and b"fixture" in source
+        if not defines_fixtures and not worker.needs_parse(source, self.pattern):
             report = worker.suppressions_only(item.display, source)
             self._store(item, report)
             return report
@@ -314,6 +315,8 @@ class _Engine:
             self._settle(item, report, report.diagnostics)
 
     def _finish(self) -> None:
+        if not self.reports:
+            return
         from tclint.rules.unused_suppression import UnusedSuppression
 
         for item, report in self.reports:

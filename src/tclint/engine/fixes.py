@@ -124,7 +124,7 @@ def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module
     for statement in module.body:
         for node in imports_in(statement):
             bound.update(bindings(node))
-    missing = [request for request in requests if bound.get(request.binds[0]) != request.binds[1]]
+    missing = [request for request in dict.fromkeys(requests) if bound.get(request.binds[0]) != request.binds[1]]
     if not missing:
         return module
     body = list(module.body)

@@ -1,0 +1,107 @@
+"""Configuration: where it is found, what it accepts, and the errors that name key and file."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from tclint.settings import ConfigError, find_config, load_settings
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        pytest.param("[tool.tclint]\nselct = []\n", "unknown key `tool.tclint.selct`", id="unknown-key"),
+        pytest.param('[tool.tclint]\nselect = "TCL101"\n', "`tool.tclint.select` must be a list of strings, got 'TCL101'", id="not-a-list"),
+        pytest.param('[tool.tclint]\nselect = ["TCL9"]\n', "`tool.tclint.select`: unknown rule selector `TCL9`", id="unknown-selector"),
+        pytest.param("[tool.tclint]\nunsafe-fixes = 1\n", "`tool.tclint.unsafe-fixes` must be true or false, got 1", id="not-a-bool"),
+        pytest.param("[tool.tclint.rules.nope]\nx = 1\n", "unknown rule `nope` in `tool.tclint.rules.nope`", id="unknown-rule-table"),
+        pytest.param(
+            "[tool.tclint.rules.function-scoped-container-fixture]\nmin-scop = 'session'\n",
+            "unknown option `tool.tclint.rules.function-scoped-container-fixture.min-scop`",
+            id="unknown-option",
+        ),
+        pytest.param(
+            "[tool.tclint.rules.function-scoped-container-fixture]\nmin-scope = 'class'\n",
+            "must be one of module, package, session; got 'class'",
+            id="bad-choice",
+        ),
+        pytest.param(
+            '[tool.tclint]\nper-file-ignores = {"tests/*" = ["TCL7"]}\n',
+            "`tool.tclint.per-file-ignores.tests/*`: unknown rule selector `TCL7`",
+            id="bad-per-file-ignore",
+        ),
+        pytest.param("[tool.tclint\n", "invalid TOML", id="invalid-toml"),
+    ],
+)
+def test_bad_configuration_names_the_file_and_the_key(project, text, error):
+    write(project, {"pyproject.toml": text})
+    with pytest.raises(ConfigError) as raised:
+        load_settings(project / "pyproject.toml", project)
+    message = str(raised.value)
+    assert message.startswith(str(project / "pyproject.toml") + ": ")
+    assert error in message
+
+
+def test_bad_configuration_exits_2_on_the_command_line(project):
+    import subprocess
+    import sys
+
+    write(project, {"pyproject.toml": "[tool.tclint]\nselct = []\n"})
+    process = subprocess.run([sys.executable, "-m", "tclint", "."], capture_output=True, text=True)
+    assert process.returncode == 2
+    assert process.stderr == f"tclint: error: {project / 'pyproject.toml'}: unknown key `tool.tclint.selct`\n"
+
+
+def test_nearest_config_wins_and_pyproject_without_table_is_skipped(project):
+    write(project, {
+        "pyproject.toml": "[tool.tclint]\nignore = ['TCL001']\n",
+        "sub/pyproject.toml": "[tool.black]\n",
+        "sub/deeper/.tclint.toml": "ignore = ['TCL101']\n",
+    })  # fmt: skip
+    assert find_config(project / "sub") == project / "pyproject.toml"
+    assert find_config(project / "sub/deeper") == project / "sub/deeper/.tclint.toml"
+    settings = load_settings(None, project / "sub/deeper")
+    assert settings.ignore == ("TCL101",)
+    assert settings.project_root == project / "sub/deeper"
+
+
+def test_tclint_toml_takes_top_level_keys(project):
+    write(project, {"tclint.toml": "select = ['TCL101']\n[rules.function-scoped-container-fixture]\nmin-scope = 'session'\n"})
+    settings = load_settings(None, project)
+    assert [rule.code for rule in settings.enabled_rules()] == ["TCL101"]
+    [rule] = settings.enabled_rules()
+    assert settings.options_for(rule) == {"min-scope": "session"}
+
+
+def test_defaults_without_configuration(project):
+    settings = load_settings(None, project)
+    assert settings.config_path is None
+    assert {rule.code for rule in settings.enabled_rules()} >= {"TCL001", "TCL101"}
+
+
+def test_per_file_ignores_switch_rules_off_for_matching_files(project):
+    from tclint.runner import RunOptions, run
+
+    bad = "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n@pytest.fixture\ndef r():\n    with RedisContainer() as c:\n        yield c\n"
+    write(project, {
+        "pyproject.toml": '[tool.tclint]\nper-file-ignores = {"tests/legacy/**" = ["function-scoped-container-fixture"]}\n',
+        "tests/legacy/conftest.py": bad,
+        "tests/conftest.py": bad,
+    })  # fmt: skip
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert [d.path for d in result.diagnostics] == ["tests/conftest.py"]
+
+
+def test_container_classes_setting_detects_project_containers(project):
+    from tclint.runner import RunOptions, run
+
+    write(project, {
+        "pyproject.toml": '[tool.tclint]\ncontainer-classes = ["acme.testing.*Container"]\n',
+        "tests/conftest.py": (
+            "import pytest\nfrom acme.testing import BillingContainer\n\n\n"
+            "@pytest.fixture\ndef billing():\n    with BillingContainer() as c:\n        yield c\n"
+        ),
+    })  # fmt: skip
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert [d.code for d in result.diagnostics] == ["TCL101"]

@@ -1,0 +1,166 @@
+"""The engine's parts: the walk, name resolution, fixes and imports, the process pool."""
+
+from __future__ import annotations
+
+import inspect
+from collections import Counter
+
+import libcst as cst
+import pytest
+from conftest import write
+
+from tclint.engine.fixes import Fix, ImportRequest, add_imports, apply_fixes
+from tclint.engine.names import Resolver
+from tclint.engine.walk import Walker
+
+WHITESPACE_TYPES = {
+    "EmptyLine", "SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline", "Comment",
+    "Comma", "Semicolon", "Colon", "AssignEqual", "Dot", "LeftParen", "RightParen", "LeftSquareBracket",
+    "RightSquareBracket", "LeftCurlyBrace", "RightCurlyBrace", "Asynchronous", "ImportStar", "ParamStar",
+    "ParamSlash", "AnnAssign",
+}  # fmt: skip
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.seen: Counter = Counter()
+
+    def __getattr__(self, name: str):
+        if name.startswith("visit_"):
+            return lambda node: self.seen.update([type(node).__name__])
+        raise AttributeError(name)
+
+
+def test_the_walk_reaches_every_node_libcst_visits_but_whitespace_and_punctuation():
+    import tclint.engine.model
+
+    module = cst.parse_module(inspect.getsource(tclint.engine.model))
+
+    class Everything(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: Counter = Counter()
+
+        def on_visit(self, node):
+            self.seen.update([type(node).__name__])
+            return True
+
+    reference = Everything()
+    module.visit(reference)
+    names = {name for name in reference.seen if name not in WHITESPACE_TYPES and not _is_operator(name)}
+
+    class Listener:
+        pass
+
+    for name in names:
+        setattr(Listener, f"visit_{name}", lambda self, node: seen.update([type(node).__name__]))
+    seen: Counter = Counter()
+    Walker([Listener()]).walk(module)
+    assert {name: reference.seen[name] for name in names} == {name: seen[name] for name in names}
+
+
+def _is_operator(name: str) -> bool:
+    return isinstance(getattr(cst, name, None), type) and issubclass(
+        getattr(cst, name), (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+    )
+
+
+def test_walk_order_decorators_before_body_and_leaves_in_reverse():
+    module = cst.parse_module("@deco\ndef f(x):\n    return x\n")
+    events = []
+
+    class First:
+        def visit_Name(self, node):
+            events.append(("first", node.value))
+
+        def leave_FunctionDef(self, node):
+            events.append(("first-leave", "f"))
+
+    class Second:
+        def leave_FunctionDef(self, node):
+            events.append(("second-leave", "f"))
+
+    Walker([First(), Second()]).walk(module)
+    assert [value for kind, value in events if kind == "first"] == ["deco", "f", "x", "x"]
+    assert [kind for kind, _ in events if kind.endswith("leave")] == ["second-leave", "first-leave"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expression", "expected"),
+    [
+        ("from time import sleep as nap", "nap", "time.sleep"),
+        ("import time", "time.sleep", "time.sleep"),
+        ("import testcontainers.postgres as tcp", "tcp.PostgresContainer", "testcontainers.postgres.PostgresContainer"),
+        ("import testcontainers.postgres", "testcontainers.postgres.PostgresContainer", "testcontainers.postgres.PostgresContainer"),
+        ("from testcontainers.community.redis import RedisContainer as R", "R", "testcontainers.redis.RedisContainer"),
+        ("from pytest import fixture", "fixture", "pytest.fixture"),
+        ("try:\n    import asyncio as aio\nexcept ImportError:\n    pass", "aio.sleep", "asyncio.sleep"),
+        ("if X:\n    from unittest import mock", "mock.patch", "unittest.mock.patch"),
+        ("from .helpers import start", "start", ".helpers.start"),
+        ("x = 1", "sleep", None),
+    ],
+)
+def test_resolver(source, expression, expected):
+    resolver = Resolver(cst.parse_module(source + "\n"))
+    assert resolver.resolve(cst.parse_expression(expression)) == expected
+
+
+def test_function_local_imports_stay_in_their_function():
+    from tclint.engine.model import Model
+
+    module = cst.parse_module("def f():\n    from time import sleep\n    sleep(1)\n\ndef g():\n    sleep(1)\n")
+    resolved = []
+
+    class Probe:
+        def visit_Call(self, node):
+            resolved.append(model.qualified(node.func))
+
+    walker = Walker([])
+    model = Model(module, "tests/test_x.py", (), walker)
+    walker._listeners = [model, Probe()]
+    walker.walk(module)
+    assert resolved == ["time.sleep", None]
+
+
+@pytest.mark.parametrize(
+    ("source", "request_", "expected"),
+    [
+        ('"""Doc."""\nimport os\n\nx = 1\n', ImportRequest("pytest"), '"""Doc."""\nimport os\nimport pytest\n\nx = 1\n'),
+        ("from a import b\n\nx = 1\n", ImportRequest("a", "c"), "from a import b, c\n\nx = 1\n"),
+        ("from a import (\n    b,\n)\n", ImportRequest("a", "c"), "from a import (\n    b,\n    c,\n)\n"),
+        ("import pytest\n", ImportRequest("pytest"), "import pytest\n"),
+        ("x = 1\n", ImportRequest("a.b", "c"), "from a.b import c\nx = 1\n"),
+        ("from __future__ import annotations\n\nx = 1\n", ImportRequest("time"),
+         "from __future__ import annotations\nimport time\n\nx = 1\n"),
+    ],
+)
+def test_imports_are_added_once_and_cleanly(source, request_, expected):
+    assert add_imports(cst.parse_module(source), [request_, request_]).code == expected
+
+
+def test_overlapping_fixes_wait_for_the_next_pass():
+    from tclint.engine.fixes import compatible
+
+    module = cst.parse_module("def f():\n    return 1\n")
+    function = module.body[0]
+    inner = function.body.body[0]
+    outer_fix = Fix("outer", "safe", [(function, function.with_changes(name=cst.Name("g")))])
+    inner_fix = Fix("inner", "safe", [(inner, cst.parse_statement("return 2\n"))])
+    assert compatible([outer_fix, inner_fix]) == [outer_fix]
+    assert apply_fixes(module, [inner_fix]).code == "def f():\n    return 2\n"
+
+
+def test_many_files_through_the_pool_give_the_serial_results(project):
+    from tclint.runner import RunOptions, run
+    from tclint.settings import load_settings
+
+    bad = (
+        "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+        "@pytest.fixture\ndef redis_{n}():\n    with RedisContainer() as r:\n        yield r\n"
+    )
+    write(project, {f"tests/test_{n}.py": bad.format(n=n) for n in range(30)})
+    settings = load_settings(None, project)
+    serial = run(["."], settings, RunOptions(cache=False, jobs=1))
+    pooled = run(["."], settings, RunOptions(cache=False, jobs=2))
+    assert len(serial.diagnostics) == 30
+    assert pooled.diagnostics == serial.diagnostics

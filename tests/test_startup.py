@@ -1,0 +1,41 @@
+"""Start-up: the light commands import neither libcst nor rich's heavy parts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import write
+
+HEAVY = ("libcst", "rich.console", "rich.table", "rich.markdown", "pygments")
+
+
+def imported_modules(*args: str) -> set[str]:
+    process = subprocess.run([sys.executable, "-X", "importtime", "-m", "tclint", *args], capture_output=True, text=True)
+    assert process.returncode in (0, 1), process.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in process.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("--version",), id="version"),
+        pytest.param(("--help",), id="help"),
+        pytest.param(("check", "--help"), id="check-help"),
+        pytest.param(("rules",), id="rules"),
+        pytest.param(("explain", "TCL101"), id="explain"),
+        pytest.param(("config",), id="config"),
+        pytest.param(("--no-cache", "tests/test_plain.py"), id="check-file-no-rule-can-match"),
+    ],
+)
+def test_light_commands_do_not_import_libcst(project, args):
+    write(project, {"tests/test_plain.py": "def test_add():\n    assert 1 + 1 == 2\n"})
+    modules = imported_modules(*args)
+    assert "tclint.cli" in modules, "the probe saw tclint start"
+    assert not [name for name in modules if name.split(".")[0] in HEAVY or name in HEAVY]
+
+
+def test_a_file_that_can_match_does_import_libcst(project):
+    write(project, {"tests/conftest.py": "import testcontainers\n"})
+    assert "libcst" in imported_modules("--no-cache", "tests/conftest.py")
