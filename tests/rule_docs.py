@@ -28,7 +28,7 @@ class Case:
     id: str
     source: str
     path: str = DEFAULT_PATH
-    expected: list[tuple[int, str]] = field(default_factory=list)  # (line, rule name)
+    expected: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, rule name)
     fixed: str | None = None
     config: str = ""
     extra_files: dict[str, str] = field(default_factory=dict)
@@ -81,6 +81,7 @@ def cases_of(doc: Path) -> list[Case]:
     cases: list[Case] = []
     config = ""
     files: dict[str, str] = {}
+    extra_expected: list[tuple[str, int, str]] = []
     for section, words, attributes, text in fenced_blocks(body):
         kind = words[1] if len(words) > 1 else ""
         if words[:2] == ["toml", "config"]:
@@ -88,16 +89,19 @@ def cases_of(doc: Path) -> list[Case]:
         elif words[:1] == ["python"] and kind in ("bad", "good"):
             if "id" not in attributes:
                 raise AssertionError(f"{doc}: a `python {kind}` block in section {section!r} has no id=")
-            source, expected = strip_markers(text)
-            cases.append(Case(meta["name"], section, kind, attributes["id"], source,
-                              attributes.get("path", DEFAULT_PATH), expected, config=config, extra_files=files))  # fmt: skip
-            config, files = "", {}
+            source, marked = strip_markers(text)
+            path = attributes.get("path", DEFAULT_PATH)
+            expected = [(path, line, name) for line, name in marked] + extra_expected
+            cases.append(Case(meta["name"], section, kind, attributes["id"], source, path, expected,
+                              config=config, extra_files=files))  # fmt: skip
+            config, files, extra_expected = "", {}, []
         elif words[:1] == ["python"] and kind == "fixed":
             if not cases or cases[-1].kind != "bad" or cases[-1].fixed is not None:
                 raise AssertionError(f"{doc}: a `python fixed` block in section {section!r} follows no bad block")
             cases[-1].fixed = text
         elif words[:1] == ["python"] and kind == "file":
-            files[attributes["path"]] = text
+            files[attributes["path"]], marked = strip_markers(text)
+            extra_expected += [(attributes["path"], line, name) for line, name in marked]
     return cases
 
 

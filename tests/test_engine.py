@@ -126,6 +126,8 @@ def test_function_local_imports_stay_in_their_function():
     ("source", "request_", "expected"),
     [
         ('"""Doc."""\nimport os\n\nx = 1\n', ImportRequest("pytest"), '"""Doc."""\nimport os\nimport pytest\n\nx = 1\n'),
+        ("# head\nimport time\nfrom testcontainers import x\n", ImportRequest("pytest"),
+         "# head\nimport time\nimport pytest\nfrom testcontainers import x\n"),
         ("from a import b\n\nx = 1\n", ImportRequest("a", "c"), "from a import b, c\n\nx = 1\n"),
         ("from a import (\n    b,\n)\n", ImportRequest("a", "c"), "from a import (\n    b,\n    c,\n)\n"),
         ("import pytest\n", ImportRequest("pytest"), "import pytest\n"),

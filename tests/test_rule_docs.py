@@ -27,10 +27,10 @@ def lint(project, case: Case, fix: bool = False):
 @pytest.mark.parametrize("case", params(lambda case: case.kind == "bad"))
 def test_bad_example_reports_exactly_its_marked_lines(project, case):
     assert case.expected, "a bad example marks at least one line with # error: [rule]"
-    assert {name for _, name in case.expected} == {case.rule}, "markers name the doc's own rule"
+    assert {name for _, _, name in case.expected} == {case.rule}, "markers name the doc's own rule"
     result = lint(project, case)
     assert result.errors == []
-    assert sorted((d.line, d.name) for d in result.diagnostics) == sorted(case.expected)
+    assert sorted((d.path, d.line, d.name) for d in result.diagnostics) == sorted(case.expected)
 
 
 @pytest.mark.parametrize("case", params(lambda case: case.kind == "bad" and case.fixed is not None))

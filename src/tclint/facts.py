@@ -17,6 +17,8 @@ class FixtureFact:
     params: tuple[str, ...]
     container: tuple | None = None  # the signature of the container it starts, if it starts one
     services: tuple[str, ...] = ()  # LocalStack services it enables
+    line: int = 0  # where it is defined (known for fixtures that start a container)
+    column: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from tclint.discovery import discover
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, decode, digest, read_source, write_atomically
 from tclint.settings import Settings
-from tclint.suppressions import remove_directives
+from tclint.suppressions import remove_directives, silenced
 
+PROJECT_RULES = ("container-fixture-duplicated",)  # rules that read every file's facts at the end
 POOL_THRESHOLD = 8  # files to parse before a process pool pays for itself
 IN_FLIGHT_PER_WORKER = 4
 
@@ -108,19 +109,21 @@ def _rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) ->
 def _unlinted_conftests(linted: list[_File], settings: Settings) -> list[_File]:
     """conftest.py files above the linted files that are not linted themselves: read for their fixtures."""
     known = {item.key for item in linted}
-    root = settings.project_root.absolute()
-    extra: dict[str, _File] = {}
+    root = str(settings.project_root.absolute())
+    visited: set[str] = set()
+    extra = []
     for item in linted:
-        directory = Path(item.key).parent
-        while True:
-            candidate = directory / "conftest.py"
-            key = str(candidate)
-            if key not in known and key not in extra and candidate.is_file():
-                extra[key] = _File(candidate, display_path(candidate), key, (), facts_only=True)
-            if directory == root or not directory.is_relative_to(root) or directory.parent == directory:
+        directory = os.path.dirname(item.key)
+        while directory not in visited:
+            visited.add(directory)
+            candidate = os.path.join(directory, "conftest.py")
+            if candidate not in known and os.path.isfile(candidate):
+                extra.append(_File(Path(candidate), display_path(Path(candidate)), candidate, (), facts_only=True))
+            parent = os.path.dirname(directory)
+            if directory == root or parent == directory or not directory.startswith(root):
                 break
-            directory = directory.parent
-    return list(extra.values())
+            directory = parent
+    return extra
 
 
 def _depth(item: _File) -> int:
@@ -140,7 +143,9 @@ class _Engine:
         self.cache = Cache(settings.project_root, settings.fingerprint()) if options.cache else None
         self.pool = None
         self.conftest_facts: dict[str, FileFacts] = {}
-        self.reports: list[tuple[_File, FileReport]] = []  # reports still needed by the final pass
+        self.projects: dict[str, tuple[ProjectFacts, str]] = {}
+        self.deferred: dict[str, tuple[_File, FileReport]] = {}  # files whose suppressions wait for the end
+        self.facts: list[tuple[_File, FileFacts]] = []
         worker.init(settings)
 
     # -- ordering ---------------------------------------------------------------------------------
@@ -153,19 +158,27 @@ class _Engine:
         self._lint_batch(others)
         self._finish()
 
-    def _project_for(self, item: _File) -> ProjectFacts:
-        above = []
-        directory = Path(item.key).parent
+    def _project_for(self, item: _File) -> tuple[ProjectFacts, str]:
+        """The facts of the conftest.py files above the file (its own folder's too, unless it is that
+        conftest), and their digest."""
+        start = os.path.dirname(item.key)
         if os.path.basename(item.key) == "conftest.py":
-            directory = directory.parent
-        while True:
-            facts = self.conftest_facts.get(str(directory / "conftest.py"))
-            if facts is not None:
-                above.append(facts)
-            if directory.parent == directory:
-                break
-            directory = directory.parent
-        return ProjectFacts(tuple(above))
+            start = os.path.dirname(start)
+        known = self.projects.get(start)
+        if known is None:
+            above = []
+            directory = start
+            while True:
+                facts = self.conftest_facts.get(os.path.join(directory, "conftest.py"))
+                if facts is not None:
+                    above.append(facts)
+                parent = os.path.dirname(directory)
+                if parent == directory:
+                    break
+                directory = parent
+            project = ProjectFacts(tuple(above))
+            known = self.projects[start] = (project, digest(project.key().encode()))
+        return known
 
     # -- one batch --------------------------------------------------------------------------------
 
@@ -181,8 +194,8 @@ class _Engine:
             self._store(item, report)
             self._collect(item, report)
 
-    def _cache_key(self, item: _File, project: ProjectFacts) -> str:
-        return digest(repr((item.rules, item.facts_only, project.key())).encode())
+    def _cache_key(self, item: _File) -> str:
+        return digest(repr((item.rules, item.facts_only, self._project_for(item)[1])).encode())
 
     def _prepare(self, item: _File) -> FileReport | worker.Task:
         """A report from the cache or the prefilter, or the task of parsing the file."""
@@ -190,10 +203,8 @@ class _Engine:
             item.stat = os.stat(item.path)
         except OSError as error:
             return _failed(item, f"cannot read: {(error.strerror or str(error)).lower()}")
-        project = self._project_for(item)
-        key = self._cache_key(item, project)
         if self.cache is not None:
-            cached = self.cache.lookup(item.key, item.stat, key)
+            cached = self.cache.lookup(item.key, item.stat, self._cache_key(item))
             if cached is not None and self._cache_serves(cached):
                 return _relabelled(cached, item.display)
         try:
@@ -208,7 +219,7 @@ class _Engine:
             return report
         return worker.Task(
             item.display, source, item.rules, self.options.fix or self.options.diff, self.options.unsafe,
-            self.options.want_edits, project,
+            self.options.want_edits, self._project_for(item)[0],
         )  # fmt: skip
 
     def _cache_serves(self, cached: FileReport) -> bool:
@@ -221,7 +232,7 @@ class _Engine:
     def _store(self, item: _File, report: FileReport) -> None:
         if self.cache is None or report.error or report.changed or item.stat is None:
             return
-        self.cache.store(item.key, item.stat, self._cache_key(item, self._project_for(item)), item.digest, report)
+        self.cache.store(item.key, item.stat, self._cache_key(item), item.digest, report)
 
     def _run_tasks(self, tasks: list[tuple[_File, worker.Task]]) -> Iterator[tuple[_File, FileReport]]:
         if not tasks:
@@ -299,8 +310,10 @@ class _Engine:
     # -- results ----------------------------------------------------------------------------------
 
     def _collect(self, item: _File, report: FileReport) -> None:
-        if os.path.basename(item.key) == "conftest.py" and report.facts is not None:
-            self.conftest_facts[item.key] = report.facts
+        if report.facts is not None:
+            self.facts.append((item, report.facts))
+            if os.path.basename(item.key) == "conftest.py":
+                self.conftest_facts[item.key] = report.facts
         if item.facts_only:
             return
         self.done += 1
@@ -309,25 +322,49 @@ class _Engine:
         if report.error:
             self.result.errors.append((item.display, report.error))
         self.result.fixed += report.fixed
-        if report.suppressions and "unused-suppression" in self.enabled:
-            self.reports.append((item, report))  # settled once every file is in
+        if report.suppressions:
+            self.deferred[item.key] = (item, report)  # its suppressions are settled once every file is in
         else:
             self._settle(item, report, report.diagnostics)
 
     def _finish(self) -> None:
-        if not self.reports:
+        for item, diagnostic in self._project_diagnostics():
+            if item.key in self.deferred:
+                self.deferred[item.key][1].diagnostics.append(diagnostic)
+            else:
+                self.result.diagnostics.append(diagnostic)
+        if not self.deferred:
             return
         from tclint.rules.unused_suppression import UnusedSuppression
 
-        for item, report in self.reports:
-            diagnostics = list(report.diagnostics)
-            unused = UnusedSuppression.check(item.display, report.suppressions, set(item.rules))
+        for item, report in self.deferred.values():
+            diagnostics = [d for d in report.diagnostics if not silenced(d, report.suppressions)]
+            unused = []
+            if "unused-suppression" in item.rules:
+                unused = UnusedSuppression.check(item.display, report.suppressions, set(item.rules))
+                unused = [entry for entry in unused if not silenced(entry[0], report.suppressions)]
             if unused and (self.options.fix or self.options.diff):
                 report, removed = _remove_unused(report, unused)
                 diagnostics = _shift(diagnostics, removed)
                 self.result.fixed += len(unused)
                 unused = []
             self._settle(item, report, diagnostics + [diagnostic for diagnostic, _, _ in unused])
+
+    def _project_diagnostics(self) -> list[tuple[_File, Diagnostic]]:
+        """What the project-wide rules find in the facts of every file."""
+        if not any(rule in self.enabled for rule in PROJECT_RULES):
+            return []
+        from tclint.rules import RULES_BY_NAME
+
+        linted = {item.display: item for item, _ in self.facts if not item.facts_only}
+        found = []
+        for name in PROJECT_RULES:
+            if name in self.enabled:
+                for diagnostic in RULES_BY_NAME[name].check_project([facts for _, facts in self.facts]):
+                    item = linted.get(diagnostic.path)
+                    if item is not None and name in item.rules:
+                        found.append((item, diagnostic))
+        return found
 
     def _settle(self, item: _File, report: FileReport, diagnostics: list[Diagnostic]) -> None:
         self.result.diagnostics.extend(diagnostics)
@@ -346,7 +383,7 @@ class _Engine:
         if self.cache is not None:
             item.stat = os.stat(item.path)
             item.digest = digest(report.source)
-            self.cache.store(item.key, item.stat, self._cache_key(item, self._project_for(item)), item.digest,
+            self.cache.store(item.key, item.stat, self._cache_key(item), item.digest,
                              dataclasses.replace(report, original=report.source, diagnostics=diagnostics))  # fmt: skip
 
 

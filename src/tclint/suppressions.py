@@ -15,8 +15,13 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-MAY_HOLD_SUPPRESSION = re.compile(rb"noqa\s*:[^\n]*TCL|tclint:", re.IGNORECASE)
-_MAY_HOLD_SUPPRESSION_TEXT = re.compile(MAY_HOLD_SUPPRESSION.pattern.decode(), re.IGNORECASE)
+_MAY_HOLD = re.compile(rb"noqa\s*:[^\n]*TCL|tclint:", re.IGNORECASE)
+_MAY_HOLD_TEXT = re.compile(_MAY_HOLD.pattern.decode(), re.IGNORECASE)
+
+
+def may_hold_suppression(source: bytes) -> bool:
+    """Cheap: substring tests first, the case-insensitive regex only when they hit."""
+    return (b"TCL" in source or b"tcl" in source) and _MAY_HOLD.search(source) is not None
 NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 IGNORE = re.compile(r"#\s*tclint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<selectors>[^\]]*)\])?")
@@ -50,7 +55,7 @@ class Suppression:
 
 
 def parse_suppressions(text: str) -> list[Suppression]:
-    if not _MAY_HOLD_SUPPRESSION_TEXT.search(text):
+    if ("TCL" not in text and "tcl" not in text) or not _MAY_HOLD_TEXT.search(text):
         return []
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
@@ -119,6 +124,17 @@ def _directives(token: tokenize.TokenInfo, statements) -> list[Suppression]:
             first, last = line, line
         found.append(Suppression(kind, line, column + match.start(), column + match.end(), selectors, first, last, own_line))
     return found
+
+
+def silenced(diagnostic, suppressions: list[Suppression]) -> bool:
+    """Whether a suppression covers the diagnostic; marks the selector that did as used."""
+    for suppression in suppressions:
+        if suppression.covers(diagnostic.line):
+            selector = suppression.silences(diagnostic.code, diagnostic.name)
+            if selector is not None:
+                suppression.used.add(selector)
+                return True
+    return False
 
 
 def rewritten_directive(suppression: Suppression, unused: set[str]) -> str:

@@ -13,7 +13,7 @@ from tclint.diagnostics import FileReport
 from tclint.facts import ProjectFacts
 from tclint.files import FileError, decode
 from tclint.settings import Settings
-from tclint.suppressions import MAY_HOLD_SUPPRESSION, parse_suppressions
+from tclint.suppressions import may_hold_suppression, parse_suppressions
 
 CONTAINER_CLASSES_HINT = "{container-classes}"
 SUPPRESSION_RULE = "unused-suppression"
@@ -67,7 +67,7 @@ def needs_parse(source: bytes, pattern: re.Pattern[bytes] | None) -> bool:
 def suppressions_only(path: str, source: bytes) -> FileReport:
     """A file no rule can match: only its suppression comments matter (all of them unused)."""
     report = FileReport(path, original=source, source=source)
-    if MAY_HOLD_SUPPRESSION.search(source):
+    if may_hold_suppression(source):
         try:
             report.suppressions = parse_suppressions(decode(source)[0])
         except FileError as error:

@@ -60,3 +60,56 @@ def separator_before_last(items: list, opening_whitespace: cst.BaseParenthesizab
     if len(items) > 1 and isinstance(items[-2].comma, cst.Comma):
         return items[-2].comma
     return cst.Comma(whitespace_after=opening_whitespace)
+
+
+class _Rename(cst.CSTTransformer):
+    """Rename a variable: every `Name` spelled `old`, but not attribute, keyword or definition names."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=self.new) if updated_node.value == self.old else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_FunctionDef(self, original_node, updated_node):
+        return updated_node.with_changes(name=original_node.name)
+
+    def leave_ClassDef(self, original_node, updated_node):
+        return updated_node.with_changes(name=original_node.name)
+
+
+def renamed(node: cst.CSTNode, old: str, new: str):
+    return node if old == new else node.visit(_Rename(old, new))
+
+
+def respliced(block: cst.IndentedBlock, changes: dict[int, list], keep_comments: bool = True) -> cst.IndentedBlock:
+    """The block with some statements (by id) replaced by lists of statements, an empty list removing
+    one. Comments above a replaced statement go with what replaces it (unless that is the statement
+    itself, changed), else with the next statement kept, else to the block's footer; a block left empty
+    gets `pass`. With `keep_comments=False` (the statements moved elsewhere with their comments), the
+    comments of replaced statements go with them."""
+    kept: list = []
+    carried: list = []
+    for statement in block.body:
+        replacement = [statement]
+        if id(statement) in changes:
+            replacement = changes[id(statement)]
+            same = replacement and tuple(replacement[0].leading_lines) == tuple(statement.leading_lines)
+            if keep_comments and not same:
+                carried.extend(statement.leading_lines)
+        for new in replacement:
+            if carried:
+                new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
+                carried = []
+            kept.append(new)
+    if not kept:
+        kept.append(cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=carried))
+        carried = []
+    return block.with_changes(body=kept, footer=[*carried, *block.footer])

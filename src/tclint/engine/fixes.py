@@ -8,6 +8,7 @@ rest in the next pass (to convergence).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -15,7 +16,7 @@ import libcst as cst
 from tclint.diagnostics import SAFE, UNSAFE
 from tclint.engine.build import separator_before_last
 from tclint.engine.model import descendants
-from tclint.engine.names import bindings, imports_in, module_name
+from tclint.engine.names import bindings, dotted, imports_in, module_name
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def apply_fixes(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     replacements = {id(original): new for fix in fixes for original, new in fix.replacements}
     if replacements:
         module = module.visit(_Replace(replacements))
-    inserted = [statement for fix in fixes for statement in fix.after_imports]
+    # fixes that share a new statement (one fixture for two tests) each carry it: it goes in once
+    unique = {module.code_for_node(statement): statement for fix in fixes for statement in fix.after_imports}
+    inserted = list(unique.values())
     if inserted:
         module = _insert_after_imports(module, inserted)
     requests = list(dict.fromkeys(request for fix in fixes for request in fix.imports))
@@ -125,20 +128,41 @@ def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module
         for node in imports_in(statement):
             bound.update(bindings(node))
     missing = [request for request in dict.fromkeys(requests) if bound.get(request.binds[0]) != request.binds[1]]
-    if not missing:
-        return module
     body = list(module.body)
-    new_lines = []
     for request in missing:
         if request.name is not None and _extend_from_import(body, request):
             continue
-        new_lines.append(_import_line(request))
-    index = _insertion_index(body)
-    new_lines = list(dict.fromkeys(new_lines))
-    statements = [cst.parse_statement(line + "\n") for line in new_lines]
-    if index < len(body) and index > 0 and not _is_import_block(body[index - 1]):
-        statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()])
-    return module.with_changes(body=body[:index] + statements + body[index:])
+        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.module)
+    return module.with_changes(body=body)
+
+
+def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str) -> list:
+    """Before the first plain import of the leading block that sorts after it, else after the block."""
+    end = _insertion_index(body)
+    for index in range(end):
+        imported = _plain_import_module(body[index])
+        if imported is not None and imported != "__future__" and _sort_key(imported) > _sort_key(module):
+            first = body[index]
+            body[index] = first.with_changes(leading_lines=[])
+            return [*body[:index], statement.with_changes(leading_lines=first.leading_lines), *body[index:]]
+    if 0 < end < len(body) or (end == 0 and body):
+        return [*body[:end], statement, *body[end:]]
+    return [*body, statement]
+
+
+def _sort_key(module: str) -> tuple[bool, str]:
+    """isort's order, roughly: the standard library first, then the rest, alphabetically."""
+    return module.split(".")[0] not in sys.stdlib_module_names, module.lower()
+
+
+def _plain_import_module(statement: cst.CSTNode) -> str | None:
+    nodes = imports_in(statement)
+    if len(nodes) != 1:
+        return None
+    node = nodes[0]
+    if isinstance(node, cst.ImportFrom):
+        return None if node.relative else module_name(node)
+    return dotted(node.names[0].name)
 
 
 def _import_line(request: ImportRequest) -> str:

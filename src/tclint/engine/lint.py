@@ -4,6 +4,7 @@ convergence, re-parsing after each pass so that broken code is never the result.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -20,7 +21,7 @@ from tclint.files import FileError, decode
 from tclint.facts import FileFacts, FixtureFact, ProjectFacts
 from tclint.rules import RULES_BY_NAME
 from tclint.settings import Settings
-from tclint.suppressions import Suppression, parse_suppressions
+from tclint.suppressions import Suppression, parse_suppressions, silenced
 
 MAX_PASSES = 10
 
@@ -44,6 +45,8 @@ def parse(source: bytes) -> cst.Module:
         raise FileError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {message}") from None
     except (RecursionError, MemoryError):
         raise FileError("cannot parse: too deeply nested") from None
+    except Exception as error:  # libcst trips on syntax newer than it knows (t-strings, for one)
+        raise FileError(f"libcst cannot parse this file ({type(error).__name__}: {error})") from None
 
 
 @dataclass(eq=False)
@@ -120,24 +123,17 @@ def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings)
     for rule in rules:
         rule.finish()
     suppressions = parse_suppressions(text)
+    facts, located = file_facts(task.path, model)
+    wanted = [report.node for report in context.reports] + [node for _, node in located]
+    positions = node_positions(module, wanted) if wanted else {}  # one code generation pass, if any
+    facts = placed(facts, located, positions)
     found = []
-    positions = node_positions(module, [report.node for report in context.reports]) if context.reports else {}
     for report in context.reports:
         diagnostic = to_diagnostic(task.path, report, positions[report.node])
         if not silenced(diagnostic, suppressions):
             found.append((diagnostic, report.fix))
     found.sort(key=lambda item: item[0].sort_key())
-    return Pass(found, suppressions, file_facts(task.path, model))
-
-
-def silenced(diagnostic: Diagnostic, suppressions: list[Suppression]) -> bool:
-    for suppression in suppressions:
-        if suppression.covers(diagnostic.line):
-            selector = suppression.silences(diagnostic.code, diagnostic.name)
-            if selector is not None:
-                suppression.used.add(selector)
-                return True
-    return False
+    return Pass(found, suppressions, facts)
 
 
 def to_diagnostic(path: str, report, position) -> Diagnostic:
@@ -173,8 +169,10 @@ def attach_edits(module: cst.Module, diagnostic: Diagnostic, fix: Fix) -> Diagno
     return with_edits(diagnostic, edits_between(before, after))
 
 
-def file_facts(path: str, model: Model) -> FileFacts:
+def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.CSTNode]]]:
+    """The module's fixtures, and (index, node) of those whose position the facts need."""
     fixtures = []
+    located = []
     for function in model.module_functions.values():
         fixture = function.fixture
         if fixture is None:
@@ -190,7 +188,17 @@ def file_facts(path: str, model: Model) -> FileFacts:
                 services=localstack_services(ref) if ref else (),
             )
         )
-    return FileFacts(path, tuple(fixtures))
+        if ref is not None:
+            located.append((len(fixtures) - 1, fixture.decorator or fixture.call or function.node))
+    return FileFacts(path, tuple(fixtures)), located
+
+
+def placed(facts: FileFacts, located: list[tuple[int, cst.CSTNode]], positions: dict) -> FileFacts:
+    fixtures = list(facts.fixtures)
+    for index, node in located:
+        start = positions[node].start
+        fixtures[index] = dataclasses.replace(fixtures[index], line=start.line, column=start.column + 1)
+    return dataclasses.replace(facts, fixtures=tuple(fixtures))
 
 
 def localstack_services(ref) -> tuple[str, ...]:

@@ -56,7 +56,11 @@ class ContainerRef:
     stop_calls: list[cst.Call] = field(default_factory=list)
     finalizers: list[cst.CSTNode] = field(default_factory=list)  # addfinalizer / atexit registrations
     handed_out: list[cst.CSTNode] = field(default_factory=list)  # `yield c` / `return c`
+    handed_out_after_with: list[cst.CSTNode] = field(default_factory=list)  # after its `with` block ended
     double_start: cst.CSTNode | None = None  # `.start()` on a container already entered with `with`
+    scope: Scope | None = None  # where it was constructed
+    start_statement: cst.CSTNode | None = None  # the statement of the start, in the starting function's body
+    finalizer_statements: list[cst.CSTNode] = field(default_factory=list)
 
     @property
     def started(self) -> bool:
@@ -74,8 +78,21 @@ class ContainerRef:
             args.append((key, source_of(arg.value)))
         if not any(key == "image" for key, _ in args) and self.cls.default_image:
             args.append(("image", repr(self.cls.default_image)))
-        calls = tuple(sorted(source_of(call) for call in self.config_calls))
+        calls = tuple(sorted(configuration_call(call) for call in self.config_calls))
         return (self.cls.qualname, tuple(sorted(args)), calls)
+
+
+@dataclass(eq=False)
+class Scope:
+    """Where containers are constructed: a function, or the module itself."""
+
+    containers: list[ContainerRef] = field(default_factory=list)
+    variables: dict[str, ContainerRef] = field(default_factory=dict)
+    local_calls: list[tuple[str, cst.Call]] = field(default_factory=list)
+    nested: list[FunctionInfo] = field(default_factory=list)
+
+    def started_containers(self) -> list[ContainerRef]:
+        return [ref for ref in self.containers if ref.started]
 
 
 @dataclass(eq=False)
@@ -84,18 +101,16 @@ class ClassInfo:
     parent: FunctionInfo | ClassInfo | None
     is_testcase: bool
     is_test_class: bool
+    attributes: dict[str, ContainerRef] = field(default_factory=dict)  # `self.x` / `cls.x` containers
+    methods: dict[str, FunctionInfo] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
-class FunctionInfo:
-    node: cst.FunctionDef
-    parent: FunctionInfo | ClassInfo | None
+class FunctionInfo(Scope):
+    node: cst.FunctionDef = None  # type: ignore[assignment]
+    parent: FunctionInfo | ClassInfo | None = None
     fixture: FixtureInfo | None = None
     is_test: bool = False
-    containers: list[ContainerRef] = field(default_factory=list)
-    variables: dict[str, ContainerRef] = field(default_factory=dict)
-    local_calls: list[tuple[str, cst.Call]] = field(default_factory=list)
-    nested: list[FunctionInfo] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -115,8 +130,25 @@ class FunctionInfo:
     def in_class(self) -> ClassInfo | None:
         return self.parent if isinstance(self.parent, ClassInfo) else None
 
-    def started_containers(self) -> list[ContainerRef]:
-        return [ref for ref in self.containers if ref.started]
+    @property
+    def body(self) -> list[cst.BaseStatement]:
+        body = self.node.body
+        return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+
+def configuration_call(call: cst.Call) -> str:
+    """`c.with_env("A", "1")` -> `with_env("A", "1")`: the call without its receiver."""
+    arguments = ", ".join(source_of(arg).rstrip(", ") for arg in call.args)
+    return f"{call.func.attr.value}({arguments})"
+
+
+def _is_stop_call(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "stop"
+
+
+def self_attribute(expr: cst.BaseExpression) -> bool:
+    """`self.x` or `cls.x`."""
+    return isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls")
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -149,6 +181,8 @@ class Model:
         self.walker = walker
         self._configured = container_classes
         self.scopes: list[FunctionInfo | ClassInfo] = []
+        self.module_scope = Scope()
+        self.classes: list[ClassInfo] = []
         self.functions: list[FunctionInfo] = []
         self.module_functions: dict[str, FunctionInfo] = {}
         self._refs: dict[int, ContainerRef] = {}
@@ -169,6 +203,18 @@ class Model:
                     self.local_container_classes[statement.name.value] = found
                 if self.is_testcase_base(base.value):
                     self.local_testcases.add(statement.name.value)
+
+    def module_level_names(self) -> set[str]:
+        """Names bound at module level: imports, functions, classes and assigned globals."""
+        names = self.resolver.module_names()
+        for statement in top_level_statements(self.module):
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                names.add(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    targets = small.targets if isinstance(small, cst.Assign) else []
+                    names.update(t.target.value for t in targets if isinstance(t.target, cst.Name))
+        return names
 
     def qualified(self, expr: cst.BaseExpression) -> str | None:
         return self.resolver.resolve(expr)
@@ -196,25 +242,51 @@ class Model:
                 return scope
         return None
 
+    @property
+    def scope(self) -> Scope:
+        """The innermost function, or the module: where a container built here belongs."""
+        return self.function or self.module_scope
+
     def enclosing_functions(self):
         return (scope for scope in reversed(self.scopes) if isinstance(scope, FunctionInfo))
+
+    def enclosing_class(self) -> ClassInfo | None:
+        for scope in reversed(self.scopes):
+            if isinstance(scope, ClassInfo):
+                return scope
+        return None
+
+    def top_statement(self) -> cst.CSTNode | None:
+        """During a visit: the statement of the innermost function's body that holds the node."""
+        function = self.function
+        if function is None:
+            return None
+        parents = self.walker.parents
+        for index in range(len(parents) - 1, -1, -1):
+            if parents[index] is function.node:
+                return parents[index + 2] if index + 2 < len(parents) else None
+        return None
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         parent = self.scopes[-1] if self.scopes else None
         is_testcase = any(self.is_testcase_base(base.value) for base in node.bases)
         is_test_class = node.name.value.startswith("Test") and parent is None
-        self.scopes.append(ClassInfo(node, parent, is_testcase, is_test_class))
+        info = ClassInfo(node, parent, is_testcase, is_test_class)
+        self.classes.append(info)
+        self.scopes.append(info)
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.scopes[-1] if self.scopes else None
-        info = FunctionInfo(node, parent)
+        info = FunctionInfo(node=node, parent=parent)
         info.fixture = self._fixture_from_decorators(node)
         info.is_test = self._is_test(info)
         if isinstance(parent, FunctionInfo):
             parent.nested.append(info)
+        elif isinstance(parent, ClassInfo):
+            parent.methods[info.name] = info
         elif parent is None:
             self.module_functions[info.name] = info
         self.functions.append(info)
@@ -265,13 +337,13 @@ class Model:
         if not self.scopes:
             self._fixture_by_call(node)
         ref = self.container_ref(node.value)
-        if ref is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._bind(node.targets[0].target.value, ref)
+        if ref is not None and len(node.targets) == 1:
+            self._bind(node.targets[0].target, ref)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         ref = self.container_ref(node.value) if node.value is not None else None
-        if ref is not None and isinstance(node.target, cst.Name):
-            self._bind(node.target.value, ref)
+        if ref is not None:
+            self._bind(node.target, ref)
 
     def _fixture_by_call(self, node: cst.Assign) -> None:
         """`name = pytest.fixture(fn, scope=...)` and `name = pytest.fixture(scope=...)(fn)`."""
@@ -306,6 +378,9 @@ class Model:
             ref = self._construction(expr)
         elif isinstance(expr, cst.Name):
             ref = self.variable(expr.value)
+        elif self_attribute(expr):
+            owner = self.enclosing_class()
+            ref = owner.attributes.get(expr.attr.value) if owner else None
         if ref is not None:
             for call in reversed(calls):
                 self._method_called(ref, call)
@@ -315,7 +390,7 @@ class Model:
         for function in self.enclosing_functions():
             if name in function.variables:
                 return function.variables[name]
-        return None
+        return self.module_scope.variables.get(name)
 
     def _construction(self, call: cst.Call) -> ContainerRef | None:
         known = self._refs.get(id(call))
@@ -324,18 +399,21 @@ class Model:
         cls = self.container_class_of(call.func)
         if cls is None:
             return None
-        ref = ContainerRef(cls, call)
+        ref = ContainerRef(cls, call, scope=self.scope)
         self._refs[id(call)] = ref
-        function = self.function
-        if function is not None:
-            function.containers.append(ref)
+        self.scope.containers.append(ref)
         return ref
 
-    def _bind(self, name: str, ref: ContainerRef) -> None:
-        function = self.function
-        if function is not None:
-            ref.var = ref.var or name
-            function.variables[name] = ref
+    def _bind(self, target: cst.BaseExpression, ref: ContainerRef) -> None:
+        """`c = ...` binds in the current scope; `self.c = ...` / `cls.c = ...` on the class."""
+        if isinstance(target, cst.Name):
+            ref.var = ref.var or target.value
+            self.scope.variables[target.value] = ref
+        elif self_attribute(target):
+            owner = self.enclosing_class()
+            if owner is not None:
+                ref.var = ref.var or f"{target.value.value}.{target.attr.value}"
+                owner.attributes[target.attr.value] = ref
 
     def _method_called(self, ref: ContainerRef, call: cst.Call) -> None:
         method = call.func.attr.value  # type: ignore[union-attr]
@@ -344,6 +422,7 @@ class Model:
                 ref.double_start = call
             elif ref.started_by is None:
                 ref.started_by, ref.start_kind = call, "start"
+                ref.start_statement = self.top_statement()
         elif method == "stop":
             if call not in ref.stop_calls:
                 ref.stop_calls.append(call)
@@ -371,21 +450,25 @@ class Model:
         """`request.addfinalizer(c.stop)`, `atexit.register(c.stop)`, `self.addCleanup(c.stop)`..."""
         for arg in node.args:
             value = arg.value
+            refs: list[ContainerRef] = []
             if isinstance(value, cst.Attribute) and value.attr.value == "stop":
                 ref = self.container_ref(value.value)
-                if ref is not None:
-                    ref.finalizers.append(node)
+                refs = [ref] if ref is not None else []
             elif isinstance(value, cst.Name):
                 function = self.function
                 nested = next((n for n in function.nested if n.name == value.value), None) if function else None
-                if nested is not None:
-                    for ref in self._stopped_in(nested):
-                        ref.finalizers.append(node)
+                refs = self._stopped_in(nested) if nested is not None else []
+            elif isinstance(value, cst.Lambda) and _is_stop_call(value.body):
+                ref = self.container_ref(value.body.func.value)
+                refs = [ref] if ref is not None else []
+            for ref in refs:
+                ref.finalizers.append(node)
+                ref.finalizer_statements.append(self.top_statement())
 
     def _stopped_in(self, function: FunctionInfo) -> list[ContainerRef]:
         """Containers of enclosing functions that a nested function stops."""
         stopped = []
-        for ref_id, ref in self._refs.items():
+        for ref in self._refs.values():
             if any(self._within(call, function.node) for call in ref.stop_calls):
                 stopped.append(ref)
         return stopped
@@ -402,8 +485,8 @@ class Model:
                 ref.double_start = ref.double_start or node
             elif ref.started_by is None:
                 ref.started_by, ref.start_kind, ref.with_node = node, "with", node
-            if item.asname is not None and isinstance(item.asname.name, cst.Name):
-                self._bind(item.asname.name.value, ref)
+            if item.asname is not None:
+                self._bind(item.asname.name, ref)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.BaseExpression):
@@ -417,6 +500,8 @@ class Model:
         ref = self.container_ref(value)
         if ref is not None:
             ref.handed_out.append(node)
+            if ref.with_node is not None and not any(parent is ref.with_node for parent in self.walker.parents):
+                ref.handed_out_after_with.append(node)
 
     # -- whole-module questions (valid in `finish`) -------------------------------------------------
 

@@ -121,6 +121,13 @@ class Resolver:
             return f"{base}.{expr.attr.value}" if base else None
         return None
 
+    def lookup_module(self, local: str) -> bool:
+        """Whether an import binds the name at module level."""
+        return local in self._scopes[0]
+
+    def module_names(self) -> set[str]:
+        return set(self._scopes[0])
+
     def local_names_for(self, dotted_name: str) -> list[str]:
         """Spellings that reach `dotted_name` in this module (for building fixes that reuse imports)."""
         names = []
@@ -129,4 +136,4 @@ class Resolver:
                 names.append(local)
             elif dotted_name.startswith(target + "."):
                 names.append(local + dotted_name[len(target) :])
-        return names
+        return sorted(names, key=lambda name: (name != dotted_name, name))

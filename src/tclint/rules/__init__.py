@@ -1,10 +1,18 @@
 """Every rule, in one explicit tuple. A rule is one module here plus its doc in `rules/<name>.md`."""
 
+from tclint.rules.container_fixture_duplicated import ContainerFixtureDuplicated
+from tclint.rules.container_in_setup import ContainerInSetup
+from tclint.rules.container_never_stopped import ContainerNeverStopped
+from tclint.rules.container_started_in_test import ContainerStartedInTest
 from tclint.rules.function_scoped_container_fixture import FunctionScopedContainerFixture
 from tclint.rules.unused_suppression import UnusedSuppression
 
 RULES = (
     UnusedSuppression,
     FunctionScopedContainerFixture,
+    ContainerStartedInTest,
+    ContainerNeverStopped,
+    ContainerFixtureDuplicated,
+    ContainerInSetup,
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}

@@ -1,0 +1,191 @@
+"""Time tclint against the libcst floor and its peers, in one run, and write bench/RESULTS.md.
+
+    python bench/corpus.py                      # once: fetch the sdists, build the corpora
+    python bench/run.py [--runs 5] [--with-fixit]
+
+Every command runs as its own process, interleaved with the others round by round; the table gives
+medians and each tclint figure as a ratio to the floor measured in the same run. Peak memory is the
+largest resident set of the command's processes (os.wait4). Fixit takes about 15 minutes per run over
+the typical corpus, so it runs once and only with --with-fixit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    cwd: Path
+    prepare: list[str] | None = None  # run (untimed) before every timed run
+    once: bool = False
+    walls: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+
+    def run(self) -> None:
+        if self.prepare:
+            subprocess.run(self.prepare, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        start = time.perf_counter()
+        process = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        self.walls.append(time.perf_counter() - start)
+        self.peak_kb = max(self.peak_kb, usage.ru_maxrss)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1, 2):  # 2: a corpus file libcst cannot parse (sqlalchemy's t-string tests)
+            raise SystemExit(f"{self.name}: exit {code}: {process.stderr.read().decode()[-2000:]}")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+
+def count(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.py"))
+
+
+def commands(with_fixit: bool, scratch: Path) -> list[Command]:
+    tclint = [str(BIN / "tclint"), "check", "-q", "--exit-zero"]
+    floor = [PYTHON, str(HERE / "parse_floor.py")]
+    made = []
+    for corpus in ("typical", "heavy"):
+        cwd = CORPUS
+        made += [
+            Command(f"{corpus}: tclint check --no-cache", [*tclint, "--no-cache", corpus], cwd),
+            Command(f"{corpus}: tclint check, warm cache", [*tclint, corpus], cwd, prepare=None),
+            Command(f"{corpus}: libcst parse, 1 process", [*floor, "--jobs", "1", corpus], cwd),
+            Command(f"{corpus}: libcst parse, 2 processes", [*floor, "--jobs", "2", corpus], cwd),
+            Command(f"{corpus}: ast.parse, 1 process", [PYTHON, "-c", AST_FLOOR, corpus], cwd),
+        ]
+        made[-4].prepare = [*tclint, corpus]  # the warm run follows a run that filled the cache
+        if shutil.which("ruff", path=str(BIN)) or shutil.which("ruff"):
+            ruff = shutil.which("ruff", path=str(BIN)) or "ruff"
+            made.append(Command(f"{corpus}: ruff check --select PT --no-cache", [ruff, "check", "--select", "PT",
+                                "--no-cache", "--exit-zero", "-q", "--isolated", corpus], cwd))  # fmt: skip
+        if with_fixit and corpus == "typical" and shutil.which("fixit", path=str(BIN)):
+            made.append(Command(f"{corpus}: fixit lint", [shutil.which("fixit", path=str(BIN)), "lint", corpus], cwd, once=True))
+    small = scratch / "small"
+    small.mkdir()
+    (small / "test_plain.py").write_text("def test_add():\n    assert 1 + 1 == 2\n")
+    (small / "conftest.py").write_text(
+        "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n@pytest.fixture\n"
+        "def redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
+    )
+    made += [
+        Command("one file: python -c pass", [PYTHON, "-c", "pass"], small),
+        Command("one file: python -c 'import libcst'", [PYTHON, "-c", "import libcst"], small),
+        Command("one file: tclint --version", [str(BIN / "tclint"), "--version"], small),
+        Command("one file: tclint check, no rule can match", [*tclint, "--no-cache", "test_plain.py"], small),
+        Command("one file: tclint check, a matching file", [*tclint, "--no-cache", "conftest.py"], small),
+    ]
+    if shutil.which("ruff", path=str(BIN)):
+        made.append(Command("one file: ruff check --select PT", [shutil.which("ruff", path=str(BIN)), "check", "--select",
+                            "PT", "--no-cache", "--isolated", "-q", "--exit-zero", "conftest.py"], small))  # fmt: skip
+    return made
+
+
+AST_FLOOR = (
+    "import ast, pathlib, sys, warnings\nwarnings.simplefilter('ignore')\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
+    "    try: ast.parse(p.read_bytes())\n    except Exception: pass\n"
+)
+
+
+def ratio(a: Command | None, b: Command | None) -> str:
+    if a is None or b is None or not a.walls or not b.walls:
+        return ""
+    return f"{a.median / b.median:.3f}x"
+
+
+def report(made: list[Command], runs: int) -> str:
+    by_name = {command.name: command for command in made}
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured by `python bench/run.py --runs {runs}{' --with-fixit' if any(c.once for c in made) else ''}` on "
+        f"{time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.machine()}. Medians of {runs} interleaved runs (Fixit: one run). Corpora from "
+        "`python bench/corpus.py`: "
+        f"typical = {count(CORPUS / 'typical')} test files of 10 sdists, heavy = {count(CORPUS / 'heavy')} files "
+        "that every rule must parse.",
+        "",
+        "| command | wall (median) | runs | peak RSS | vs libcst floor, 1 process | vs libcst floor, 2 processes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for command in made:
+        corpus = command.name.split(":")[0]
+        floor1 = by_name.get(f"{corpus}: libcst parse, 1 process")
+        floor2 = by_name.get(f"{corpus}: libcst parse, 2 processes")
+        lines.append(
+            f"| {command.name} | {command.median:.3f} s | {len(command.walls)} | {command.peak_kb / 1024:.0f} MB | "
+            f"{ratio(command, floor1)} | {ratio(command, floor2)} |"
+        )
+    lines += ["", "## Goals", ""]
+    cold = by_name.get("typical: tclint check --no-cache")
+    heavy = by_name.get("heavy: tclint check --no-cache")
+    goals = [
+        ("typical corpus, cold <= 0.25x the 1-process libcst parse", cold, by_name.get("typical: libcst parse, 1 process"), 0.25),
+        ("heavy corpus, cold <= 1.3x the 2-process libcst parse", heavy, by_name.get("heavy: libcst parse, 2 processes"), 1.3),
+    ]
+    for label, mine, floor, limit in goals:
+        if mine and floor:
+            value = mine.median / floor.median
+            lines.append(f"- {label}: **{value:.3f}x** ({'met' if value <= limit else 'missed'})")
+    warm = by_name.get("typical: tclint check, warm cache")
+    if warm:
+        lines.append(f"- warm cache, typical corpus <= 0.5 s: **{warm.median:.3f} s** ({'met' if warm.median <= 0.5 else 'missed'})")
+    for label, name, limit in (("no rule can match", "one file: tclint check, no rule can match", 0.1),
+                               ("a matching file", "one file: tclint check, a matching file", 0.35)):  # fmt: skip
+        one = by_name.get(name)
+        if one:
+            lines.append(f"- one file, {label} < {limit} s: **{one.median:.3f} s** ({'met' if one.median < limit else 'missed'})")
+    for peer in ("typical: ruff check --select PT --no-cache", "typical: fixit lint"):
+        other = by_name.get(peer)
+        if other and cold:
+            lines.append(f"- {peer.split(': ', 1)[1]} over the typical corpus takes {other.median / cold.median:.2f}x tclint's cold run")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--with-fixit", action="store_true")
+    parser.add_argument("--only", help="run only the commands whose name contains this")
+    args = parser.parse_args()
+    if not (CORPUS / "typical").is_dir():
+        raise SystemExit("no corpus: run python bench/corpus.py first")
+    with tempfile.TemporaryDirectory() as scratch:
+        made = commands(args.with_fixit, Path(scratch))
+        if args.only:
+            made = [command for command in made if args.only in command.name]
+        for round_number in range(args.runs):
+            for command in made:
+                if command.once and command.walls:
+                    continue
+                command.run()
+                print(f"round {round_number + 1}: {command.name}: {command.walls[-1]:.3f} s", file=sys.stderr)
+        text = report(made, args.runs)
+    print(text)
+    if not args.only:
+        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""TCL104 container-fixture-duplicated: one test session starts the same service twice.
+
+A project-wide rule: it reads the facts every file's walk left behind (fixtures, their scopes and the
+containers they start) once all files are in; nothing is parsed again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from tclint.catalog import RuleInfo, find_rule
+from tclint.diagnostics import Diagnostic
+from tclint.facts import FileFacts, FixtureFact
+
+SHARED_SCOPES = ("module", "package", "session")
+LOCALSTACK = "testcontainers.localstack.LocalStackContainer"
+
+
+class ContainerFixtureDuplicated:
+    name = "container-fixture-duplicated"
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        found = find_rule(cls.name)
+        assert found is not None
+        return found
+
+    @classmethod
+    def check_project(cls, files: list[FileFacts]) -> list[Diagnostic]:
+        groups: dict[tuple, list[tuple[str, FixtureFact]]] = defaultdict(list)
+        for facts in files:
+            for fixture in facts.fixtures:
+                if fixture.container is not None and fixture.scope in SHARED_SCOPES:
+                    groups[cls.key(fixture.container)].append((facts.path, fixture))
+        diagnostics = []
+        for key, members in groups.items():
+            if len(members) < 2:
+                continue
+            localstack = key[0] == LOCALSTACK and len({fixture.container for _, fixture in members}) > 1
+            for path, fixture in members:
+                diagnostics.append(cls.diagnostic(path, fixture, members, localstack))
+        return diagnostics
+
+    @staticmethod
+    def key(signature: tuple) -> tuple:
+        """LocalStack fixtures that differ only in `with_services(...)` can be one container."""
+        qualname, arguments, calls = signature
+        if qualname == LOCALSTACK:
+            return qualname, arguments, tuple(call for call in calls if not call.startswith("with_services("))
+        return signature
+
+    @classmethod
+    def diagnostic(cls, path: str, fixture: FixtureFact, members, localstack: bool) -> Diagnostic:
+        others = [f"`{other.name}` ({other_path}:{other.line})" for other_path, other in members if other is not fixture]
+        if localstack:
+            services = sorted({service for _, member in members for service in member.services})
+            message = (
+                f"LocalStack fixture `{fixture.name}` differs from {', '.join(others)} only in its services: "
+                f"one container can serve them all (`with_services({', '.join(repr(s) for s in services)})`)"
+            )
+        else:
+            message = (
+                f"Fixture `{fixture.name}` starts the same container as {', '.join(others)}: "
+                f"one test session starts it {len(members)} times"
+            )
+        info = cls.info()
+        return Diagnostic(path, fixture.line, fixture.column, fixture.line, fixture.column, info.code, info.name, message)

@@ -1,0 +1,94 @@
+"""TCL103 container-never-stopped: a container that is started and that nothing stops."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tclint.diagnostics import SAFE
+from tclint.engine.fixes import Fix
+from tclint.engine.model import ContainerRef, FunctionInfo, Scope, descendants
+from tclint.engine.rule import Rule
+
+
+class ContainerNeverStopped(Rule):
+    name = "container-never-stopped"
+
+    def finish(self) -> None:
+        scopes: list[Scope] = [self.model.module_scope, *self.model.functions]
+        for scope in scopes:
+            for ref in scope.containers:
+                self.check(ref, scope)
+
+    def check(self, ref: ContainerRef, scope: Scope) -> None:
+        label = f"`{ref.var}`" if ref.var else f"`{ref.cls.qualname.rsplit('.', 1)[-1]}`"
+        if ref.double_start is not None:
+            self.report(ref.double_start, f"Container {label} is started again inside its `with` block: the first one is never stopped")
+        for node in ref.handed_out_after_with:
+            self.report(node, f"Container {label} is handed out after its `with` block ended: it is already stopped")
+        if ref.start_kind == "start" and not ref.stopped and not self.owned_by_caller(ref, scope):
+            self.report_leak(ref, scope, label)
+        elif ref.start_kind == "start" and ref.finalizers and not ref.stop_calls:
+            self.check_finalizer_order(ref, scope, label)
+
+    @staticmethod
+    def owned_by_caller(ref: ContainerRef, scope: Scope) -> bool:
+        """A plain function that returns the container hands it to a caller that owns it (a factory)."""
+        returns = any(isinstance(node, cst.Return) for node in ref.handed_out)
+        return returns and isinstance(scope, FunctionInfo) and scope.fixture is None
+
+    def report_leak(self, ref: ContainerRef, scope: Scope, label: str) -> None:
+        if not isinstance(scope, FunctionInfo):
+            self.report(ref.started_by, f"Container {label} is started at import time and nothing stops it")
+            return
+        if scope.fixture is not None and ref.handed_out:
+            kind = "returns" if isinstance(ref.handed_out[-1], cst.Return) else "yields"
+            message = f"Fixture `{scope.fixture.name}` {kind} container {label} and never stops it"
+            self.report(ref.started_by, message, self.stop_after_yield(ref, scope))
+            return
+        self.report(ref.started_by, f"Container {label} is started and nothing stops it")
+
+    def check_finalizer_order(self, ref: ContainerRef, scope: Scope, label: str) -> None:
+        """`request.addfinalizer(c.stop)` registered only after other calls that can raise."""
+        if not isinstance(scope, FunctionInfo) or ref.start_statement is None:
+            return
+        body = scope.body
+        try:
+            start = next(i for i, statement in enumerate(body) if statement is ref.start_statement)
+            first = min(i for i, statement in enumerate(body) if any(statement is s for s in ref.finalizer_statements))
+        except (StopIteration, ValueError):
+            return
+        if any(self.calls_other_code(statement, ref) for statement in body[start + 1 : first]):
+            self.report(
+                ref.finalizers[0],
+                f"The finalizer that stops container {label} is registered after code that can raise: "
+                "if it does, the container is never stopped (register it right after `start()`)",
+            )
+
+    @staticmethod
+    def calls_other_code(statement: cst.CSTNode, ref: ContainerRef) -> bool:
+        configuration = {id(call) for call in ref.config_calls}
+        return any(isinstance(node, cst.Call) and id(node) not in configuration for node in descendants(statement))
+
+    @staticmethod
+    def stop_after_yield(ref: ContainerRef, fixture: FunctionInfo) -> Fix | None:
+        """`return c` -> `yield c` + `c.stop()`; a final `yield c` gets `c.stop()` after it."""
+        body = fixture.body
+        if not body or ref.var is None:
+            return None
+        last = body[-1]
+        handed = ref.handed_out[-1]
+        if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1):
+            return None
+        small = last.body[0]
+        stop = cst.SimpleStatementLine(body=[cst.Expr(cst.parse_expression(f"{ref.var}.stop()"))])
+        if isinstance(small, cst.Return) and small is handed and not _is_generator(fixture):
+            yielded = last.with_changes(body=[cst.Expr(cst.Yield(value=small.value))])
+            return Fix("Yield the container and stop it after the `yield`", SAFE, [(last, cst.FlattenSentinel([yielded, stop]))])
+        if isinstance(small, cst.Expr) and small.value is handed:
+            return Fix("Stop the container after the `yield`", SAFE, [(last, cst.FlattenSentinel([last, stop]))])
+        return None
+
+
+def _is_generator(function: FunctionInfo) -> bool:
+    own = {id(node) for nested in function.nested for node in descendants(nested.node)}
+    return any(isinstance(node, cst.Yield) and id(node) not in own for node in descendants(function.node))

@@ -1,0 +1,224 @@
+"""TCL102 container-started-in-test: a test body that starts its own container."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from tclint.diagnostics import UNSAFE
+from tclint.engine import build
+from tclint.engine.fixes import Fix, ImportRequest
+from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
+from tclint.engine.rule import Rule
+
+
+class ContainerStartedInTest(Rule):
+    name = "container-started-in-test"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.new_fixtures: dict[tuple, str] = {}  # container signature -> fixture made for it here
+
+    def finish(self) -> None:
+        if self.options["testcontainers-library"]:
+            return
+        for test in self.model.functions:
+            if not test.is_test:
+                continue
+            for where, ref in self.model.containers_started_by(test):
+                self.check(test, where, ref)
+
+    def check(self, test: FunctionInfo, where: cst.CSTNode, ref: ContainerRef) -> None:
+        kind = ref.cls.qualname.rsplit(".", 1)[-1]
+        if ref.scope is not test:
+            helper = where.func.value if isinstance(where, cst.Call) and isinstance(where.func, cst.Name) else "a helper"
+            self.report(where, f"Test `{test.name}` starts a `{kind}` through `{helper}()`: every run starts a new container")
+            return
+        label = f"container `{ref.var}`" if ref.var else f"a `{kind}`"
+        self.report(where, f"Test `{test.name}` starts {label} in its body: every run starts a new container", self.extract(test, ref))
+
+    # -- the fix ----------------------------------------------------------------------------------
+
+    def extract(self, test: FunctionInfo, ref: ContainerRef) -> Fix | None:
+        if test.in_class is not None and test.in_class.is_testcase:
+            return None  # unittest methods take no fixtures
+        plan = self.with_form(test, ref) if ref.start_kind == "with" else self.start_form(test, ref)
+        if plan is None or not self.arguments_are_global(test, ref) or not self.class_is_global(ref):
+            return None
+        container_expr, variable, changes = plan
+        fixture, inserted = self.fixture_for(ref, container_expr)
+        body = build.respliced(test.node.body, changes)
+        if variable is not None:
+            if self.rebound(test, variable, ref):
+                return None
+            body = build.renamed(body, variable, fixture)
+        new_test = test.node.with_changes(params=self.with_param(test, fixture), body=body)
+        title = f"Use the session-scoped fixture `{fixture}`"
+        if inserted is None:
+            return Fix(title, UNSAFE, [(test.node, new_test)])
+        return Fix(title, UNSAFE, [(test.node, new_test)], imports=inserted[1], after_imports=(inserted[0],))
+
+    def with_form(self, test: FunctionInfo, ref: ContainerRef):
+        """`with X(...) as c: body` directly in the test: the body takes the with's place."""
+        node = ref.with_node
+        if not any(statement is node for statement in test.body) or len(node.items) != 1 or node.asynchronous:
+            return None
+        item = node.items[0]
+        if not _contains(item.item, ref.construction):
+            return None  # `with c:` on a container built earlier: the fixture would not see `c`
+        variable = item.asname.name.value if item.asname and isinstance(item.asname.name, cst.Name) else None
+        if item.asname is not None and variable is None:
+            return None
+        return item.item, variable, {id(node): list(node.body.body)}
+
+    def start_form(self, test: FunctionInfo, ref: ContainerRef):
+        """`c = X(...)`, `c.with_...(...)`, `c.start()`, ..., `c.stop()` as statements of the test."""
+        if ref.var is None or "." in ref.var:
+            return None
+        statements = test.body
+        binding = next((s for s in statements if _assigns(s, ref.var) and _contains(s, ref.construction)), None)
+        if binding is None:
+            return None
+        chain = binding.body[0].value
+        removed = [binding]
+        calls = []
+        for statement in statements[statements.index(binding) + 1 :]:
+            call = _method_call_statement(statement, ref.var)
+            if call is None or call.func.attr.value in ("stop",):
+                break
+            removed.append(statement)
+            if call.func.attr.value != "start":
+                calls.append(call)
+            else:
+                break
+        if not any(_contains(statement, ref.started_by) for statement in removed):
+            return None
+        stops = [s for s in statements if (c := _method_call_statement(s, ref.var)) and c.func.attr.value == "stop"]
+        if len(stops) != len(ref.stop_calls):
+            return None  # a stop the fix cannot see to remove (in a `finally:`, say)
+        for call in calls:
+            chain = call.with_changes(func=call.func.with_changes(value=chain))
+        return _without_start(chain), ref.var, {id(s): [] for s in [*removed, *stops]}
+
+    def arguments_are_global(self, test: FunctionInfo, ref: ContainerRef) -> bool:
+        """The fixture cannot see the test's parameters or local variables."""
+        local = set(test.params) | _assigned_names(test.node)
+        used = {n.value for call in (ref.construction, *ref.config_calls) for arg in call.args for n in descendants(arg) if isinstance(n, cst.Name)}
+        return not (used & local)
+
+    def class_is_global(self, ref: ContainerRef) -> bool:
+        head = source_of(ref.construction.func).split(".")[0]
+        return self.model.resolver.lookup_module(head) or head in self.model.local_container_classes
+
+    @staticmethod
+    def rebound(test: FunctionInfo, variable: str, ref: ContainerRef) -> bool:
+        """The name is assigned again somewhere else in the test: renaming it would change meaning."""
+        bindings = [n for n in descendants(test.node) if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name)
+                    and n.target.value == variable]  # fmt: skip
+        return len(bindings) > (1 if ref.start_kind == "start" else 0)
+
+    @staticmethod
+    def with_param(test: FunctionInfo, fixture: str) -> cst.Parameters:
+        """The test's parameters with the fixture first (after `self` in a method)."""
+        params = test.node.params
+        existing = list(params.params)
+        position = 1 if test.in_class is not None and existing and existing[0].name.value in ("self", "cls") else 0
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        new = cst.Param(name=cst.Name(fixture))
+        more_follow = position < len(existing) or isinstance(params.star_arg, cst.Param) or params.kwonly_params
+        if more_follow:
+            new = new.with_changes(comma=comma)
+        if position and not isinstance(existing[position - 1].comma, cst.Comma):
+            existing[position - 1] = existing[position - 1].with_changes(comma=comma)
+        existing.insert(position, new)
+        return params.with_changes(params=existing)
+
+    # -- naming and reuse ---------------------------------------------------------------------------
+
+    def fixture_for(self, ref: ContainerRef, container_expr: cst.BaseExpression):
+        """(fixture name, None) to reuse one, or (name, (new fixture statement, imports)) to add one."""
+        signature = ref.signature()
+        for function in self.model.module_functions.values():
+            started = self.model.containers_started_by(function) if function.fixture else []
+            if started and started[0][1].signature() == signature:
+                return function.fixture.name, None
+        for conftest in self.context.project.conftests:
+            for fact in conftest.fixtures:
+                if fact.container == signature:
+                    return fact.name, None
+        name = self.new_fixtures.get(signature) or self.fresh_name(ref)
+        self.new_fixtures[signature] = name
+        decorator, imports = self.fixture_decorator()
+        indent = self.context.module.default_indent
+        code = (
+            f"@{decorator}(scope=\"session\")\ndef {name}():\n"
+            f"{indent}with {source_of(container_expr)} as {name}:\n{indent}{indent}yield {name}\n"
+        )
+        return name, (cst.parse_statement(code), imports)
+
+    def fixture_decorator(self) -> tuple[str, tuple[ImportRequest, ...]]:
+        spellings = self.model.resolver.local_names_for("pytest.fixture")
+        if spellings:
+            return spellings[0], ()
+        return "pytest.fixture", (ImportRequest("pytest"),)
+
+    def fresh_name(self, ref: ContainerRef) -> str:
+        kind = ref.cls.qualname.rsplit(".", 1)[-1]
+        stem = re.sub(r"Container$", "", kind) or "docker"
+        base = f"{re.sub(r'(?<!^)(?=[A-Z][a-z])', '_', stem).lower()}_container".replace("local_stack", "localstack")
+        taken = self.model.module_level_names() | set(self.new_fixtures.values())
+        taken |= {fact.name for conftest in self.context.project.conftests for fact in conftest.fixtures}
+        name, number = base, 2
+        while name in taken:
+            name, number = f"{base}_{number}", number + 1
+        return name
+
+
+def _contains(statement: cst.CSTNode, node: cst.CSTNode | None) -> bool:
+    return node is not None and any(child is node for child in descendants(statement))
+
+
+def _assigns(statement: cst.CSTNode, name: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value == name)  # fmt: skip
+
+
+def _method_call_statement(statement: cst.CSTNode, variable: str) -> cst.Call | None:
+    """`variable.method(...)` as a whole statement."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return None
+    func = small.value.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == variable:
+        return small.value
+    return None
+
+
+def _without_start(chain: cst.BaseExpression) -> cst.BaseExpression:
+    """`X(...).with_env(...).start()` -> `X(...).with_env(...)`: the fixture's `with` starts it."""
+    if isinstance(chain, cst.Call) and isinstance(chain.func, cst.Attribute):
+        inner = _without_start(chain.func.value)
+        if chain.func.attr.value == "start":
+            return inner
+        return chain.with_changes(func=chain.func.with_changes(value=inner))
+    return chain
+
+
+def _assigned_names(function: cst.FunctionDef) -> set[str]:
+    names = set()
+    for node in descendants(function.body):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name):
+            names.add(node.target.value)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)) and isinstance(node.target, cst.Name):
+            names.add(node.target.value)
+        elif isinstance(node, (cst.For, cst.CompFor)) and isinstance(node.target, cst.Name):
+            names.add(node.target.value)
+        elif isinstance(node, cst.AsName) and isinstance(node.name, cst.Name):
+            names.add(node.name.value)
+    return names
