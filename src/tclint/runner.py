@@ -352,8 +352,8 @@ class _Engine:
 
     def _project_diagnostics(self) -> list[tuple[_File, Diagnostic]]:
         """What the project-wide rules find in the facts of every file."""
-        if not any(rule in self.enabled for rule in PROJECT_RULES):
-            return []
+        if not any(rule in self.enabled for rule in PROJECT_RULES) or not self.facts:
+            return []  # no file was parsed, so there is nothing to compare (and libcst stays unloaded)
         from tclint.rules import RULES_BY_NAME
 
         linted = {item.display: item for item, _ in self.facts if not item.facts_only}
