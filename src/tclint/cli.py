@@ -101,6 +101,8 @@ def check(paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_
     if statistics and not diff:
         click.echo(output.statistics(result.diagnostics), nl=False)
     if not quiet and format_name not in output.MACHINE_FORMATS:
+        for created in result.created:
+            click.echo(f"Created {created} (the helper the fixes call)")
         if diff:
             click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
         else:

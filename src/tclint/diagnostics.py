@@ -56,6 +56,7 @@ class FileReport:
     fixed: int = 0
     facts: object = None  # FileFacts of the final source
     suppressions: list = field(default_factory=list)
+    new_files: dict = field(default_factory=dict)  # path from the project root -> content, asked by fixes
 
     @property
     def changed(self) -> bool:

@@ -89,6 +89,18 @@ def write_atomically(path: Path, new: bytes, expected_digest: str) -> None:
         raise
 
 
+def create_new(path: Path, content: bytes) -> None:
+    """Write a file that must not exist yet: atomically, and never over one that appeared meanwhile."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tclint")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.link(temporary, path)  # fails if the file exists: no overwrite, ever
+    finally:
+        os.unlink(temporary)
+
+
 def _check_unchanged(target: Path, expected_digest: str) -> None:
     try:
         current = target.read_bytes()

@@ -21,7 +21,7 @@ from tclint.catalog import RuleInfo
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.discovery import discover
 from tclint.facts import FileFacts, ProjectFacts
-from tclint.files import FileError, decode, digest, read_source, write_atomically
+from tclint.files import FileError, create_new, decode, digest, read_source, write_atomically
 from tclint.settings import Settings
 from tclint.suppressions import remove_directives, silenced
 
@@ -48,6 +48,7 @@ class RunResult:
     diffs: list[str] = field(default_factory=list)
     files: int = 0
     sources: dict[str, bytes] = field(default_factory=dict)  # final content of fixed files, for reporters
+    created: list[str] = field(default_factory=list)  # files fixes created (the wait helper)
 
 
 @dataclass
@@ -144,6 +145,7 @@ class _Engine:
         self.pool = None
         self.conftest_facts: dict[str, FileFacts] = {}
         self.projects: dict[str, tuple[ProjectFacts, str]] = {}
+        self.created: set[str] = set()
         self.deferred: dict[str, tuple[_File, FileReport]] = {}  # files whose suppressions wait for the end
         self.facts: list[tuple[_File, FileFacts]] = []
         worker.init(settings)
@@ -372,6 +374,7 @@ class _Engine:
             return
         if self.options.diff:
             self.result.diffs.append(_unified_diff(item.display, report.original, report.source))
+            self._create_files(report.new_files)
             return
         try:
             write_atomically(item.path, report.source, item.digest)
@@ -379,12 +382,32 @@ class _Engine:
             self.result.errors.append((item.display, str(error)))
             self.result.fixed -= report.fixed
             return
+        self._create_files(report.new_files)
         self.result.sources[item.display] = report.source
         if self.cache is not None:
             item.stat = os.stat(item.path)
             item.digest = digest(report.source)
             self.cache.store(item.key, item.stat, self._cache_key(item), item.digest,
                              dataclasses.replace(report, original=report.source, diagnostics=diagnostics))  # fmt: skip
+
+
+    def _create_files(self, files: dict[str, str]) -> None:
+        """Files a fix needs (the wait helper): written once, never over an existing file."""
+        for relative, content in files.items():
+            target = self.settings.project_root / relative
+            if relative in self.created or target.exists():
+                continue
+            self.created.add(relative)
+            shown = display_path(target)
+            if self.options.diff:
+                self.result.diffs.append(_unified_diff(shown, b"", content.encode(), new_file=True))
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                create_new(target, content.encode())
+                self.result.created.append(shown)
+            except (OSError, FileError) as error:
+                self.result.errors.append((shown, f"cannot create: {error}"))
 
 
 def _failed(item: _File, message: str) -> FileReport:
@@ -418,11 +441,12 @@ def _shift(diagnostics: list[Diagnostic], removed_lines: list[int]) -> list[Diag
     return shifted
 
 
-def _unified_diff(path: str, old: bytes, new: bytes) -> str:
+def _unified_diff(path: str, old: bytes, new: bytes, new_file: bool = False) -> str:
     old_text, _ = decode(old)
     new_text, _ = decode(new)
     lines = difflib.unified_diff(
-        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
-    )
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+        fromfile="/dev/null" if new_file else f"a/{path}", tofile=f"b/{path}",
+    )  # fmt: skip
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 

@@ -55,6 +55,7 @@ class Settings:
     unsafe_fixes: bool = False
     container_classes: tuple[str, ...] = ()
     image_pins: tuple[tuple[str, str], ...] = ()
+    wait_helper: str = "tests/test_utils/wait.py"
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     # where each of select / extend-select / ignore came from, for `tclint config`
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -97,7 +98,7 @@ class Settings:
     def fingerprint(self) -> str:
         """Everything that can change a file's diagnostics, hashed: the key of the cache."""
         rules = [(rule.code, sorted(self.options_for(rule).items())) for rule in self.enabled_rules()]
-        payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins]
+        payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins, self.wait_helper]
         return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]
 
 
@@ -185,7 +186,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
     reader = _TableReader(path, prefix)
     known = {
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-        "unsafe-fixes", "container-classes", "image-pins", "rules",
+        "unsafe-fixes", "container-classes", "image-pins", "wait-helper", "rules",
     }  # fmt: skip
     for key in table:
         if key not in known:
@@ -211,6 +212,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
         unsafe_fixes=reader.boolean(table, "unsafe-fixes"),
         container_classes=reader.strings(table, "container-classes"),
         image_pins=reader.table_of(table, "image-pins", "string"),
+        wait_helper=reader.string(table, "wait-helper") if "wait-helper" in table else Settings.wait_helper,
         rule_options=_parse_rule_options(table.get("rules", {}), reader),
         origins=origins,
     )

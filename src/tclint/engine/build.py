@@ -13,9 +13,16 @@ def quote_of(call: cst.Call | None, default: str = '"') -> str:
     return default
 
 
-def string(value: str, quote: str = '"') -> cst.SimpleString:
+def string(value: str, quote: str | None = None) -> cst.SimpleString:
+    """A string literal: double quotes, or single ones when that avoids escaping."""
+    if quote is None:
+        quote = "'" if '"' in value and "'" not in value else '"'
     escaped = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
     return cst.SimpleString(f"{quote}{escaped}{quote}")
+
+
+def positional(value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value)
 
 
 def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:

@@ -41,6 +41,7 @@ class Fix:
     replacements: list[tuple[cst.CSTNode, object]] = field(default_factory=list)
     imports: tuple[ImportRequest, ...] = ()
     after_imports: tuple[cst.BaseStatement, ...] = ()
+    new_files: tuple[tuple[str, str], ...] = ()  # (path from the project root, content): created if absent
 
     def __post_init__(self) -> None:
         assert self.applicability in (SAFE, UNSAFE)

@@ -79,6 +79,9 @@ def lint(task: LintTask, settings: Settings) -> FileReport:
             report.error = f"internal error: a fix produced code that does not parse ({error}); fixes dropped"
             break
         report.fixed += len(chosen)
+        for fix in chosen:
+            for path, content in fix.new_files:
+                report.new_files.setdefault(path, content)
         module, report.source = new_module, new_source
         outcome = walk_once(module, decode(new_source)[0], task, settings)
     report.diagnostics = [

@@ -89,6 +89,13 @@ class Walker:
         for handler in leaves:
             handler(node)
 
+    def parent_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """During a visit: the parent of a node on the path to the node being visited."""
+        for index in range(len(self.parents) - 1, 0, -1):
+            if self.parents[index] is node:
+                return self.parents[index - 1]
+        return None
+
     def parent(self, level: int = 1) -> cst.CSTNode | None:
         """During a visit: the node `level` steps above the one being visited."""
         index = len(self.parents) - level

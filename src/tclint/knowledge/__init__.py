@@ -20,7 +20,7 @@ from tclint.knowledge.generated import (
 
 __all__ = [
     "LEGACY_MODULES", "PYTEST_VERSION", "TESTCONTAINERS_VERSION", "ContainerClass", "FIXTURE_DECORATORS",
-    "SCOPES", "canonical_name", "container_class", "fixture_scope", "narrower", "scope_rank",
+    "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "container_class", "fixture_scope", "narrower", "scope_rank",
 ]  # fmt: skip
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "_pytest.fixtures.fixture", "pytest_asyncio.fixture"})
@@ -35,6 +35,9 @@ PLUGIN_FIXTURE_SCOPES = {
     "unused_tcp_port_factory": "function", "unused_udp_port_factory": "function",
     "event_loop": "function", "event_loop_policy": "session",
 }  # fmt: skip
+
+# Functions that block or suspend for a given time (no source to generate this from: the list is ours).
+SLEEP_FUNCTIONS = frozenset({"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep", "gevent.sleep"})
 
 # Container methods that configure and return the container itself (DockerContainer.with_* and co).
 SELF_RETURNING_METHODS = frozenset({"waiting_for", "maybe_emulate_amd64", "start"})

@@ -5,6 +5,9 @@ from tclint.rules.container_in_setup import ContainerInSetup
 from tclint.rules.container_never_stopped import ContainerNeverStopped
 from tclint.rules.container_started_in_test import ContainerStartedInTest
 from tclint.rules.function_scoped_container_fixture import FunctionScopedContainerFixture
+from tclint.rules.sleep_after_container_start import SleepAfterContainerStart
+from tclint.rules.sleep_in_test import SleepInTest
+from tclint.rules.sleep_polling_loop import SleepPollingLoop
 from tclint.rules.unused_suppression import UnusedSuppression
 
 RULES = (
@@ -14,5 +17,8 @@ RULES = (
     ContainerNeverStopped,
     ContainerFixtureDuplicated,
     ContainerInSetup,
+    SleepInTest,
+    SleepPollingLoop,
+    SleepAfterContainerStart,
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}

@@ -1,0 +1,94 @@
+"""TCL301 sleep-in-test: a fixed sleep in test code, guessing how long something takes."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tclint.diagnostics import UNSAFE
+from tclint.engine import waiting
+from tclint.engine.fixes import Fix
+from tclint.engine.model import FunctionInfo
+from tclint.engine.rule import Rule
+from tclint.engine.wait_helper import access
+
+MIN_TIMEOUT_MS = 5000
+
+
+class SleepInTest(Rule):
+    name = "sleep-in-test"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.applies = waiting.is_test_code(self.model) and not self.is_helper_module()
+        self.loops: list[cst.CSTNode] = []  # enclosing loops, innermost last
+
+    def is_helper_module(self) -> bool:
+        return self.context.path.replace("\\", "/").endswith(self.context.settings.wait_helper)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        self.loops.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops.append(node)
+
+    def leave_While(self, node: cst.While) -> None:
+        self.loops.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self.model.function
+        if not self.applies or function is None or function.name in waiting.HELPER_NAMES:
+            return
+        sleep = waiting.sleep_of(node, self.model)
+        if sleep is None or sleep.seconds == 0 or waiting.in_stand_in(self.model):
+            return
+        if self.loops and waiting.polling_loop(self.loops[-1], self.model) is not None:
+            return  # sleep-polling-loop's
+        statement, block = self.statement_and_block(node)
+        if statement is not None and self.after_container_start(statement, block, function):
+            return  # sleep-after-container-start's
+        self.report(node, self.message(sleep, function), self.fix(sleep, statement, block, function))
+
+    def statement_and_block(self, call: cst.Call):
+        """The statement the sleep call is, and the block holding it (None when it is part of more)."""
+        parents = self.context.walker.parents
+        for index in range(len(parents) - 1, 0, -1):
+            if isinstance(parents[index], cst.SimpleStatementLine):
+                statement, block = parents[index], parents[index - 1]
+                is_whole = waiting.sleep_statement(statement, self.model) is not None
+                return (statement, block) if is_whole and isinstance(block, cst.IndentedBlock) else (None, None)
+        return None, None
+
+    def after_container_start(self, statement, block, function: FunctionInfo) -> bool:
+        statements = list(block.body)
+        index = next(i for i, s in enumerate(statements) if s is statement)
+        owner = self.context.walker.parent_of(block)
+        return waiting.container_started_before(statements, index, owner, function.containers) is not None
+
+    @staticmethod
+    def message(sleep: waiting.Sleep, function: FunctionInfo) -> str:
+        amount = f"{sleep.seconds:g} s" if sleep.seconds is not None else "a fixed time"
+        where = "fixture" if function.fixture else ("test" if function.is_test else "function")
+        return f"`{sleep.function}` waits {amount} in {where} `{function.name}`: poll for the condition it waits for instead"
+
+    def fix(self, sleep: waiting.Sleep, statement, block, function: FunctionInfo) -> Fix | None:
+        """`sleep(S)` then `assert EXPR` -> wait for EXPR (timeout max(5 s, 2 S)), then the assert."""
+        if statement is None or sleep.seconds is None:
+            return None
+        statements = list(block.body)
+        index = next(i for i, s in enumerate(statements) if s is statement)
+        following = statements[index + 1] if index + 1 < len(statements) else None
+        if not (isinstance(following, cst.SimpleStatementLine) and len(following.body) == 1 and isinstance(following.body[0], cst.Assert)):
+            return None
+        expr = following.body[0].test
+        awaited = function.is_async
+        if waiting.has_await(expr) and not awaited:
+            return None
+        helper = access(self.model, self.context.settings, awaited, self.context.module.default_indent)
+        timeout = max(MIN_TIMEOUT_MS, int(round(2 * sleep.seconds * 1000)))
+        replacement = waiting.wait_statements(expr, waiting.description(expr), helper.name, timeout, awaited, function)
+        replacement[0] = replacement[0].with_changes(leading_lines=statement.leading_lines)
+        return Fix(f"Wait for `{waiting.source_of(expr)}` instead of sleeping", UNSAFE,
+                   [(statement, cst.FlattenSentinel(replacement))], imports=helper.imports, new_files=helper.new_files)  # fmt: skip

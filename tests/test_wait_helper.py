@@ -1,0 +1,123 @@
+"""The wait_for_condition helper the waiting fixes write, in both forms, and the fixes that write it."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import write
+
+from tclint.engine.wait_helper import helper_source
+from tclint.runner import RunOptions, run
+from tclint.settings import load_settings
+
+
+@pytest.fixture
+def helper(tmp_path):
+    path = tmp_path / "wait.py"
+    path.write_text(helper_source("    "))
+    spec = importlib.util.spec_from_file_location("generated_wait", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def becomes_true_after(calls: int):
+    seen = []
+
+    def condition():
+        seen.append(1)
+        return len(seen) if len(seen) >= calls else 0
+
+    return condition
+
+
+def test_sync_form_returns_the_truthy_value(helper):
+    started = time.monotonic()
+    assert helper.wait_for_condition_sync(becomes_true_after(3), "three calls", timeout_ms=1000) == 3
+    assert time.monotonic() - started < 0.5, "it polls every 10 ms, not every second"
+
+
+def test_sync_form_times_out_with_the_description(helper):
+    with pytest.raises(TimeoutError) as raised:
+        helper.wait_for_condition_sync(lambda: False, "the moon to turn blue", timeout_ms=50)
+    assert str(raised.value) == "Timeout waiting for the moon to turn blue after 50ms"
+
+
+def test_async_form_with_sync_and_async_conditions(helper):
+    async def scenario():
+        assert await helper.wait_for_condition(becomes_true_after(2), "two calls", timeout_ms=1000) == 2
+        flips = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.05, flips.set)
+
+        async def async_condition():
+            return "ready" if flips.is_set() else None
+
+        assert await helper.wait_for_condition(async_condition, "the event", timeout_ms=1000) == "ready"
+        with pytest.raises(TimeoutError) as raised:
+            await helper.wait_for_condition(async_condition_never, "nothing", timeout_ms=30)
+        assert str(raised.value) == "Timeout waiting for nothing after 30ms"
+
+    async def async_condition_never():
+        return False
+
+    asyncio.run(scenario())
+
+
+TEST_MODULE = """\
+import threading
+import time
+
+
+def test_flag_is_set_eventually():
+    flag = []
+    threading.Timer(0.05, flag.append, args=[1]).start()
+    time.sleep(1)
+    assert flag
+"""
+
+
+def test_fix_writes_the_helper_once_and_the_fixed_suite_passes(project):
+    write(project, {"tests/test_flag.py": TEST_MODULE, "tests/test_other.py": TEST_MODULE.replace("eventually", "too")})
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.errors == [] and result.fixed == 2 and result.diagnostics == []
+    assert sorted(result.created) == ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"]
+    assert (project / "tests/test_utils/wait.py").read_text() == helper_source("    ")
+    fixed = (project / "tests/test_flag.py").read_text()
+    assert "from tests.test_utils import wait_for_condition_sync\n" in fixed
+    assert "wait_for_condition_sync(lambda: flag, \"flag\", timeout_ms=5000)\n" in fixed
+    started = time.monotonic()
+    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=project,
+                             capture_output=True, text=True)  # fmt: skip
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert time.monotonic() - started < 5
+    again = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert again.diagnostics == [] and again.created == [], "the helper module itself is not reported"
+
+
+def test_existing_helper_is_imported_not_overwritten(project):
+    mine = "def wait_for_condition_sync(condition, description, timeout_ms=5000):\n    return condition()\n"
+    write(project, {"tests/test_utils/wait.py": mine, "tests/test_flag.py": TEST_MODULE})
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.created == ["tests/test_utils/__init__.py"]
+    assert (project / "tests/test_utils/wait.py").read_text() == mine
+
+
+def test_helper_module_and_indentation_follow_the_project(project):
+    tabbed = TEST_MODULE.replace("    ", "\t")
+    write(project, {"pyproject.toml": '[tool.tclint]\nwait-helper = "tests/support/waiting.py"\n', "tests/test_flag.py": tabbed})
+    run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert (project / "tests/support/waiting.py").read_text() == helper_source("\t")
+    assert "from tests.support import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+    assert "from tests.support.waiting import" in (project / "tests/support/__init__.py").read_text()
+
+
+def test_diff_shows_the_new_helper_and_writes_nothing(project):
+    write(project, {"tests/test_flag.py": TEST_MODULE})
+    result = run(["."], load_settings(None, project), RunOptions(diff=True, unsafe=True, cache=False))
+    assert any(diff.startswith("--- /dev/null\n+++ b/tests/test_utils/wait.py\n") for diff in result.diffs)
+    assert not (project / "tests/test_utils").exists()
