@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tclint.knowledge.generated import (
     CONTAINER_ALIASES,
     CONTAINER_CLASSES,
+    DEPRECATED_FUNCTIONS,
     LEGACY_MODULES,
     PYTEST_FIXTURE_SCOPES,
     PYTEST_VERSION,
@@ -19,8 +20,8 @@ from tclint.knowledge.generated import (
 )
 
 __all__ = [
-    "LEGACY_MODULES", "PYTEST_VERSION", "TESTCONTAINERS_VERSION", "ContainerClass", "FIXTURE_DECORATORS",
-    "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "container_class", "fixture_scope", "narrower", "scope_rank",
+    "DEPRECATED_FUNCTIONS", "LEGACY_MODULES", "PYTEST_VERSION", "TESTCONTAINERS_VERSION", "ContainerClass", "FIXTURE_DECORATORS",
+    "CLIENTS", "CONTAINER_ACCESSORS", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
 ]  # fmt: skip
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "_pytest.fixtures.fixture", "pytest_asyncio.fixture"})
@@ -43,6 +44,74 @@ SLEEP_FUNCTIONS = frozenset({"time.sleep", "asyncio.sleep", "anyio.sleep", "trio
 SELF_RETURNING_METHODS = frozenset({"waiting_for", "maybe_emulate_amd64", "start"})
 
 
+# Images pinned by the unpinned-container-image fix unless `[tool.tclint.image-pins]` says otherwise:
+# the versions the testcontainers guide recommends.
+DEFAULT_IMAGE_PINS = {
+    "postgres": "16.0-alpine", "redis": "7.2-alpine", "localstack/localstack": "3.0.2",
+    "mockserver/mockserver": "5.15.0", "confluentinc/cp-kafka": "7.5.0",
+}  # fmt: skip
+# Tags that move: the image under them changes without the test code changing.
+FLOATING_TAGS = ("latest", "edge", "nightly", "main", "master")
+
+# Gone from testcontainers (3.x names and modules), so not in its source: what replaces them.
+REMOVED_MODULES = {"testcontainers.general": "testcontainers.core.container.DockerContainer"}
+REMOVED_ATTRIBUTES = {
+    "POSTGRES_USER": "username", "POSTGRES_PASSWORD": "password", "POSTGRES_DB": "dbname",
+    "MYSQL_USER": "username", "MYSQL_PASSWORD": "password", "MYSQL_DATABASE": "dbname",
+    "MYSQL_ROOT_PASSWORD": "root_password", "port_to_expose": "port",
+}  # fmt: skip
+# `wait_for_logs` warns only for a text or callable predicate; a WaitStrategy one is the new API.
+WAIT_STRATEGY_OK = {"testcontainers.core.waiting_utils.wait_for_logs"}
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client of a container-backed service, and what a test must do with it when it is done."""
+
+    label: str
+    cleanup: tuple[str, ...]  # statements; {client} is the variable, {database} the database name
+    awaited: bool = False  # the cleanup is awaited (an asyncio client)
+    needs_database: bool = False
+
+
+_REDIS = Client("Redis client", ("{client}.flushdb()", "{client}.close()"))
+_ASYNC_REDIS = Client("asyncio Redis client", ("await {client}.flushdb()", "await {client}.aclose()"), awaited=True)
+_ENGINE = Client("SQLAlchemy engine", ("{client}.dispose()",))
+_ASYNC_ENGINE = Client("SQLAlchemy async engine", ("await {client}.dispose()",), awaited=True)
+_CONNECTION = Client("database connection", ("{client}.close()",))
+_ASYNC_CONNECTION = Client("database connection", ("await {client}.close()",), awaited=True)
+_MONGO = Client("MongoDB client", ("{client}.drop_database({database})", "{client}.close()"), needs_database=True)
+_MOTOR = Client("Motor client", ("await {client}.drop_database({database})", "{client}.close()"), awaited=True, needs_database=True)
+_NO_CLEANUP = Client("AWS client", ())
+# By the constructor a fixture calls, or the type a container's get_*client method returns (read from
+# the testcontainers source, see CONTAINER_CLASSES' client_methods).
+CLIENTS = {
+    "redis.Redis": _REDIS, "redis.StrictRedis": _REDIS, "redis.client.Redis": _REDIS, "redis.from_url": _REDIS,
+    "redis.Redis.from_url": _REDIS, "redis.asyncio.Redis": _ASYNC_REDIS, "redis.asyncio.from_url": _ASYNC_REDIS,
+    "redis.asyncio.Redis.from_url": _ASYNC_REDIS, "redis.asyncio.client.Redis": _ASYNC_REDIS,
+    "sqlalchemy.create_engine": _ENGINE, "sqlalchemy.engine.create_engine": _ENGINE,
+    "sqlalchemy.ext.asyncio.create_async_engine": _ASYNC_ENGINE,
+    "psycopg.connect": _CONNECTION, "psycopg2.connect": _CONNECTION, "pymysql.connect": _CONNECTION,
+    "psycopg.AsyncConnection.connect": _ASYNC_CONNECTION, "asyncpg.connect": _ASYNC_CONNECTION,
+    "asyncpg.create_pool": _ASYNC_CONNECTION,
+    "pymongo.MongoClient": _MONGO, "motor.motor_asyncio.AsyncIOMotorClient": _MOTOR,
+    "httpx.Client": Client("HTTP client", ("{client}.close()",)),
+    "httpx.AsyncClient": Client("HTTP client", ("await {client}.aclose()",), awaited=True),
+    "boto3.client": _NO_CLEANUP, "boto3.resource": _NO_CLEANUP, "aioboto3.Session": _NO_CLEANUP,
+    "aiobotocore.session.get_session": _NO_CLEANUP,
+}  # fmt: skip
+# Methods of containers that hand out a way to reach the service.
+CONTAINER_ACCESSORS = frozenset({
+    "get_client", "get_async_client", "get_connection_client", "get_connection_url", "get_url",
+    "get_container_host_ip", "get_exposed_port",
+})  # fmt: skip
+
+
+def client_method_type(container: str, method: str) -> str | None:
+    facts = CONTAINER_CLASSES.get(container)
+    return facts["client_methods"].get(method) if facts else None
+
+
 @dataclass(frozen=True)
 class ContainerClass:
     qualname: str
@@ -50,6 +119,12 @@ class ContainerClass:
     waits_until_ready: bool
     ports: tuple[int, ...]
     configured: bool = False  # named by the `container-classes` setting, not by testcontainers
+    deprecated_parameters: tuple[tuple[str, str], ...] = ()
+    deprecated: bool = False
+
+    @property
+    def short_name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
 
 
 def canonical_name(name: str) -> str:
@@ -64,7 +139,9 @@ def container_class(qualname: str | None, configured: tuple[str, ...] = ()) -> C
         return None
     facts = CONTAINER_CLASSES.get(qualname)
     if facts is not None:
-        return ContainerClass(qualname, facts["default_image"], facts["waits_until_ready"], facts["ports"])
+        return ContainerClass(qualname, facts["default_image"], facts["waits_until_ready"], facts["ports"],
+                              deprecated_parameters=tuple(facts["deprecated_parameters"].items()),
+                              deprecated=facts["deprecated"])  # fmt: skip
     if any(fnmatch.fnmatchcase(qualname, pattern) for pattern in configured):
         return ContainerClass(qualname, None, False, (), configured=True)
     return None

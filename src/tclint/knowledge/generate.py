@@ -74,6 +74,9 @@ class ClassFacts:
     fixed_image: str | None = None
     ports: list[int] = field(default_factory=list)
     own_readiness: bool = False
+    deprecated_parameters: dict[str, str] = field(default_factory=dict)
+    deprecated: bool = False
+    client_methods: dict[str, str] = field(default_factory=dict)  # get_*client* -> the type it returns
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
@@ -102,7 +105,7 @@ def _class_facts(qualname: str, node: ast.ClassDef, imports: dict[str, str], con
             head, _, rest = name.partition(".")
             resolved = imports.get(head, f"{module}.{head}")
             bases.append(f"{resolved}.{rest}" if rest else resolved)
-    facts = ClassFacts(qualname, bases)
+    facts = ClassFacts(qualname, bases, deprecated="DEPRECATED" in (ast.get_docstring(node) or ""))
     class_consts = dict(consts)
     for item in node.body:
         if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str):
@@ -116,7 +119,33 @@ def _class_facts(qualname: str, node: ast.ClassDef, imports: dict[str, str], con
             facts.own_readiness = True
         if item.name == "__init__":
             _read_init(item, facts, class_consts)
+        if item.name.startswith("get_") and "client" in item.name and item.name != "get_docker_client":
+            returned = _returned_type(item, imports)
+            if returned:
+                facts.client_methods[item.name] = returned
     return facts
+
+
+def _returned_type(method: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]) -> str | None:
+    """The annotation, or else the class a plain `return [await] Class(...)` builds."""
+    def resolve(name: str | None) -> str | None:
+        if not name:
+            return None
+        head, _, rest = name.partition(".")
+        base = imports.get(head)
+        return (f"{base}.{rest}" if rest else base) if base else None
+
+    if method.returns is not None:
+        annotation = method.returns
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            return resolve(annotation.value)
+        return resolve(dotted(annotation))
+    for node in ast.walk(method):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if isinstance(value, ast.Call):
+                return resolve(dotted(value.func))
+    return None
 
 
 def _read_init(init: ast.FunctionDef, facts: ClassFacts, consts: dict[str, str]) -> None:
@@ -140,6 +169,10 @@ def _read_init(init: ast.FunctionDef, facts: ClassFacts, consts: dict[str, str])
             literal = _literal(image, consts)
             if not facts.takes_image and isinstance(literal, str):
                 facts.fixed_image = literal
+        if func.endswith("raise_for_deprecated_parameter") and len(node.args) == 3:
+            old, new = (_literal(arg, consts) for arg in node.args[1:])
+            if isinstance(old, str) and isinstance(new, str):
+                facts.deprecated_parameters[old] = new
         if func.endswith("with_exposed_ports"):
             facts.ports.extend(arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, int))
 
@@ -185,15 +218,24 @@ def testcontainers_tables() -> dict:
 
     def inherited(facts: ClassFacts, attribute: str, stop_at_docker: bool = True):
         value = getattr(facts, attribute)
-        if value not in (None, False, []):
+        if value not in (None, False, [], {}):
             return value
         for base in facts.bases:
             parent = resolved(base)
             if parent and not (stop_at_docker and parent.qualname == DOCKER_CONTAINER):
                 found = inherited(parent, attribute)
-                if found not in (None, False, []):
+                if found not in (None, False, [], {}):
                     return found
         return value
+
+    def inherited_methods(facts: ClassFacts) -> dict[str, str]:
+        methods: dict[str, str] = {}
+        for base in facts.bases:
+            parent = resolved(base)
+            if parent is not None and parent is not facts:
+                methods.update(inherited_methods(parent))
+        methods.update(facts.client_methods)
+        return methods
 
     table = {}
     for qualname, facts in sorted(classes.items()):
@@ -205,6 +247,10 @@ def testcontainers_tables() -> dict:
             "default_image": default if isinstance(default, str) else inherited(facts, "fixed_image"),
             "waits_until_ready": bool(inherited(facts, "own_readiness")) and qualname != DOCKER_CONTAINER,
             "ports": tuple(sorted(set(inherited(facts, "ports")))),
+            "deprecated_parameters": dict(sorted(inherited(facts, "deprecated_parameters", stop_at_docker=False).items()))
+            if inherited(facts, "deprecated_parameters", stop_at_docker=False) else {},
+            "deprecated": facts.deprecated,
+            "client_methods": dict(sorted(inherited_methods(facts).items())),
         }
     aliases = {}
     for alias in sorted(reexports):
@@ -216,7 +262,35 @@ def testcontainers_tables() -> dict:
         "CONTAINER_CLASSES": table,
         "CONTAINER_ALIASES": aliases,
         "LEGACY_MODULES": dict(sorted(legacy_modules.items())),
+        "DEPRECATED_FUNCTIONS": deprecated_functions(modules),
     }
+
+
+def deprecated_functions(modules: dict[str, ast.Module]) -> dict[str, str]:
+    """Functions that warn with a DeprecationWarning when called: their replacement advice."""
+    found = {}
+    for name, tree in modules.items():
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("__"):
+                continue
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and dotted(call.func) == "warnings.warn" and call.args:
+                    text = _joined_text(call.args[0])
+                    category = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "category"), None)
+                    if "deprecated" in text and dotted(category) == "DeprecationWarning":
+                        found[_public_name(f"{name}.{node.name}")] = text
+                        break
+    return dict(sorted(found.items()))
+
+
+def _joined_text(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _joined_text(node.left) + _joined_text(node.right)
+    return ""
 
 
 def _is_deprecation_shim(tree: ast.Module) -> bool:

@@ -1,5 +1,6 @@
 """Every rule, in one explicit tuple. A rule is one module here plus its doc in `rules/<name>.md`."""
 
+from tclint.rules.client_fixture_without_cleanup import ClientFixtureWithoutCleanup
 from tclint.rules.container_fixture_duplicated import ContainerFixtureDuplicated
 from tclint.rules.container_in_setup import ContainerInSetup
 from tclint.rules.container_never_stopped import ContainerNeverStopped
@@ -8,6 +9,7 @@ from tclint.rules.function_scoped_container_fixture import FunctionScopedContain
 from tclint.rules.sleep_after_container_start import SleepAfterContainerStart
 from tclint.rules.sleep_in_test import SleepInTest
 from tclint.rules.sleep_polling_loop import SleepPollingLoop
+from tclint.rules.unpinned_container_image import UnpinnedContainerImage
 from tclint.rules.unused_suppression import UnusedSuppression
 
 RULES = (
@@ -20,5 +22,7 @@ RULES = (
     SleepInTest,
     SleepPollingLoop,
     SleepAfterContainerStart,
+    UnpinnedContainerImage,
+    ClientFixtureWithoutCleanup,
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}

@@ -1,0 +1,63 @@
+"""Which fixtures a module can use, and which of them lead to a container.
+
+Fixtures come from the module itself and from the `conftest.py` files above it (their facts); a
+module's own fixture overrides a conftest one of the same name, a nearer conftest a farther one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tclint.engine.model import Model
+from tclint.facts import ProjectFacts
+
+
+UNKNOWN_BUT_CONTAINER_BACKED = ("_container", "_config", "_url", "_dsn")
+
+
+@dataclass(frozen=True)
+class KnownFixture:
+    name: str
+    scope: str | None
+    params: tuple[str, ...]
+    container: tuple | None  # the signature of the container it starts
+
+
+class FixtureGraph:
+    def __init__(self, model: Model, project: ProjectFacts) -> None:
+        self.fixtures: dict[str, KnownFixture] = {}
+        for conftest in reversed(project.conftests):  # farthest first: nearer ones override
+            for fact in conftest.fixtures:
+                self.fixtures[fact.name] = KnownFixture(fact.name, fact.scope, fact.params, fact.container)
+        for function in model.module_functions.values():
+            if function.fixture is not None:
+                started = model.containers_started_by(function)
+                container = started[0][1].signature() if started else None
+                self.fixtures[function.fixture.name] = KnownFixture(
+                    function.fixture.name, function.fixture.scope, tuple(function.params), container
+                )
+        self._leads: dict[str, tuple | None] = {}
+
+    def container_behind(self, name: str, _seen: frozenset = frozenset()) -> tuple | None:
+        """The signature of a container the fixture starts or depends on (through other fixtures);
+        a fixture tclint does not know counts when its name says it is a container or what the
+        three-fixture pattern derives from one (`*_container`, `*_config`, `*_url`, `*_dsn`)."""
+        if name in self._leads:
+            return self._leads[name]
+        fixture = self.fixtures.get(name)
+        found = None
+        if fixture is None:
+            found = ("unknown",) if name.endswith(UNKNOWN_BUT_CONTAINER_BACKED) else None
+        elif fixture.container is not None:
+            found = fixture.container
+        elif name not in _seen:
+            found = next((c for p in fixture.params if (c := self.container_behind(p, _seen | {name}))), None)
+        self._leads[name] = found
+        return found
+
+    def container_class_behind(self, name: str) -> str | None:
+        signature = self.container_behind(name)
+        return signature[0] if signature and len(signature) == 3 else None
+
+    def container_fixtures(self) -> list[KnownFixture]:
+        return [fixture for fixture in self.fixtures.values() if fixture.container is not None]
