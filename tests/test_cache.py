@@ -11,7 +11,7 @@ from tclint.settings import load_settings
 
 BAD = (
     "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
-    "@pytest.fixture\ndef redis_container():\n    with RedisContainer() as redis:\n        yield redis\n"
+    "@pytest.fixture\ndef redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
 )
 
 
@@ -76,7 +76,7 @@ def test_settings_change_invalidates(project, parses):
 def test_conftest_change_invalidates_the_modules_below(project, parses):
     test_module = (
         "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
-        "@pytest.fixture\ndef redis_container(settings):\n    with RedisContainer() as redis:\n        yield redis\n"
+        "@pytest.fixture\ndef redis_container(settings):\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
     )
     write(project, {"tests/conftest.py": "import pytest\n\n\n@pytest.fixture(scope='session')\ndef settings():\n    return {}\n",
                     "tests/test_a.py": test_module})  # fmt: skip

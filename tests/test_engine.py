@@ -158,7 +158,7 @@ def test_many_files_through_the_pool_give_the_serial_results(project):
 
     bad = (
         "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
-        "@pytest.fixture\ndef redis_{n}():\n    with RedisContainer() as r:\n        yield r\n"
+        "@pytest.fixture\ndef redis_{n}():\n    with RedisContainer('redis:7-alpine') as r:\n        yield r\n"
     )
     write(project, {f"tests/test_{n}.py": bad.format(n=n) for n in range(30)})
     settings = load_settings(None, project)
