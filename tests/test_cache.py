@@ -10,7 +10,7 @@ from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
 BAD = (
-    "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+    "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
     "@pytest.fixture\ndef redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
 )
 
@@ -34,7 +34,7 @@ def lint(project, **options):
 
 
 def test_unchanged_rerun_parses_nothing_and_reports_the_same(project, parses):
-    write(project, {"tests/conftest.py": BAD, "tests/test_a.py": "from testcontainers.redis import RedisContainer\n"})
+    write(project, {"tests/conftest.py": BAD, "tests/test_a.py": "from testcontainers.community.redis import RedisContainer\n"})
     first = lint(project)
     assert sorted(parses) == ["tests/conftest.py", "tests/test_a.py"]
     parses.clear()
@@ -75,7 +75,7 @@ def test_settings_change_invalidates(project, parses):
 
 def test_conftest_change_invalidates_the_modules_below(project, parses):
     test_module = (
-        "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
         "@pytest.fixture\ndef redis_container(settings):\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
     )
     write(project, {"tests/conftest.py": "import pytest\n\n\n@pytest.fixture(scope='session')\ndef settings():\n    return {}\n",

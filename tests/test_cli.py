@@ -13,7 +13,7 @@ from tclint.cli import main
 
 FUNCTION_SCOPED = """\
 import pytest
-from testcontainers.redis import RedisContainer
+from testcontainers.community.redis import RedisContainer
 
 
 @pytest.fixture

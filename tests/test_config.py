@@ -27,8 +27,8 @@ from tclint.settings import ConfigError, find_config, load_settings
             id="bad-choice",
         ),
         pytest.param(
-            '[tool.tclint]\nper-file-ignores = {"tests/*" = ["TCL7"]}\n',
-            "`tool.tclint.per-file-ignores.tests/*`: unknown rule selector `TCL7`",
+            '[tool.tclint]\nper-file-ignores = {"tests/*" = ["TCL9"]}\n',
+            "`tool.tclint.per-file-ignores.tests/*`: unknown rule selector `TCL9`",
             id="bad-per-file-ignore",
         ),
         pytest.param("[tool.tclint\n", "invalid TOML", id="invalid-toml"),
@@ -83,7 +83,7 @@ def test_defaults_without_configuration(project):
 def test_per_file_ignores_switch_rules_off_for_matching_files(project):
     from tclint.runner import RunOptions, run
 
-    bad = "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n@pytest.fixture\ndef r():\n    with RedisContainer('redis:7-alpine') as c:\n        yield c\n"
+    bad = "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n@pytest.fixture\ndef r():\n    with RedisContainer('redis:7-alpine') as c:\n        yield c\n"
     write(project, {
         "pyproject.toml": '[tool.tclint]\nper-file-ignores = {"tests/legacy/**" = ["function-scoped-container-fixture"]}\n',
         "tests/legacy/conftest.py": bad,

@@ -131,7 +131,7 @@ def test_function_local_imports_stay_in_their_function():
         ("from a import b\n\nx = 1\n", ImportRequest("a", "c"), "from a import b, c\n\nx = 1\n"),
         ("from a import (\n    b,\n)\n", ImportRequest("a", "c"), "from a import (\n    b,\n    c,\n)\n"),
         ("import pytest\n", ImportRequest("pytest"), "import pytest\n"),
-        ("x = 1\n", ImportRequest("a.b", "c"), "from a.b import c\nx = 1\n"),
+        ("x = 1\n", ImportRequest("a.b", "c"), "from a.b import c\n\nx = 1\n"),
         ("from __future__ import annotations\n\nx = 1\n", ImportRequest("time"),
          "from __future__ import annotations\nimport time\n\nx = 1\n"),
     ],
@@ -157,7 +157,7 @@ def test_many_files_through_the_pool_give_the_serial_results(project):
     from tclint.settings import load_settings
 
     bad = (
-        "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
         "@pytest.fixture\ndef redis_{n}():\n    with RedisContainer('redis:7-alpine') as r:\n        yield r\n"
     )
     write(project, {f"tests/test_{n}.py": bad.format(n=n) for n in range(30)})

@@ -17,7 +17,7 @@ from tclint.settings import load_settings
 
 BAD = (
     "import pytest\n"
-    "from testcontainers.redis import RedisContainer\n"
+    "from testcontainers.community.redis import RedisContainer\n"
     "\n"
     "\n"
     "@pytest.fixture\n"

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = (
-    "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+    "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
     "@pytest.fixture\ndef redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
 )
 

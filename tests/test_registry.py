@@ -73,11 +73,11 @@ def test_readme_rule_table_lists_every_rule():
     table = readme().split("<!-- rules-table -->", 1)[1].split("\n\n", 1)[0]
     rows = [line.split("|")[1:-1] for line in table.strip().splitlines()[2:]]
     expected = [
-        [f" {info.code} ", f" `{info.name}` ", f" {info.summary} ",
+        [f" {info.code} ", f" `{info.name}` ", f" {info.summary}{'' if info.default_enabled else ' (off by default)'} ",
          f" {info.fix if info.fix == 'never' else f'{info.fix} ({info.fix_safety})'} "]
         for info in CATALOG
     ]  # fmt: skip
-    assert rows == expected
+    assert rows == expected, "run: python scripts/readme_rules_table.py"
 
 
 def test_every_hook_is_in_the_readme_and_runs_tclint():

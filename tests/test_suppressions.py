@@ -11,7 +11,7 @@ from tclint.suppressions import parse_suppressions
 
 FIXTURE = """\
 import pytest
-from testcontainers.redis import RedisContainer
+from testcontainers.community.redis import RedisContainer
 
 
 {decorator}

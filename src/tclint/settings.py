@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tclint import __version__
 from tclint.catalog import RuleInfo, load_catalog, rules_dir
+from tclint.project import testcontainers_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,6 +57,7 @@ class Settings:
     container_classes: tuple[str, ...] = ()
     image_pins: tuple[tuple[str, str], ...] = ()
     wait_helper: str = "tests/test_utils/wait.py"
+    testcontainers_version: str | None = None  # as the project pins or locks it; None: unknown
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     # where each of select / extend-select / ignore came from, for `tclint config`
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -98,7 +100,8 @@ class Settings:
     def fingerprint(self) -> str:
         """Everything that can change a file's diagnostics, hashed: the key of the cache."""
         rules = [(rule.code, sorted(self.options_for(rule).items())) for rule in self.enabled_rules()]
-        payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins, self.wait_helper]
+        payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins, self.wait_helper,
+                   self.testcontainers_version]  # fmt: skip
         return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]
 
 
@@ -167,15 +170,17 @@ def load_settings(config_path: Path | None, cwd: Path) -> Settings:
     """Settings from `config_path` (found from `cwd` upwards when None) or the defaults."""
     if config_path is None:
         config_path = find_config(cwd)
-        if config_path is None:
-            return Settings(project_root=cwd)
-    config_path = config_path.resolve()
-    data = _read_toml(config_path)
-    if config_path.name == "pyproject.toml":
-        table, prefix = data.get("tool", {}).get("tclint", {}), "tool.tclint"
+    if config_path is None:
+        settings = Settings(project_root=cwd)
     else:
-        table, prefix = data, ""
-    return _parse_table(table, prefix, config_path)
+        config_path = config_path.resolve()
+        data = _read_toml(config_path)
+        if config_path.name == "pyproject.toml":
+            table, prefix = data.get("tool", {}).get("tclint", {}), "tool.tclint"
+        else:
+            table, prefix = data, ""
+        settings = _parse_table(table, prefix, config_path)
+    return replace(settings, testcontainers_version=testcontainers_version(settings.project_root))
 
 
 def _key(prefix: str, key: str) -> str:

@@ -146,7 +146,12 @@ def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str) 
             first = body[index]
             body[index] = first.with_changes(leading_lines=[])
             return [*body[:index], statement.with_changes(leading_lines=first.leading_lines), *body[index:]]
-    if 0 < end < len(body) or (end == 0 and body):
+    if end < len(body):
+        following = body[end]
+        wanted = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+        if end == 0 or not _is_import_block(body[end - 1]) or len(following.leading_lines) < wanted:
+            blank = [cst.EmptyLine()] * max(0, wanted - len(following.leading_lines))
+            body[end] = following.with_changes(leading_lines=[*blank, *following.leading_lines])
         return [*body[:end], statement, *body[end:]]
     return [*body, statement]
 
@@ -193,3 +198,18 @@ def _extend_from_import(body: list, request: ImportRequest) -> bool:
         body[index] = statement.with_changes(body=[node.with_changes(names=names)])
         return True
     return False
+
+
+def without_imported_name(statement: cst.SimpleStatementLine, name: str):
+    """The import statement without `name` (a replacement for `statement`), or removal when it was the
+    only name; None when the statement does not import it."""
+    node = statement.body[0] if len(statement.body) == 1 else None
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    kept = [alias for alias in node.names if (alias.asname.name.value if alias.asname else dotted(alias.name)) != name]
+    if len(kept) == len(node.names):
+        return None
+    if not kept:
+        return cst.RemoveFromParent()
+    kept[-1] = kept[-1].with_changes(comma=node.names[-1].comma)
+    return statement.with_changes(body=[node.with_changes(names=kept)])

@@ -527,15 +527,11 @@ class Model:
 
 
 def descendants(node: cst.CSTNode):
-    from tclint.engine.walk import child_fields
+    """The node and everything below it that the walk visits."""
+    from tclint.engine.walk import children
 
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        for name in child_fields(type(current)):
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif type(value) in (list, tuple):
-                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
+        stack.extend(children(current))

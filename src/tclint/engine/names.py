@@ -128,6 +128,10 @@ class Resolver:
     def module_names(self) -> set[str]:
         return set(self._scopes[0])
 
+    def imported_names(self) -> set[str]:
+        """What the module's imports bind, as dotted names."""
+        return set(self._scopes[0].values())
+
     def local_names_for(self, dotted_name: str) -> list[str]:
         """Spellings that reach `dotted_name` in this module (for building fixes that reuse imports)."""
         names = []

@@ -37,6 +37,16 @@ def child_fields(node_type: type) -> tuple[str, ...]:
     )
 
 
+def children(node: cst.CSTNode):
+    """The node's children that the walk visits, in source order."""
+    for name in child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif type(value) in (list, tuple):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
+
+
 @lru_cache(maxsize=None)
 def _handler_names(listener_type: type) -> tuple[frozenset[str], frozenset[str]]:
     names = dir(listener_type)

@@ -21,7 +21,7 @@ from tclint.knowledge.generated import (
 
 __all__ = [
     "DEPRECATED_FUNCTIONS", "LEGACY_MODULES", "PYTEST_VERSION", "TESTCONTAINERS_VERSION", "ContainerClass", "FIXTURE_DECORATORS",
-    "CLIENTS", "CONTAINER_ACCESSORS", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
+    "CLIENTS", "CONTAINER_ACCESSORS", "INFRASTRUCTURE", "MOCK_FACTORIES", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
 ]  # fmt: skip
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "_pytest.fixtures.fixture", "pytest_asyncio.fixture"})
@@ -104,6 +104,38 @@ CLIENTS = {
 CONTAINER_ACCESSORS = frozenset({
     "get_client", "get_async_client", "get_connection_client", "get_connection_url", "get_url",
     "get_container_host_ip", "get_exposed_port",
+})  # fmt: skip
+
+
+# Infrastructure packages (the default of mocked-infrastructure's `infrastructure-packages`) and the
+# containers that run the real thing.
+INFRASTRUCTURE = {
+    "redis": ("testcontainers.redis.RedisContainer", "testcontainers.redis.AsyncRedisContainer"),
+    "sqlalchemy": ("testcontainers.postgres.PostgresContainer", "testcontainers.mysql.MySqlContainer"),
+    "psycopg": ("testcontainers.postgres.PostgresContainer",),
+    "psycopg2": ("testcontainers.postgres.PostgresContainer",),
+    "asyncpg": ("testcontainers.postgres.PostgresContainer",),
+    "pymongo": ("testcontainers.mongodb.MongoDbContainer",),
+    "motor": ("testcontainers.mongodb.MongoDbContainer",),
+    "boto3": ("testcontainers.localstack.LocalStackContainer",),
+    "botocore": ("testcontainers.localstack.LocalStackContainer",),
+    "aiobotocore": ("testcontainers.localstack.LocalStackContainer",),
+    "aioboto3": ("testcontainers.localstack.LocalStackContainer",),
+    "kafka": ("testcontainers.kafka.KafkaContainer",),
+    "aiokafka": ("testcontainers.kafka.KafkaContainer",),
+    "confluent_kafka": ("testcontainers.kafka.KafkaContainer",),
+    "pika": ("testcontainers.rabbitmq.RabbitMqContainer",),
+    "aio_pika": ("testcontainers.rabbitmq.RabbitMqContainer",),
+    "elasticsearch": ("testcontainers.elasticsearch.ElasticSearchContainer",),
+    "opensearchpy": ("testcontainers.opensearch.OpenSearchContainer",),
+    "pymysql": ("testcontainers.mysql.MySqlContainer",),
+    "mysql.connector": ("testcontainers.mysql.MySqlContainer",),
+}  # fmt: skip
+MOCK_FACTORIES = frozenset({
+    "unittest.mock.Mock", "unittest.mock.MagicMock", "unittest.mock.AsyncMock", "unittest.mock.NonCallableMock",
+    "unittest.mock.NonCallableMagicMock", "unittest.mock.create_autospec", "unittest.mock.patch",
+    "unittest.mock.patch.object", "mock.Mock", "mock.MagicMock", "mock.AsyncMock", "mock.create_autospec",
+    "mock.patch", "mock.patch.object",
 })  # fmt: skip
 
 

@@ -15,7 +15,8 @@ from tclint.engine.model import FunctionInfo, descendants, literal_string, sourc
 from tclint.engine.rule import Rule
 from tclint.knowledge import CLIENTS, CONTAINER_ACCESSORS, Client, client_method_type
 
-LOOKS_LIKE_A_CLIENT = re.compile(r"client|connection|^conn$|engine|session|pool|^db$", re.IGNORECASE)
+# a class of another library or of the project whose name says what it is
+CLIENT_CLASS = re.compile(r"^[A-Z]\w*(Client|Connection|Engine|Session|Pool)$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ class ClientFixtureWithoutCleanup(Rule):
                 type_name = client_method_type(container, call.func.attr.value) or type_name
         client = CLIENTS.get(type_name)
         written = source_of(call.func)
-        if client is None and not (LOOKS_LIKE_A_CLIENT.search(written.rsplit(".", 1)[-1]) or LOOKS_LIKE_A_CLIENT.search(variable or "")):
+        callee = written.rsplit(".", 1)[-1]
+        if client is None and not (CLIENT_CLASS.match(callee) or callee == "connect"):
             return None
         return Found(variable, construction, client, type_name or written)
 

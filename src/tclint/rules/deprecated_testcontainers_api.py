@@ -1,0 +1,171 @@
+"""TCL702 deprecated-testcontainers-api: testcontainers APIs that warn, raise or are gone."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tclint.diagnostics import SAFE
+from tclint.engine.fixes import Fix, ImportRequest, without_imported_name
+from tclint.engine.fixture_graph import FixtureGraph
+from tclint.engine.model import ContainerRef, keyword_arg, source_of
+from tclint.engine.names import dotted, module_name
+from tclint.engine.rule import Rule
+from tclint.knowledge import DEPRECATED_FUNCTIONS, REMOVED_ATTRIBUTES, REMOVED_MODULES, WAIT_STRATEGY_OK
+
+WAIT_FOR_LOGS = "testcontainers.core.waiting_utils.wait_for_logs"
+STRATEGIES = "testcontainers.core.wait_strategies"
+
+
+class DeprecatedTestcontainersApi(Rule):
+    name = "deprecated-testcontainers-api"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.attributes: list[cst.Attribute] = []
+        self.name_uses: dict[str, int] = {}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.name_uses[node.value] = self.name_uses.get(node.value, 0) + 1
+
+    # -- imports of removed modules -----------------------------------------------------------------
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        source = "" if node.relative else module_name(node)
+        names = [] if isinstance(node.names, cst.ImportStar) else [f"{source}.{dotted(a.name)}" for a in node.names]
+        for name in (source, *names):
+            if name in REMOVED_MODULES:
+                self.report(node, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
+                return
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            if name in REMOVED_MODULES:
+                self.report(alias, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
+
+    # -- calls, decorators, attributes ---------------------------------------------------------------
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        expr = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
+        name = self.model.qualified(expr)
+        if name in DEPRECATED_FUNCTIONS:
+            self.report(node, f"`@{name.rsplit('.', 1)[-1]}` is deprecated: {self.advice(name)}")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.model.qualified(node.func)
+        if name in DEPRECATED_FUNCTIONS and not self.is_decorator(node):
+            if name in WAIT_STRATEGY_OK and not self.legacy_predicate(node):
+                return
+            short = name.rsplit(".", 1)[-1]
+            detail = " with a text or callable predicate" if name in WAIT_STRATEGY_OK else ""
+            self.report(node, f"`{short}(...)`{detail} is deprecated: {self.advice(name)}", self.strategy_fix(node, name))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in REMOVED_ATTRIBUTES:
+            self.attributes.append(node)
+
+    def finish(self) -> None:
+        for scope in (self.model.module_scope, *self.model.functions):
+            for ref in scope.containers:
+                self.check_construction(ref)
+        graph = FixtureGraph(self.model, self.context.project)
+        for node in self.attributes:
+            receiver = node.value
+            is_container = isinstance(receiver, cst.Name) and (
+                self.model.variable(receiver.value) is not None or graph.container_behind(receiver.value) is not None
+            )
+            if is_container:
+                new = REMOVED_ATTRIBUTES[node.attr.value]
+                self.report(node, f"`.{node.attr.value}` is a testcontainers 3.x attribute, gone in 4.x: use `.{new}`")
+
+    def is_decorator(self, node: cst.Call) -> bool:
+        return isinstance(self.context.walker.parent(), cst.Decorator)
+
+    @staticmethod
+    def legacy_predicate(call: cst.Call) -> bool:
+        """`wait_for_logs(container, "text")` or a callable: not a WaitStrategy object."""
+        predicate = call.args[1].value if len(call.args) > 1 else None
+        if predicate is None:
+            arg = keyword_arg(call, "predicate")
+            predicate = arg.value if arg else None
+        return isinstance(predicate, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Lambda))
+
+    @staticmethod
+    def advice(name: str) -> str:
+        text = DEPRECATED_FUNCTIONS[name]
+        return text.split("Use ", 1)[1].rstrip(".") if "Use " in text else "see the testcontainers changelog"
+
+    # -- constructions: deprecated keywords and classes ----------------------------------------------
+
+    def check_construction(self, ref: ContainerRef) -> None:
+        if ref.cls.deprecated:
+            self.report(ref.construction.func, f"`{ref.cls.short_name}` is deprecated: use the container class of the database")
+        renames = dict(ref.cls.deprecated_parameters)
+        for arg in ref.construction.args:
+            if arg.keyword is None or arg.keyword.value not in renames:
+                continue
+            new = renames[arg.keyword.value]
+            message = f"`{ref.cls.short_name}(..., {arg.keyword.value}=...)` raises ValueError in testcontainers 4: use `{new}`"
+            fix = None
+            if new.isidentifier():
+                fix = Fix(f"Rename `{arg.keyword.value}` to `{new}`", SAFE, [(arg.keyword, cst.Name(new))])
+            self.report(arg, message, fix)
+
+    # -- wait_for_logs -> waiting_for(LogMessageWaitStrategy) ----------------------------------------
+
+    def strategy_fix(self, call: cst.Call, name: str) -> Fix | None:
+        """`c.start(); wait_for_logs(c, "text", timeout=T)` -> `c.waiting_for(LogMessageWaitStrategy("text")
+        .with_startup_timeout(T))` before `c.start()`."""
+        if name != WAIT_FOR_LOGS or len(call.args) < 2 or not isinstance(call.args[0].value, cst.Name):
+            return None
+        if not isinstance(call.args[1].value, (cst.SimpleString, cst.ConcatenatedString)):
+            return None
+        extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
+        if extra or (len(call.args) > 2 and call.args[2].keyword is None):
+            return None
+        block = self.context.walker.parent(3)
+        statement = self.context.walker.parent(2)
+        if not isinstance(block, cst.IndentedBlock) or not _is_expression_statement(statement, call):
+            return None
+        variable = call.args[0].value.value
+        statements = list(block.body)
+        index = next(i for i, s in enumerate(statements) if s is statement)
+        start = next((s for s in reversed(statements[:index]) if _is_start_of(s, variable)), None)
+        if start is None:
+            return None
+        timeout = keyword_arg(call, "timeout")
+        strategy = f"LogMessageWaitStrategy({source_of(call.args[1].value)})"
+        if timeout is not None:
+            strategy += f".with_startup_timeout({source_of(timeout.value)})"
+        waiting = cst.parse_statement(f"{variable}.waiting_for({strategy})\n").with_changes(leading_lines=statement.leading_lines)
+        replacements = [(start, cst.FlattenSentinel([waiting, start])), (statement, cst.RemoveFromParent())]
+        replacements += self.unused_import(call.func)
+        return Fix("Set a `LogMessageWaitStrategy` before `start()`", SAFE, replacements,
+                   imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),))  # fmt: skip
+
+    def unused_import(self, func: cst.BaseExpression) -> list:
+        """The import of `wait_for_logs` goes with its last use."""
+        if not isinstance(func, cst.Name) or self.name_uses.get(func.value, 0) > 2:  # the import's name and this use
+            return []
+        for statement in self.model.module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                replacement = without_imported_name(statement, func.value)
+                if replacement is not None:
+                    return [(statement, replacement)]
+        return []
+
+
+def _is_expression_statement(statement: cst.CSTNode, call: cst.Call) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is call)  # fmt: skip
+
+
+def _is_start_of(statement: cst.CSTNode, variable: str) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return False
+    func = small.value.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "start" and isinstance(func.value, cst.Name) \
+        and func.value.value == variable  # fmt: skip

@@ -1,0 +1,106 @@
+"""TCL501 mocked-infrastructure: integration test code that mocks the service a container would run."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from tclint.engine.fixture_graph import FixtureGraph
+from tclint.engine.markers import marks_of, module_marks
+from tclint.engine.model import FunctionInfo, descendants, literal_string
+from tclint.engine.rule import Rule
+from tclint.knowledge import INFRASTRUCTURE, MOCK_FACTORIES
+
+MOCKER_METHODS = {"patch", "patch.object", "Mock", "MagicMock", "AsyncMock", "create_autospec", "NonCallableMagicMock"}
+SERVICE_WORDS = re.compile(r"redis|db|database|postgres|pg|mysql|maria|mongo|s3|sqs|sns|dynamo|kafka|rabbit|queue|"
+                           r"cache|elastic|opensearch|storage|bucket|broker|sql", re.IGNORECASE)  # fmt: skip
+MOCK_WORDS = re.compile(r"mock|fake|stub|dummy", re.IGNORECASE)
+BARE_MOCKS = {"unittest.mock.Mock", "unittest.mock.MagicMock", "unittest.mock.AsyncMock", "mock.Mock", "mock.MagicMock"}
+
+
+class MockedInfrastructure(Rule):
+    name = "mocked-infrastructure"
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.packages = tuple(self.options["infrastructure-packages"])
+        self.mocks: list[tuple[cst.Call, str, FunctionInfo | None]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        target = self.mocked_target(node)
+        if target is not None:
+            self.mocks.append((node, target, self.model.function))
+
+    def mocked_target(self, call: cst.Call) -> str | None:
+        """The infrastructure a mock call targets or specs, as written."""
+        factory = self.factory(call.func)
+        if factory is None:
+            return None
+        if factory.endswith(("patch", "patch.object", "create_autospec")) and call.args:
+            first = call.args[0].value
+            target = literal_string(first) if factory.endswith("patch") else self.model.qualified(first)
+        else:
+            spec = next((arg.value for arg in call.args if arg.keyword and arg.keyword.value in ("spec", "spec_set")), None)
+            target = self.model.qualified(spec) if spec is not None else None
+        return target if target and self.infrastructure(target) else None
+
+    def factory(self, func: cst.BaseExpression) -> str | None:
+        qualified = self.model.qualified(func)
+        if qualified in MOCK_FACTORIES:
+            return qualified
+        written = []
+        while isinstance(func, cst.Attribute):
+            written.insert(0, func.attr.value)
+            func = func.value
+        if isinstance(func, cst.Name) and func.value == "mocker" and ".".join(written) in MOCKER_METHODS:
+            return "mocker." + ".".join(written)
+        return None
+
+    def infrastructure(self, target: str) -> str | None:
+        parts = target.split(".")
+        for package in self.packages:
+            length = package.count(".") + 1
+            if any(".".join(parts[i : i + length]) == package for i in range(len(parts) - length + 1)):
+                return package
+        return None
+
+    def finish(self) -> None:
+        graph = FixtureGraph(self.model, self.context.project)
+        whole_module = self.integration_module(graph)
+        for call, target, function in self.mocks:
+            if whole_module or self.marked(function):
+                self.report(call, f"Integration test code mocks `{target}`: test against the real service{self.instead(target, graph)}")
+        if whole_module:
+            for function in self.model.functions:
+                self.check_mock_fixture(function, graph)
+
+    def integration_module(self, graph: FixtureGraph) -> bool:
+        parts = set(self.context.path.replace("\\", "/").split("/")[:-1])
+        if parts & set(self.options["integration-folders"]) or self.options["marker"] in module_marks(self.model):
+            return True
+        if any(target.startswith("testcontainers") for target in self.model.resolver.imported_names()):
+            return True
+        return any(graph.container_behind(param) for function in self.model.functions for param in function.params
+                   if function.is_test or function.fixture)  # fmt: skip
+
+    def marked(self, function: FunctionInfo | None) -> bool:
+        while function is not None and not function.is_test:
+            function = function.parent if isinstance(function.parent, FunctionInfo) else None
+        return function is not None and self.options["marker"] in marks_of(function, self.model)
+
+    def instead(self, target: str, graph: FixtureGraph) -> str:
+        package = self.infrastructure(target)
+        classes = INFRASTRUCTURE.get(package or "", ())
+        fixtures = [f.name for f in graph.container_fixtures() if f.container[0] in classes]
+        return f" (the fixture `{fixtures[0]}` starts it)" if fixtures else ""
+
+    def check_mock_fixture(self, function: FunctionInfo, graph: FixtureGraph) -> None:
+        """`def mock_redis(): return MagicMock()`: a service stand-in where a container belongs."""
+        fixture = function.fixture
+        if fixture is None or not (MOCK_WORDS.search(fixture.name) and SERVICE_WORDS.search(fixture.name)):
+            return
+        for node in descendants(function.node.body):
+            if isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.Call) and not node.value.args:
+                if self.model.qualified(node.value.func) in BARE_MOCKS:
+                    self.report(node.value, f"Fixture `{fixture.name}` stands in for a real service with a bare mock in integration test code")
