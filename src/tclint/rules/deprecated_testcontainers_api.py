@@ -93,7 +93,7 @@ class DeprecatedTestcontainersApi(Rule):
     @staticmethod
     def advice(name: str) -> str:
         text = DEPRECATED_FUNCTIONS[name]
-        return text.split("Use ", 1)[1].rstrip(".") if "Use " in text else "see the testcontainers changelog"
+        return "use " + text.split("Use ", 1)[1].rstrip(".") if "Use " in text else "see the testcontainers changelog"
 
     # -- constructions: deprecated keywords and classes ----------------------------------------------
 

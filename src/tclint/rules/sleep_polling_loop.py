@@ -113,19 +113,21 @@ class SleepPollingLoop(Rule):
 
     @staticmethod
     def keep_else(loop: cst.CSTNode, statements: list):
-        """A `for ... else: raise X(...)` becomes `except TimeoutError as error: raise X(...) from error`."""
+        """A `for ... else: ...; raise X(...)` becomes `except TimeoutError as error: ...; raise X(...)
+        from error`."""
         orelse = getattr(loop, "orelse", None)
         if orelse is None:
             return statements
         body = list(orelse.body.body)
-        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or not isinstance(body[0].body[0], cst.Raise):
+        last = body[-1] if body else None
+        if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1 or not isinstance(last.body[0], cst.Raise):
             return None
-        raise_ = body[0].body[0]
+        raise_ = last.body[0]
         if raise_.exc is None or raise_.cause is not None:
             return None
-        reraised = body[0].with_changes(body=[raise_.with_changes(cause=cst.From(item=cst.Name("error")))])
+        body[-1] = last.with_changes(body=[raise_.with_changes(cause=cst.From(item=cst.Name("error")))])
         wait = statements[-1]
         template = cst.parse_statement("try:\n    pass\nexcept TimeoutError as error:\n    pass\n")
-        handler = template.handlers[0].with_changes(body=template.handlers[0].body.with_changes(body=[reraised]))
+        handler = template.handlers[0].with_changes(body=template.handlers[0].body.with_changes(body=body))
         wrapped = template.with_changes(body=template.body.with_changes(body=[wait]), handlers=[handler])
         return [*statements[:-1], wrapped]
