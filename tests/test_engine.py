@@ -148,7 +148,7 @@ def test_overlapping_fixes_wait_for_the_next_pass():
     inner = function.body.body[0]
     outer_fix = Fix("outer", "safe", [(function, function.with_changes(name=cst.Name("g")))])
     inner_fix = Fix("inner", "safe", [(inner, cst.parse_statement("return 2\n"))])
-    assert compatible([outer_fix, inner_fix]) == [outer_fix]
+    assert compatible([outer_fix, inner_fix]) == [inner_fix], "the inner fix first; the outer waits a pass"
     assert apply_fixes(module, [inner_fix]).code == "def f():\n    return 2\n"
 
 

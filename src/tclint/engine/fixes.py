@@ -60,10 +60,12 @@ class _Replace(cst.CSTTransformer):
 
 
 def compatible(fixes: list[Fix]) -> list[Fix]:
-    """The fixes, in order, that touch no node an earlier one touches."""
+    """Fixes that touch no node another chosen one touches, the smallest first: an inner fix (pinning an
+    image) goes before the outer one that contains it (moving the test into a fixture), which then sees
+    the inner fix's result in the next pass."""
     chosen, taken = [], set()
-    for fix in fixes:
-        touched = fix.touched()
+    sized = sorted(((fix.touched(), index, fix) for index, fix in enumerate(fixes)), key=lambda item: (len(item[0]), item[1]))
+    for touched, _, fix in sized:
         if touched & taken:
             continue
         taken |= touched

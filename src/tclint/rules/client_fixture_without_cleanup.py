@@ -106,9 +106,11 @@ class ClientFixtureWithoutCleanup(Rule):
             kind = found.type_name.rsplit(".", 1)[-1]
             return (f"Fixture `{fixture}` hands every test a `{kind}` and cleans nothing up after it: "
                     "remove the test's data and close the client after `yield`")  # fmt: skip
+        label = found.client.label
+        article = "an" if label[0].lower() in "aeiou" else "a"
         if not found.client.cleanup:
-            return f"Fixture `{fixture}` hands every test an {found.client.label} and removes nothing the test created"
-        return f"Fixture `{fixture}` hands every test a {found.client.label} and leaves its data and connection behind"
+            return f"Fixture `{fixture}` hands every test {article} {label} and removes nothing the test created"
+        return f"Fixture `{fixture}` hands every test {article} {label} and leaves its data and connection behind"
 
     # -- the fix ----------------------------------------------------------------------------------
 
