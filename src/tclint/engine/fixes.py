@@ -42,6 +42,7 @@ class Fix:
     imports: tuple[ImportRequest, ...] = ()
     after_imports: tuple[cst.BaseStatement, ...] = ()
     new_files: tuple[tuple[str, str], ...] = ()  # (path from the project root, content): created if absent
+    drop_if_unused: tuple[str, ...] = ()  # imported names the fix may leave unused: dropped if nothing uses them
 
     def __post_init__(self) -> None:
         assert self.applicability in (SAFE, UNSAFE)
@@ -83,7 +84,40 @@ def apply_fixes(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     if inserted:
         module = _insert_after_imports(module, inserted)
     requests = list(dict.fromkeys(request for fix in fixes for request in fix.imports))
-    return add_imports(module, requests) if requests else module
+    if requests:
+        module = add_imports(module, requests)
+    droppable = {name for fix in fixes for name in fix.drop_if_unused}
+    return drop_unused_imports(module, droppable) if droppable else module
+
+
+def drop_unused_imports(module: cst.Module, names: set[str]) -> cst.Module:
+    """Remove top-level `from x import name` of the names that nothing in the module uses any more."""
+    imported = {alias_name(alias) for statement in module.body for node in imports_in(statement)
+                if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar) for alias in node.names}  # fmt: skip
+    unused = {name for name in names if name in imported and _uses(module, name) == 0}
+    body = list(module.body)
+    for name in unused:
+        for index, statement in enumerate(body):
+            if isinstance(statement, cst.SimpleStatementLine):
+                replacement = without_imported_name(statement, name)
+                if replacement is not None:
+                    body[index] = replacement
+                    break
+    return module.with_changes(body=[s for s in body if not isinstance(s, cst.RemovalSentinel)])
+
+
+def alias_name(alias: cst.ImportAlias) -> str:
+    return alias.asname.name.value if alias.asname else (dotted(alias.name) or "")
+
+
+def _uses(module: cst.Module, name: str) -> int:
+    """References to a name outside import statements."""
+    count = 0
+    for statement in module.body:
+        if imports_in(statement):
+            continue
+        count += sum(1 for node in descendants(statement) if isinstance(node, cst.Name) and node.value == name)
+    return count
 
 
 def _is_import_block(statement: cst.CSTNode) -> bool:
@@ -208,7 +242,7 @@ def without_imported_name(statement: cst.SimpleStatementLine, name: str):
     node = statement.body[0] if len(statement.body) == 1 else None
     if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
         return None
-    kept = [alias for alias in node.names if (alias.asname.name.value if alias.asname else dotted(alias.name)) != name]
+    kept = [alias for alias in node.names if alias_name(alias) != name]
     if len(kept) == len(node.names):
         return None
     if not kept:

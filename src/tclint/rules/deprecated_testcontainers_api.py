@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tclint.diagnostics import SAFE
-from tclint.engine.fixes import Fix, ImportRequest, without_imported_name
+from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.model import ContainerRef, keyword_arg, source_of
 from tclint.engine.names import dotted, module_name
@@ -22,10 +22,7 @@ class DeprecatedTestcontainersApi(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.attributes: list[cst.Attribute] = []
-        self.name_uses: dict[str, int] = {}
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.name_uses[node.value] = self.name_uses.get(node.value, 0) + 1
+        self.calls: list[tuple[cst.Call, str, cst.CSTNode | None, cst.CSTNode | None]] = []
 
     # -- imports of removed modules -----------------------------------------------------------------
 
@@ -56,15 +53,19 @@ class DeprecatedTestcontainersApi(Rule):
         if name in DEPRECATED_FUNCTIONS and not self.is_decorator(node):
             if name in WAIT_STRATEGY_OK and not self.legacy_predicate(node):
                 return
-            short = name.rsplit(".", 1)[-1]
-            detail = " with a text or callable predicate" if name in WAIT_STRATEGY_OK else ""
-            self.report(node, f"`{short}(...)`{detail} is deprecated: {self.advice(name)}", self.strategy_fix(node, name))
+            # reported in finish(): whether the fix can drop the import depends on every use of the name
+            self.calls.append((node, name, self.context.walker.parent(2), self.context.walker.parent(3)))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in REMOVED_ATTRIBUTES:
             self.attributes.append(node)
 
     def finish(self) -> None:
+        for node, name, statement, block in self.calls:
+            short = name.rsplit(".", 1)[-1]
+            detail = " with a text or callable predicate" if name in WAIT_STRATEGY_OK else ""
+            self.report(node, f"`{short}(...)`{detail} is deprecated: {self.advice(name)}",
+                        self.strategy_fix(node, name, statement, block))  # fmt: skip
         for scope in (self.model.module_scope, *self.model.functions):
             for ref in scope.containers:
                 self.check_construction(ref)
@@ -113,7 +114,7 @@ class DeprecatedTestcontainersApi(Rule):
 
     # -- wait_for_logs -> waiting_for(LogMessageWaitStrategy) ----------------------------------------
 
-    def strategy_fix(self, call: cst.Call, name: str) -> Fix | None:
+    def strategy_fix(self, call: cst.Call, name: str, statement, block) -> Fix | None:
         """`c.start(); wait_for_logs(c, "text", timeout=T)` -> `c.waiting_for(LogMessageWaitStrategy("text")
         .with_startup_timeout(T))` before `c.start()`."""
         if name != WAIT_FOR_LOGS or len(call.args) < 2 or not isinstance(call.args[0].value, cst.Name):
@@ -123,8 +124,6 @@ class DeprecatedTestcontainersApi(Rule):
         extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
         if extra or (len(call.args) > 2 and call.args[2].keyword is None):
             return None
-        block = self.context.walker.parent(3)
-        statement = self.context.walker.parent(2)
         if not isinstance(block, cst.IndentedBlock) or not _is_expression_statement(statement, call):
             return None
         variable = call.args[0].value.value
@@ -139,20 +138,9 @@ class DeprecatedTestcontainersApi(Rule):
             strategy += f".with_startup_timeout({source_of(timeout.value)})"
         waiting = cst.parse_statement(f"{variable}.waiting_for({strategy})\n").with_changes(leading_lines=statement.leading_lines)
         replacements = [(start, cst.FlattenSentinel([waiting, start])), (statement, cst.RemoveFromParent())]
-        replacements += self.unused_import(call.func)
+        dropped = (call.func.value,) if isinstance(call.func, cst.Name) else ()
         return Fix("Set a `LogMessageWaitStrategy` before `start()`", SAFE, replacements,
-                   imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),))  # fmt: skip
-
-    def unused_import(self, func: cst.BaseExpression) -> list:
-        """The import of `wait_for_logs` goes with its last use."""
-        if not isinstance(func, cst.Name) or self.name_uses.get(func.value, 0) > 2:  # the import's name and this use
-            return []
-        for statement in self.model.module.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                replacement = without_imported_name(statement, func.value)
-                if replacement is not None:
-                    return [(statement, replacement)]
-        return []
+                   imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),), drop_if_unused=dropped)  # fmt: skip
 
 
 def _is_expression_statement(statement: cst.CSTNode, call: cst.Call) -> bool:

@@ -1,0 +1,3 @@
+from queue_worker.worker import Worker
+
+__all__ = ["Worker"]

@@ -1,0 +1,3 @@
+from retrying_client.client import HttpClientError, RetryingClient
+
+__all__ = ["HttpClientError", "RetryingClient"]

@@ -1,0 +1,89 @@
+"""Run a fixtures_corpus project the way a user would: lint it, fix it, run its suite against real
+containers before and after, and count the containers each run created (through the Docker API)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "fixtures_corpus"
+CONTAINER_ENV = {
+    "TESTCONTAINERS_RYUK_DISABLED": "true",  # the reaper image is a stand-in on these machines too
+    "TESTCONTAINERS_CONNECTION_MODE": "docker_host",  # reach containers through localhost ports
+    "TC_HOST": "localhost",
+}
+SUITE_TIMEOUT = 900
+
+
+@dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+    wall_seconds: float
+    containers: Counter = field(default_factory=Counter)  # image -> containers created
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0
+
+
+def projects() -> list[str]:
+    return sorted(path.name for path in CORPUS.iterdir() if (path / "expected").is_dir())
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(CORPUS / name, target, ignore=shutil.ignore_patterns("expected", "__pycache__", ".tclint_cache"))
+    return target
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, **CONTAINER_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def tclint(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tclint", *args], cwd=project, capture_output=True, text=True,
+                          env=environment(), timeout=300)  # fmt: skip
+
+
+def tree(project: Path, under: str = "tests") -> dict[str, bytes]:
+    root = project / under
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def expected_tree(name: str) -> dict[str, bytes]:
+    expected = CORPUS / name / "expected"
+    return {key: value for key, value in tree(expected).items()}
+
+
+def expected_diagnostics(name: str) -> str:
+    return (CORPUS / name / "expected" / "diagnostics.txt").read_text(encoding="utf-8")
+
+
+def run_suite(project: Path, docker_client) -> SuiteRun:
+    time.sleep(1.1)  # event timestamps have one-second resolution: keep runs apart
+    since = int(time.time())
+    started = time.perf_counter()
+    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+                             cwd=project, capture_output=True, text=True, env=environment(), timeout=SUITE_TIMEOUT)  # fmt: skip
+    wall = time.perf_counter() - started
+    until = int(time.time()) + 1
+    return SuiteRun(process.returncode, process.stdout + process.stderr, wall, containers_created(docker_client, since, until))
+
+
+def containers_created(docker_client, since: int, until: int) -> Counter:
+    """Containers testcontainers created between two times, by image."""
+    events = docker_client.events(since=since, until=until, decode=True,
+                                  filters={"type": "container", "event": "create", "label": "org.testcontainers=true"})  # fmt: skip
+    return Counter(event["Actor"]["Attributes"].get("image", "?") for event in events)

@@ -1,0 +1,108 @@
+"""The proof: every fixtures_corpus suite passes against real containers before and after
+`tclint --fix --unsafe-fixes`, the fix is exactly the expected one, and the fixed suites start one
+container per session-scoped service. The teeth: an incomplete fix (scope widened, no cleanup) is
+caught by the real-container run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import harness
+import pytest
+
+
+@dataclass(frozen=True)
+class Expectation:
+    after: dict[str, int]  # containers the fixed suite creates, by image
+    fewer: bool  # the fix cuts the number of containers (else it keeps it)
+
+
+EXPECTATIONS = {
+    "redis_locks": Expectation({"redis:7-alpine": 1}, fewer=True),
+    "postgres_repository": Expectation({"postgres:16.0-alpine": 1}, fewer=True),
+    "fastapi_users_api": Expectation({"postgres:16-alpine": 2, "redis:7.2-alpine": 1}, fewer=True),
+    "http_client_retries": Expectation({"nginx:1.25-alpine": 1}, fewer=False),
+    "aws_queue_worker": Expectation({"localstack/localstack:3.0.2": 2}, fewer=False),
+    "unittest_suite": Expectation({"redis:7-alpine": 1}, fewer=True),
+    "clean_suite": Expectation({"redis:7.2-alpine": 1}, fewer=False),
+}
+# a test that relies on clean state, and fails when the container is shared without cleanup
+TEETH = {
+    "redis_locks": "tests/test_locks.py::test_starts_with_an_empty_database",
+    "postgres_repository": "tests/test_repository.py::test_starts_empty",
+}
+
+
+@dataclass
+class Outcome:
+    name: str
+    check: object
+    before: harness.SuiteRun
+    fix: object
+    fixed_tree: dict
+    refix: object
+    refixed_tree: dict
+    after: harness.SuiteRun
+
+
+def test_every_corpus_project_has_an_expectation():
+    assert sorted(EXPECTATIONS) == harness.projects()
+
+
+@pytest.fixture(scope="module", params=harness.projects())
+def outcome(request, docker_client, tmp_path_factory) -> Outcome:
+    name = request.param
+    base = tmp_path_factory.mktemp(name)
+    original = harness.copy_project(name, base / "original")
+    check = harness.tclint(original, "check", "--no-cache", "-q", "--output-format", "concise", ".")
+    before = harness.run_suite(original, docker_client)
+    fixed = harness.copy_project(name, base / "fixed")
+    fix = harness.tclint(fixed, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    fixed_tree = harness.tree(fixed)
+    refix = harness.tclint(fixed, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    refixed_tree = harness.tree(fixed)
+    after = harness.run_suite(fixed, docker_client)
+    return Outcome(name, check, before, fix, fixed_tree, refix, refixed_tree, after)
+
+
+def test_check_reports_exactly_the_expected_diagnostics(outcome):
+    assert outcome.check.stderr == ""
+    assert outcome.check.stdout == harness.expected_diagnostics(outcome.name)
+    assert outcome.check.returncode == (1 if outcome.check.stdout else 0)
+
+
+def test_fix_produces_exactly_the_expected_tests(outcome):
+    assert outcome.fix.returncode in (0, 1), outcome.fix.stderr
+    assert outcome.fixed_tree == harness.expected_tree(outcome.name)
+
+
+def test_a_second_fix_changes_nothing(outcome):
+    assert outcome.refixed_tree == outcome.fixed_tree
+    summary = outcome.refix.stdout.splitlines()[-1]
+    assert summary == "All checks passed!" or "(0 fixed," in summary, summary
+
+
+def test_the_original_suite_passes_against_real_containers(outcome):
+    assert outcome.before.passed, outcome.before.output[-3000:]
+
+
+def test_the_fixed_suite_passes_against_real_containers(outcome):
+    assert outcome.after.passed, outcome.after.output[-3000:]
+
+
+def test_the_fixed_suite_starts_one_container_per_session_service(outcome):
+    expectation = EXPECTATIONS[outcome.name]
+    assert dict(outcome.after.containers) == expectation.after
+    before, after = sum(outcome.before.containers.values()), sum(outcome.after.containers.values())
+    assert after < before if expectation.fewer else after == before
+
+
+@pytest.mark.parametrize("name", sorted(TEETH))
+def test_an_incomplete_fix_is_caught_by_the_real_containers(name, docker_client, tmp_path):
+    project = harness.copy_project(name, tmp_path)
+    widened = harness.tclint(project, "check", "--no-cache", "--fix", "--unsafe-fixes",
+                             "--select", "function-scoped-container-fixture", ".")  # fmt: skip
+    assert "1 fixed" in widened.stdout, widened.stdout + widened.stderr
+    run = harness.run_suite(project, docker_client)
+    assert not run.passed, "sharing the container without cleaning up must fail a test that needs clean state"
+    assert f"FAILED {TEETH[name]}" in run.output
