@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from tclint import __version__
+from tclint.files import FileError
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files
@@ -78,12 +79,19 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
-def check(paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_format, statistics, exit_zero,
-          exit_non_zero_on_fix, no_cache, config, quiet, jobs) -> int:  # fmt: skip
+@click.option("--verify", is_flag=True, help="With --fix: the same as `tclint verify` (runs the project's tests).")
+@click.pass_context
+def check(context, paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_format, statistics, exit_zero,
+          exit_non_zero_on_fix, no_cache, config, quiet, jobs, verify) -> int:  # fmt: skip
     """Lint PATHS (default: the current directory)."""
     from tclint import output
     from tclint.runner import RunOptions, run
 
+    if verify:
+        if not fix:
+            _fail("--verify goes with --fix")
+        return context.invoke(verify_command, paths=paths, select=select, extend_select=extend_select, ignore=ignore,
+                              config=config, output_format=output_format)  # fmt: skip
     settings = _settings(config, select, extend_select, ignore, unsafe_fixes)
     unsafe = settings.unsafe_fixes
     format_name = output_format or ("full" if sys.stdout.isatty() else "concise")
@@ -178,6 +186,48 @@ def _line_reader(sources: dict[str, bytes]):
         return cache[path]
 
     return read_lines
+
+
+@cli.command("verify")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Only these rules (codes, code prefixes, names, or ALL).")
+@click.option("--extend-select", multiple=True, help="Add rules to the selection.")
+@click.option("--ignore", multiple=True, help="Remove rules from the selection.")
+@click.option("--python", "python", type=click.Path(dir_okay=False), help="The interpreter that runs the tests.")
+@click.option("--reruns", type=click.IntRange(min=0), default=0, show_default=True, help="Reruns of a failing test before judging.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=900, show_default=True, help="Seconds before everything stops; nothing is changed then.")
+@click.option("--dry-run", is_flag=True, help="Report, write nothing.")
+@click.option("--output-format", type=click.Choice(["full", "concise", "json"]), help="json: the report as JSON.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
+def verify_command(paths, select, extend_select, ignore, config, output_format, python=None, reruns=0, timeout=900,
+                   dry_run=False) -> int:  # fmt: skip
+    """Apply the fixes (unsafe ones too) that the project's own tests still pass with.
+
+    WARNING: this runs the project's test suite, which is running its code (and the containers it
+    starts): use it only on code you trust. It works on a scratch copy and writes the fixes that held to
+    the project at the end; after --timeout it stops the runs, removes the containers they started, and
+    changes nothing.
+    """
+    import json
+
+    from tclint import verify as verifying
+
+    settings = _settings(config, select, extend_select, ignore, unsafe_fixes=True)
+    options = verifying.VerifyOptions(python=python or sys.executable, reruns=reruns, timeout=timeout, dry_run=dry_run)
+    try:
+        report = verifying.Verifier(list(paths) or ["."], settings, options).verify()
+    except verifying.VerifyTimeout as error:
+        _fail(f"verify stopped: {error}; nothing was changed")
+    except FileError as error:
+        _fail(str(error))
+    if output_format == "json":
+        click.echo(json.dumps(verifying.as_json(report), indent=2))
+    else:
+        _echo(verifying.render_text(report), colour=False)
+        from tclint import output
+
+        click.echo(output.concise(report.remaining), nl=False)
+    return EXIT_PROBLEMS if report.remaining else EXIT_CLEAN
 
 
 @cli.command()

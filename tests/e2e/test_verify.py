@@ -1,0 +1,65 @@
+"""`tclint verify` against real containers: it keeps the fixes the suite passes with, rejects exactly
+the one that breaks it, and changes nothing when it runs out of time."""
+
+from __future__ import annotations
+
+import json
+
+import harness
+
+
+def verify(project, *args):
+    return harness.tclint(project, "verify", "--output-format", "json", *args, ".")
+
+
+def test_verify_keeps_every_correct_fix(docker_client, tmp_path):
+    project = harness.copy_project("redis_locks", tmp_path)
+    process = verify(project)
+    assert process.returncode == 0, process.stdout + process.stderr
+    report = json.loads(process.stdout)
+    assert [fix["status"] for fix in report["fixes"]] == ["kept"] * 5
+    assert harness.tree(project) == harness.expected_tree("redis_locks"), "the kept fixes are exactly --fix's"
+    before, after = report["suite"]["before"], report["suite"]["after"]
+    assert before["failed"] == after["failed"] == 0 and before["passed"] == after["passed"] == 5
+    assert before["containers"] == {"redis:7-alpine": 5} and after["containers"] == {"redis:7-alpine": 1}
+
+
+def test_verify_rejects_exactly_the_fix_the_suite_cannot_take(docker_client, tmp_path):
+    project = harness.copy_project("fresh_data_suite", tmp_path)
+    original = (project / "tests/conftest.py").read_text()
+    process = verify(project)
+    assert process.returncode == 1, "the rejected diagnostic remains"
+    report = json.loads(process.stdout)
+    statuses = {(fix["path"], fix["name"]): (fix["status"], fix["failing_tests"]) for fix in report["fixes"]}
+    assert statuses == {
+        ("tests/conftest.py", "legacy-testcontainers-import"): ("kept", []),
+        ("tests/conftest.py", "function-scoped-container-fixture"): (
+            "rejected", ["tests/test_counters.py::test_every_test_starts_without_counters"]),
+        ("tests/test_counters.py", "sleep-in-test"): ("kept", []),
+    }  # fmt: skip
+    conftest = (project / "tests/conftest.py").read_text()
+    assert conftest == original.replace("from testcontainers.redis", "from testcontainers.community.redis")
+    assert "wait_for_condition_sync(" in (project / "tests/test_counters.py").read_text()
+    assert sorted(report["written"]) == ["tests/conftest.py", "tests/test_counters.py",
+                                         "tests/test_utils/__init__.py", "tests/test_utils/wait.py"]  # fmt: skip
+
+
+def test_verify_dry_run_and_the_fix_spelling_write_nothing(docker_client, tmp_path):
+    project = harness.copy_project("unittest_suite", tmp_path)
+    before = harness.tree(project)
+    report = json.loads(verify(project, "--dry-run").stdout)
+    assert [fix["status"] for fix in report["fixes"]] == ["kept", "kept"] and report["written"] == []
+    assert harness.tree(project) == before
+    spelled = harness.tclint(project, "--fix", "--verify", "--output-format", "json", ".")
+    assert json.loads(spelled.stdout)["written"] == ["tests/test_cache.py"]
+
+
+def test_verify_stops_at_the_time_limit_and_changes_nothing(docker_client, tmp_path):
+    project = harness.copy_project("postgres_repository", tmp_path)
+    before = harness.tree(project)
+    process = verify(project, "--timeout", "4")
+    assert process.returncode == 2
+    assert "verify stopped: the tests ran past the time limit (4 s); nothing was changed" in process.stderr
+    assert harness.tree(project) == before
+    leftovers = docker_client.containers.list(all=True, filters={"label": "org.testcontainers=true"})
+    assert leftovers == [], "the containers of the stopped run are removed"
