@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint import worker
 from tclint.runner import RunOptions, run

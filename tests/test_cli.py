@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.cli import main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.settings import ConfigError, find_config, load_settings
 

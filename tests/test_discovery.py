@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import write
+from helpers import write
 
 from tclint.discovery import discover
 from tclint.settings import load_settings

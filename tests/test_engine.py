@@ -7,7 +7,7 @@ from collections import Counter
 
 import libcst as cst
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.engine.fixes import Fix, ImportRequest, add_imports, apply_fixes
 from tclint.engine.names import Resolver

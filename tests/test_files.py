@@ -10,7 +10,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings

@@ -5,7 +5,7 @@ becomes its "do" form, or is reported when no mechanical fix exists."""
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings

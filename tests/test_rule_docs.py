@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-from conftest import write
+from helpers import write
 from rule_docs import Case, all_cases
 
 from tclint.runner import RunOptions, run

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import write
+from helpers import write
 
 HEAVY = ("libcst", "rich.console", "rich.table", "rich.markdown", "pygments")
 

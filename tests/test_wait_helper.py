@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import write
+from helpers import write
 
 from tclint.engine.wait_helper import helper_source
 from tclint.runner import RunOptions, run

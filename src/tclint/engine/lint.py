@@ -7,14 +7,13 @@ import ast
 import dataclasses
 import warnings
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from tclint.diagnostics import Diagnostic, FileReport, FixInfo, edits_between, with_edits
 from tclint.engine.fixes import Fix, apply_fixes, compatible
 from tclint.engine.model import Model
+from tclint.engine.positions import node_positions
 from tclint.engine.rule import FileContext, Rule
 from tclint.engine.walk import Walker
 from tclint.files import FileError, decode
@@ -153,16 +152,6 @@ def to_diagnostic(path: str, report, position) -> Diagnostic:
         message=report.message,
         fix=FixInfo(fix.applicability, fix.title) if fix is not None else None,
     )
-
-
-def node_positions(module: cst.Module, nodes: list[cst.CSTNode]) -> dict:
-    """Syntactic positions of the given nodes, from one code generation pass over the module."""
-    provider = SimpleNamespace(_computed={})
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=provider
-    )
-    module._codegen(state)
-    return {node: provider._computed[node] for node in nodes}
 
 
 def attach_edits(module: cst.Module, diagnostic: Diagnostic, fix: Fix) -> Diagnostic:
