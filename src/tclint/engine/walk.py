@@ -26,6 +26,21 @@ FIELD_ORDER = {
 }
 
 
+def _all_node_types() -> frozenset[type]:
+    found, pending = set(), [cst.CSTNode]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass not in found:
+                found.add(subclass)
+                pending.append(subclass)
+    return frozenset(found)
+
+
+# `type(x) in NODE_TYPES` instead of `isinstance(x, cst.CSTNode)`: CSTNode is an ABC, and its
+# isinstance check was a tenth of the walk
+NODE_TYPES = _all_node_types()
+
+
 @lru_cache(maxsize=None)
 def child_fields(node_type: type) -> tuple[str, ...]:
     if node_type in FIELD_ORDER:
@@ -41,10 +56,11 @@ def children(node: cst.CSTNode):
     """The node's children that the walk visits, in source order."""
     for name in child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind in NODE_TYPES:
             yield value
-        elif type(value) in (list, tuple):
-            yield from (item for item in value if isinstance(item, cst.CSTNode))
+        elif kind is tuple or kind is list:
+            yield from (item for item in value if type(item) in NODE_TYPES)
 
 
 @lru_cache(maxsize=None)
@@ -89,11 +105,12 @@ class Walker:
         parents.append(node)
         for field_name in fields:
             value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
+            kind = type(value)
+            if kind in NODE_TYPES:
                 self.walk(value)
-            elif type(value) in (list, tuple):
+            elif kind is tuple or kind is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if type(item) in NODE_TYPES:
                         self.walk(item)
         parents.pop()
         for handler in leaves:
