@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,14 +32,19 @@ class Cache:
         except (OSError, ValueError):
             self.entries = {}
 
-    def lookup(self, path: str, stat: os.stat_result, key: str) -> FileReport | None:
+    def lookup(self, path: str, stat: os.stat_result, key: str, project: Callable[[], str]) -> FileReport | None:
+        """The cached report, if the file, the rules for it and (for a file that was parsed) the facts of
+        the conftest.py files above it are what they were."""
         entry = self.entries.get(path)
         if not entry or entry["mtime"] != stat.st_mtime_ns or entry["size"] != stat.st_size or entry["key"] != key:
             return None
+        if entry["project"] is not None and entry["project"] != project():
+            return None
         return _report(entry)
 
-    def store(self, path: str, stat: os.stat_result, key: str, digest: str, report: FileReport) -> None:
-        self.entries[path] = {"mtime": stat.st_mtime_ns, "size": stat.st_size, "key": key, "digest": digest, **_entry(report)}
+    def store(self, path: str, stat: os.stat_result, key: str, project: str | None, digest: str, report: FileReport) -> None:
+        self.entries[path] = {"mtime": stat.st_mtime_ns, "size": stat.st_size, "key": key, "project": project,
+                              "digest": digest, **_entry(report)}  # fmt: skip
         self.dirty = True
 
     def save(self) -> None:

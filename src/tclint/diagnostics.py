@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 
 SAFE = "safe"
@@ -65,6 +64,8 @@ class FileReport:
 
 def edits_between(old: str, new: str) -> tuple[Edit, ...]:
     """The smallest line-range edits that turn `old` into `new`."""
+    import difflib
+
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)

@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from tclint.settings import Settings
 
 
@@ -21,14 +19,16 @@ class PathError:
     message: str
 
 
-def _spec(lines) -> pathspec.PathSpec:
+def _spec(lines):
+    import pathspec  # only a directory walk needs it (a run on named files starts without it)
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 @dataclass(frozen=True)
 class _Ignore:
     base: Path
-    spec: pathspec.PathSpec
+    spec: object  # pathspec.PathSpec
 
     def matches(self, path: Path, is_dir: bool) -> bool:
         try:
@@ -60,8 +60,8 @@ def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
 
 
 def discover(paths: list[str], settings: Settings) -> tuple[list[Path], list[PathError]]:
-    exclude_spec = _spec([*settings.exclude, *settings.extend_exclude])
     project_root = settings.project_root.resolve()
+    exclude_spec = None
     files: list[Path] = []
     errors: list[PathError] = []
     for raw in paths:
@@ -72,6 +72,7 @@ def discover(paths: list[str], settings: Settings) -> tuple[list[Path], list[Pat
             errors.append(PathError(raw, _reason(error)))
             continue
         if path.is_dir():
+            exclude_spec = exclude_spec or _spec([*settings.exclude, *settings.extend_exclude])
             absolute = path.resolve()
             # exclude patterns are relative to the project root, or to the walked folder outside it
             base = project_root if absolute.is_relative_to(project_root) else absolute

@@ -7,8 +7,6 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
-import tokenize
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -24,6 +22,8 @@ def digest(data: bytes) -> str:
 
 def decode(source: bytes) -> tuple[str, str]:
     """(text, encoding) by PEP 263 and the BOM, or FileError with a one-line reason."""
+    import tokenize
+
     if b"\0" in source:
         raise FileError("binary file (contains NUL bytes), not Python source")
     try:
@@ -54,6 +54,8 @@ def _reason(error: OSError) -> str:
 
 def write_atomically(path: Path, new: bytes, expected_digest: str) -> None:
     """Replace the file's content with `new`, unless it is read-only or no longer what was linted."""
+    import tempfile
+
     target = Path(os.path.realpath(path))  # write through a symlink, do not replace it
     try:
         before = target.stat()
@@ -91,6 +93,8 @@ def write_atomically(path: Path, new: bytes, expected_digest: str) -> None:
 
 def create_new(path: Path, content: bytes) -> None:
     """Write a file that must not exist yet: atomically, and never over one that appeared meanwhile."""
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tclint")
     try:
         with os.fdopen(handle, "wb") as stream:

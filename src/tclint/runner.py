@@ -9,7 +9,6 @@ file has been seen.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -145,6 +144,8 @@ class _Engine:
         self.pool = None
         self.conftest_facts: dict[str, FileFacts] = {}
         self.projects: dict[str, tuple[ProjectFacts, str]] = {}
+        self.unlinted: dict[str, _File] = {}  # conftest.py files above the linted ones, read only when needed
+        self.loaded: set[str] = set()
         self.created: set[str] = set()
         self.deferred: dict[str, tuple[_File, FileReport]] = {}  # files whose suppressions wait for the end
         self.facts: list[tuple[_File, FileFacts]] = []
@@ -153,19 +154,46 @@ class _Engine:
     # -- ordering ---------------------------------------------------------------------------------
 
     def lint_all(self, linted: list[_File], extra: list[_File]) -> None:
-        conftests = [item for item in linted + extra if os.path.basename(item.key) == "conftest.py"]
+        self.unlinted = {item.key: item for item in extra}
+        conftests = [item for item in linted if os.path.basename(item.key) == "conftest.py"]
         others = [item for item in linted if os.path.basename(item.key) != "conftest.py"]
         for depth in sorted({_depth(item) for item in conftests}):
             self._lint_batch([item for item in conftests if _depth(item) == depth])
         self._lint_batch(others)
         self._finish()
 
+    @staticmethod
+    def _start_dir(item: _File) -> str:
+        start = os.path.dirname(item.key)
+        return os.path.dirname(start) if os.path.basename(item.key) == "conftest.py" else start
+
+    def _ensure_conftests_above(self, item: _File) -> None:
+        """Read the conftest.py files above a file that will be parsed, if they are not linted themselves
+        (a file that needs no parsing needs no facts: a one-file run on such a file parses nothing)."""
+        directory = self._start_dir(item)
+        pending = []
+        while True:
+            conftest = self.unlinted.get(os.path.join(directory, "conftest.py"))
+            if conftest is not None and conftest.key not in self.loaded:
+                pending.append(conftest)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        for conftest in sorted(pending, key=_depth):
+            self.loaded.add(conftest.key)
+            prepared = self._prepare(conftest)
+            report = worker.run(prepared) if isinstance(prepared, worker.Task) else prepared
+            if isinstance(prepared, worker.Task):
+                self._store(conftest, report)
+            self._collect(conftest, report)
+            self.projects.clear()
+
     def _project_for(self, item: _File) -> tuple[ProjectFacts, str]:
         """The facts of the conftest.py files above the file (its own folder's too, unless it is that
         conftest), and their digest."""
-        start = os.path.dirname(item.key)
-        if os.path.basename(item.key) == "conftest.py":
-            start = os.path.dirname(start)
+        self._ensure_conftests_above(item)
+        start = self._start_dir(item)
         known = self.projects.get(start)
         if known is None:
             above = []
@@ -196,8 +224,9 @@ class _Engine:
             self._store(item, report)
             self._collect(item, report)
 
-    def _cache_key(self, item: _File) -> str:
-        return digest(repr((item.rules, item.facts_only, self._project_for(item)[1])).encode())
+    @staticmethod
+    def _cache_key(item: _File) -> str:
+        return digest(repr((item.rules, item.facts_only)).encode())
 
     def _prepare(self, item: _File) -> FileReport | worker.Task:
         """A report from the cache or the prefilter, or the task of parsing the file."""
@@ -206,7 +235,7 @@ class _Engine:
         except OSError as error:
             return _failed(item, f"cannot read: {(error.strerror or str(error)).lower()}")
         if self.cache is not None:
-            cached = self.cache.lookup(item.key, item.stat, self._cache_key(item))
+            cached = self.cache.lookup(item.key, item.stat, self._cache_key(item), lambda: self._project_for(item)[1])
             if cached is not None and self._cache_serves(cached):
                 return _relabelled(cached, item.display)
         try:
@@ -234,7 +263,8 @@ class _Engine:
     def _store(self, item: _File, report: FileReport) -> None:
         if self.cache is None or report.error or report.changed or item.stat is None:
             return
-        self.cache.store(item.key, item.stat, self._cache_key(item), item.digest, report)
+        project = self._project_for(item)[1] if report.facts is not None else None
+        self.cache.store(item.key, item.stat, self._cache_key(item), project, item.digest, report)
 
     def _run_tasks(self, tasks: list[tuple[_File, worker.Task]]) -> Iterator[tuple[_File, FileReport]]:
         if not tasks:
@@ -387,7 +417,7 @@ class _Engine:
         if self.cache is not None:
             item.stat = os.stat(item.path)
             item.digest = digest(report.source)
-            self.cache.store(item.key, item.stat, self._cache_key(item), item.digest,
+            self.cache.store(item.key, item.stat, self._cache_key(item), self._project_for(item)[1], item.digest,
                              dataclasses.replace(report, original=report.source, diagnostics=diagnostics))  # fmt: skip
 
 
@@ -442,6 +472,8 @@ def _shift(diagnostics: list[Diagnostic], removed_lines: list[int]) -> list[Diag
 
 
 def _unified_diff(path: str, old: bytes, new: bytes, new_file: bool = False) -> str:
+    import difflib
+
     old_text, _ = decode(old)
     new_text, _ = decode(new)
     lines = difflib.unified_diff(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import tokenize
 from dataclasses import dataclass, field
 
 _MAY_HOLD = re.compile(rb"noqa\s*:[^\n]*TCL|tclint:", re.IGNORECASE)
@@ -57,6 +56,8 @@ class Suppression:
 def parse_suppressions(text: str) -> list[Suppression]:
     if ("TCL" not in text and "tcl" not in text) or not _MAY_HOLD_TEXT.search(text):
         return []
+    import tokenize
+
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
@@ -69,8 +70,10 @@ def parse_suppressions(text: str) -> list[Suppression]:
     return found
 
 
-def _logical_lines(tokens: list[tokenize.TokenInfo]) -> list[tuple[int, int, bool]]:
+def _logical_lines(tokens: list) -> list[tuple[int, int, bool]]:
     """(first line, last line, starts with a decorator) of every logical line."""
+    import tokenize
+
     skipped = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
     lines = []
     start = None
@@ -97,7 +100,7 @@ def _statement_after(line: int, statements: list[tuple[int, int, bool]]) -> tupl
     return first, last
 
 
-def _directives(token: tokenize.TokenInfo, statements) -> list[Suppression]:
+def _directives(token, statements) -> list[Suppression]:
     line, column = token.start
     own_line = not token.line[:column].strip()
     comment = token.string
