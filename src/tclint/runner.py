@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,45 +277,54 @@ class _Engine:
         yield from self._run_in_pool(tasks)
 
     def _run_in_pool(self, tasks: list[tuple[_File, worker.Task]]) -> Iterator[tuple[_File, FileReport]]:
+        """Stream the tasks through the pool, a bounded window at a time. When a worker dies, the pool
+        is lost: the tasks it held are retried one by one, so that only the one that kills a worker is
+        reported as such."""
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = self._pool()
-        window = IN_FLIGHT_PER_WORKER * pool._max_workers
-        queue = list(reversed(tasks))
-        running: dict = {}
-        crashed: list[tuple[_File, worker.Task]] = []
-        while queue or running:
-            while queue and len(running) < window:
-                item, task = queue.pop()
-                running[pool.submit(worker.run, task)] = (item, task)
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                item, task = running.pop(future)
-                try:
-                    yield item, future.result()
-                except BrokenProcessPool:
-                    crashed.append((item, task))
-            if crashed and not running:
+        queue = deque(tasks)
+        while queue:
+            pool = self._pool()
+            window = IN_FLIGHT_PER_WORKER * pool._max_workers
+            running: dict = {}
+            suspects: list[tuple[_File, worker.Task]] = []
+            try:
+                while queue or running:
+                    while queue and len(running) < window:
+                        item, task = queue.popleft()
+                        running[pool.submit(_in_worker, task)] = (item, task)
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        item, task = running.pop(future)
+                        try:
+                            report = future.result()
+                        except BrokenProcessPool:
+                            suspects.append((item, task))
+                            continue
+                        yield item, report
+                    if suspects:
+                        break
+            except BrokenProcessPool:  # submitting to a pool that broke meanwhile
+                pass
+            suspects.extend(running.values())
+            if suspects:
                 self._restart_pool()
-                pool = self._pool()
-                yield from self._run_isolated(crashed, pool)
-                crashed = []
-        return
+                yield from self._run_isolated(suspects)
 
-    def _run_isolated(self, tasks, pool) -> Iterator[tuple[_File, FileReport]]:
-        """Files whose worker died: one at a time, so that only the culprit is lost."""
+    def _run_isolated(self, tasks) -> Iterator[tuple[_File, FileReport]]:
+        """Files whose worker died, each in a pool of its own."""
         from concurrent.futures.process import BrokenProcessPool
 
         for item, task in tasks:
+            pool = self._pool(workers=1)
             try:
-                yield item, pool.submit(worker.run, task).result()
+                yield item, pool.submit(_in_worker, task).result()
             except BrokenProcessPool:
                 yield item, _failed(item, "internal error: the worker linting this file crashed")
-                self._restart_pool()
-                pool = self._pool()
+            self._restart_pool()
 
-    def _pool(self):
+    def _pool(self, workers: int | None = None):
         if self.pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -323,13 +333,13 @@ class _Engine:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else None
             context = multiprocessing.get_context(method)
-            workers = self.options.jobs or os.cpu_count() or 1
+            workers = workers or self.options.jobs or os.cpu_count() or 1
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker.init, initargs=(self.settings,))
         return self.pool
 
     def _restart_pool(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
     def close(self) -> None:
@@ -438,6 +448,11 @@ class _Engine:
                 self.result.created.append(shown)
             except (OSError, FileError) as error:
                 self.result.errors.append((shown, f"cannot create: {error}"))
+
+
+def _in_worker(task: worker.Task) -> FileReport:
+    """What a pool worker runs: looked up when called, so that the forked worker runs what the parent has."""
+    return worker.run(task)
 
 
 def _failed(item: _File, message: str) -> FileReport:

@@ -1,0 +1,103 @@
+"""Hardening: huge files, files that vanish mid-run, Ctrl-C during --fix, workers that crash."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers import write
+
+from tclint.runner import RunOptions, run
+from tclint.settings import load_settings
+
+BAD = (
+    "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
+    "@pytest.fixture\ndef redis_{n}():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
+)
+
+
+def generated(size: int, header: str = "") -> str:
+    parts, total, index = [header], len(header), 0
+    while total < size:
+        chunk = f"def test_generated_{index}():\n    assert {{'key': {index}, 'items': [1, 2, 3]}}['key'] == {index}\n\n\n"
+        parts.append(chunk)
+        total += len(chunk)
+        index += 1
+    return "".join(parts)
+
+
+def test_a_5_mb_file_no_rule_can_match_is_not_even_parsed(project):
+    write(project, {"tests/test_big.py": generated(5_000_000)})
+    started = time.monotonic()
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert result.errors == [] and result.diagnostics == []
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.slow
+def test_a_5_mb_file_that_must_be_parsed_is_linted(project):
+    header = "from testcontainers.community.redis import RedisContainer\n\n\n"
+    write(project, {"tests/test_big.py": generated(5_000_000, header)})
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert result.errors == [] and result.diagnostics == []
+
+
+def test_a_file_deleted_before_its_fix_is_written(project, monkeypatch):
+    from tclint import worker
+
+    write(project, {"tests/a/conftest.py": BAD.format(n=1), "tests/b/conftest.py": BAD.format(n=2)})
+    real = worker.run
+
+    def run_then_delete(task):
+        report = real(task)
+        if task.path == "tests/a/conftest.py":
+            os.remove(project / task.path)
+        return report
+
+    monkeypatch.setattr(worker, "run", run_then_delete)
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.errors == [("tests/a/conftest.py", "cannot write: no such file or directory")]
+    assert '@pytest.fixture(scope="session")' in (project / "tests/b/conftest.py").read_text()
+    assert not (project / "tests/a/conftest.py").exists()
+
+
+def test_a_crashing_worker_costs_only_its_file(project, monkeypatch):
+    from tclint import worker
+
+    write(project, {f"tests/test_{n}.py": BAD.format(n=n) for n in range(12)})
+    real = worker.run
+
+    def crash_on_one(task):
+        if task.path == "tests/test_3.py":
+            os._exit(3)  # a segfault, as far as the pool can tell
+        return real(task)
+
+    monkeypatch.setattr(worker, "run", crash_on_one)
+    result = run(["."], load_settings(None, project), RunOptions(cache=False, jobs=2))
+    assert result.errors == [("tests/test_3.py", "internal error: the worker linting this file crashed")]
+    assert sorted({d.path for d in result.diagnostics}) == sorted(f"tests/test_{n}.py" for n in range(12) if n != 3)
+
+
+def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project):
+    filler = generated(6_000)
+    files = {f"tests/pkg{n}/conftest.py": BAD.format(n=n) + filler for n in range(300)}
+    write(project, files)
+    process = subprocess.Popen([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, "300 files take longer than 2 s: the signal lands mid-run"
+    assert err.strip().splitlines()[-1] == "tclint: interrupted" and "Traceback" not in err
+    fixed = 0
+    for name, original in files.items():
+        text = (project / name).read_text()
+        new = original.replace("@pytest.fixture\n", '@pytest.fixture(scope="session")\n', 1)
+        assert text in (original, new), f"{name} is half-written"
+        fixed += text == new
+    assert 0 < fixed < len(files), "some files were fixed before the signal, not all"
+    assert not list(project.rglob("*.tclint")), "no temporary file is left behind"
