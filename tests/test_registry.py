@@ -106,6 +106,6 @@ def test_readme_options_are_real_cli_options():
 
     from tclint.cli import cli
 
-    help_text = CliRunner().invoke(cli, ["check", "--help"]).output
+    help_text = "".join(CliRunner().invoke(cli, [command, "--help"]).output for command in ("check", "verify"))
     for option in set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", readme())):
         assert option in help_text or option in ("--help", "--version"), option

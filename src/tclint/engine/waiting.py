@@ -15,6 +15,7 @@ from tclint.knowledge import SLEEP_FUNCTIONS
 # a class or function whose name says it stands in for something slow on purpose
 STAND_IN = re.compile(r"fake|stub|mock|dummy|slow|delay|latenc|fault|flaky|chaos|hang|throttl|simulat", re.IGNORECASE)
 HELPER_NAMES = ("wait_for_condition", "wait_for_condition_sync")
+FINE_POLL_SECONDS = 0.05  # a loop polling this often wastes nothing worth reporting
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class PollingLoop:
         return self.attempts is not None or self.deadline
 
     @property
+    def hand_written_wait(self) -> bool:
+        """Bounded, and polling as often as `wait_for_condition` does: the recommended pattern, by hand."""
+        return self.bounded and self.sleep.seconds is not None and self.sleep.seconds <= FINE_POLL_SECONDS
+
+    @property
     def timeout_ms(self) -> int | None:
         if self.attempts is None or self.sleep.seconds is None:
             return None
@@ -122,13 +128,16 @@ def polling_loop(loop: cst.CSTNode, model: Model) -> PollingLoop | None:
 
 
 def _check_loop(loop, body, model, attempts, deadline) -> PollingLoop | None:
-    """An `if COND: break` (or return, or raise) in the body and `sleep(S)` as its last statement. Only
+    """An `if COND: break` (or return, or raise) in the body and a `sleep(S)` statement after it. Only
     the plain two-statement form gives the condition (and so a fix)."""
     if len(body) < 2:
         return None
-    sleep = sleep_statement(body[-1], model)
-    checks = [s for s in body[:-1] if isinstance(s, cst.If) and s.orelse is None and _exits(s.body)]
-    if sleep is None or not checks:
+    sleeps = [(index, found) for index, statement in enumerate(body) if (found := sleep_statement(statement, model))]
+    if not sleeps:
+        return None
+    position, sleep = sleeps[-1]
+    checks = [s for s in body[:position] if isinstance(s, cst.If) and s.orelse is None and _exits(s.body)]
+    if not checks:
         return None
     check = body[0]
     simple = len(body) == 2 and check is checks[0] and len(check.body.body) == 1 and _is_break(check.body.body[0])
@@ -174,13 +183,15 @@ def _exits(block: cst.BaseSuite) -> bool:
 
 
 TIME_FUNCTIONS = ("time.time", "time.monotonic", "time.perf_counter", "datetime.datetime.now", "asyncio.get_event_loop")
+DEADLINE_NAMES = re.compile(r"deadline|timeout|until|expir|end_time|time_left|remaining", re.IGNORECASE)
 
 
 def _mentions_time(expr: cst.CSTNode, model: Model) -> bool:
+    """A time check: a clock call, or a name that says it is a deadline (`now < timeout`)."""
     for node in descendants(expr):
         if isinstance(node, cst.Call) and (model.qualified(node.func) or "").startswith(TIME_FUNCTIONS):
             return True
-        if isinstance(node, cst.Name) and "deadline" in node.value.lower():
+        if isinstance(node, cst.Name) and DEADLINE_NAMES.search(node.value):
             return True
     return False
 

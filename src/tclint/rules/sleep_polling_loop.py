@@ -40,7 +40,7 @@ class SleepPollingLoop(Rule):
         if not self.applies or (function is not None and function.name in waiting.HELPER_NAMES):
             return
         loop = waiting.polling_loop(node, self.model)
-        if loop is None or loop.sleep.seconds == 0 or waiting.in_stand_in(self.model):
+        if loop is None or loop.sleep.seconds == 0 or loop.hand_written_wait or waiting.in_stand_in(self.model):
             return
         interval = f"{loop.sleep.seconds:g} s" if loop.sleep.seconds is not None else "a fixed time"
         if not loop.bounded:

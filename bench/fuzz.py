@@ -1,0 +1,118 @@
+"""Fuzz tclint's fixes with real code: every .py file of the installed site-packages (the virtual
+environment's and the base interpreter's) and of the fetched sdists, in a scratch copy, through `tclint check --fix --unsafe-fixes`. Zero crashes and zero
+unparseable outputs is the bar.
+
+    python bench/fuzz.py [--limit N] [--keep DIR]
+
+So that every rule parses every file, each copy gets imports appended (testcontainers, time, pytest,
+mocks: at the end, where no `from __future__` import can object) and is named test_*.py under tests/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import libcst
+
+HERE = Path(__file__).resolve().parent
+FORCED = (
+    b"\n\nimport time  # added by bench/fuzz.py: every rule's hints now occur in the file\n"
+    b"import pytest\nfrom unittest.mock import patch\nfrom testcontainers.community.redis import RedisContainer\n"
+    b"HOST = 'localhost'  # port\n"
+)
+
+
+def sources() -> list[tuple[str, bytes]]:
+    found: dict[str, bytes] = {}
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})["purelib"]
+    folders = {sysconfig.get_paths()["purelib"], *site.getsitepackages(), base}  # the venv's and the interpreter's
+    for folder in sorted(folders):
+        for path in sorted(Path(folder).rglob("*.py")):
+            try:
+                found[f"site/{path.relative_to(folder)}"] = path.read_bytes()
+            except OSError:
+                pass
+    for archive in sorted((HERE / "corpus" / "sdists").glob("*.tar.gz")):
+        with tarfile.open(archive) as handle:
+            for member in handle.getmembers():
+                if member.isfile() and member.name.endswith(".py"):
+                    stream = handle.extractfile(member)
+                    if stream is not None:
+                        found[f"sdist/{member.name}"] = stream.read()
+    return sorted(found.items())
+
+
+def parses(source: bytes) -> bool:
+    try:
+        libcst.parse_module(source)
+    except Exception:
+        return False
+    return True
+
+
+def compiles(source: bytes) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, help="only the first N files")
+    parser.add_argument("--keep", type=Path, help="keep the scratch copy here")
+    args = parser.parse_args()
+    files = sources()[: args.limit]
+    scratch = Path(args.keep or tempfile.mkdtemp(prefix="tclint-fuzz-"))
+    originals: dict[Path, bytes] = {}
+    for index, (name, data) in enumerate(files):
+        target = scratch / "tests" / f"pkg{index // 500}" / f"test_{index}_{Path(name).stem}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = data + FORCED
+        target.write_bytes(content)
+        originals[target] = content
+    print(f"{len(files)} files copied to {scratch}", file=sys.stderr)
+    started = time.perf_counter()
+    process = subprocess.run([sys.executable, "-m", "tclint", "check", "--fix", "--unsafe-fixes", "--no-cache", "-q",
+                              "--output-format", "concise", "."], cwd=scratch, capture_output=True, text=True)  # fmt: skip
+    wall = time.perf_counter() - started
+    crashes = [line for line in process.stderr.splitlines() if "internal error" in line or "Traceback" in line]
+    unparseable, changed = [], 0
+    for path, before in originals.items():
+        after = path.read_bytes()
+        if after == before:
+            continue
+        changed += 1
+        if parses(before) and not parses(after) or compiles(before) and not compiles(after):
+            unparseable.append(str(path.relative_to(scratch)))
+    not_parsed = [line for line in process.stderr.splitlines() if "error:" in line and line not in crashes]
+    print(f"tclint exit {process.returncode} in {wall:.1f} s over {len(files)} files")
+    print(f"{changed} files changed by fixes, {len(process.stdout.splitlines())} diagnostics left")
+    print(f"{len(not_parsed)} files tclint reported as unreadable or unparseable (libcst cannot parse them either)")
+    print(f"crashes: {len(crashes)}")
+    for line in crashes[:20]:
+        print(f"  {line}")
+    print(f"outputs that stopped parsing: {len(unparseable)}")
+    for name in unparseable[:20]:
+        print(f"  {name}")
+    if not args.keep:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if crashes or unparseable else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
