@@ -4,8 +4,9 @@ unparseable outputs is the bar.
 
     python bench/fuzz.py [--limit N] [--keep DIR]
 
-So that every rule parses every file, each copy gets imports appended (testcontainers, time, pytest,
-mocks: at the end, where no `from __future__` import can object) and is named test_*.py under tests/.
+So that every rule parses every file and fixes land in every file, each copy gets a block appended (at
+the end, where no `from __future__` import can object): imports that carry every rule's hints, and a
+fixture and a test with anti-patterns to fix. Copies are named test_*.py under tests/.
 """
 
 from __future__ import annotations
@@ -26,11 +27,27 @@ from pathlib import Path
 import libcst
 
 HERE = Path(__file__).resolve().parent
-FORCED = (
-    b"\n\nimport time  # added by bench/fuzz.py: every rule's hints now occur in the file\n"
-    b"import pytest\nfrom unittest.mock import patch\nfrom testcontainers.community.redis import RedisContainer\n"
-    b"HOST = 'localhost'  # port\n"
-)
+# appended to every file: imports that put every rule's hints in it, and anti-patterns whose fixes
+# then have to work inside that module (its indentation, encoding, newlines, names)
+FORCED = b"""
+
+import time as _fuzz_time  # added by bench/fuzz.py
+import pytest as _fuzz_pytest
+from unittest.mock import patch as _fuzz_patch
+from testcontainers.redis import RedisContainer as _FuzzRedis
+
+
+@_fuzz_pytest.fixture
+def _fuzz_redis_container():
+    _fuzz = _FuzzRedis("redis:latest")
+    _fuzz.start()
+    return _fuzz
+
+
+def test__fuzz_waits(_fuzz_redis_container):
+    _fuzz_time.sleep(1)
+    assert _fuzz_redis_container.get_container_host_ip() != "localhost"
+"""
 
 
 def sources() -> list[tuple[str, bytes]]:

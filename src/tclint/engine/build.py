@@ -120,3 +120,23 @@ def respliced(block: cst.IndentedBlock, changes: dict[int, list], keep_comments:
         kept.append(cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=carried))
         carried = []
     return block.with_changes(body=kept, footer=[*carried, *block.footer])
+
+
+def call_statement(statement: cst.CSTNode) -> cst.Call | None:
+    """The call a statement consists of (`f(...)` on a line of its own), if it is one."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    return small.value if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) else None
+
+
+def method_call_statement(statement: cst.CSTNode, receiver: str | None = None, method: str | None = None) -> cst.Call | None:
+    """`receiver.method(...)` as a statement (any receiver or method when not given)."""
+    call = call_statement(statement)
+    if call is None or not isinstance(call.func, cst.Attribute):
+        return None
+    if method is not None and call.func.attr.value != method:
+        return None
+    if receiver is not None and cst.Module(body=[]).code_for_node(call.func.value) != receiver:
+        return None
+    return call

@@ -35,25 +35,29 @@ class FileContext:
     reports: list[Report] = field(default_factory=list)
 
 
-class Rule:
-    """A rule: `visit_<Node>`/`leave_<Node>` hooks on the shared walk, `finish()` at the end of it.
-
-    Which files can hold something for the rule to find is declared in its doc's front matter
-    (`hints`), so that files are skipped before libcst is even imported.
-    """
+class Described:
+    """A rule's identity: its name, and through it the metadata of its doc."""
 
     name: ClassVar[str]
-
-    def __init__(self, context: FileContext) -> None:
-        self.context = context
-        self.model = context.model
-        self.options = context.options.get(self.name, {})
 
     @classmethod
     def info(cls) -> RuleInfo:
         found = find_rule(cls.name)
         assert found is not None, f"rule {cls.name} has no doc in rules/"
         return found
+
+
+class Rule(Described):
+    """A rule: `visit_<Node>`/`leave_<Node>` hooks on the shared walk, `finish()` at the end of it.
+
+    Which files can hold something for the rule to find is declared in its doc's front matter
+    (`hints`), so that files are skipped before libcst is even imported.
+    """
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.model = context.model
+        self.options = context.options.get(self.name, {})
 
     def finish(self) -> None:
         """Called once the whole module has been walked."""

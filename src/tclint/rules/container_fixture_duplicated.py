@@ -8,22 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tclint.catalog import RuleInfo, find_rule
 from tclint.diagnostics import Diagnostic
+from tclint.engine.rule import Described
 from tclint.facts import FileFacts, FixtureFact
 
 SHARED_SCOPES = ("module", "package", "session")
 LOCALSTACK = "testcontainers.localstack.LocalStackContainer"
 
 
-class ContainerFixtureDuplicated:
+class ContainerFixtureDuplicated(Described):
     name = "container-fixture-duplicated"
-
-    @classmethod
-    def info(cls) -> RuleInfo:
-        found = find_rule(cls.name)
-        assert found is not None
-        return found
 
     @classmethod
     def check_project(cls, files: list[FileFacts]) -> list[Diagnostic]:

@@ -46,7 +46,7 @@ class ContainerInSetup(Rule):
             return None
         teardown = owner.methods.get(PER_TEST[setup.name])
         stops = [s for s in teardown.body if self.concerns(s, attribute)] if teardown else []
-        if any(not _is_stop(s) for s in stops) or len(stops) + _cleanups(moved) != len(ref.stop_calls) + len(ref.finalizers):
+        if any(not build.method_call_statement(s, method="stop") for s in stops) or len(stops) + _cleanups(moved) != len(ref.stop_calls) + len(ref.finalizers):
             return None
         class_statements = [_on_class(statement) for statement in moved]
         class_stops = [_on_class(statement) for statement in stops]
@@ -119,7 +119,7 @@ class ContainerInSetup(Rule):
         if ref.var is None or not ref.var.startswith("cls."):
             return None
         teardown = owner.methods.get("tearDownClass")
-        stops = [s for s in teardown.body if _is_stop(s) and ref.var in _code(s)] if teardown else []
+        stops = [s for s in teardown.body if build.method_call_statement(s, ref.var, "stop")] if teardown else []
         if len(stops) != len(ref.stop_calls):
             return None
         cleanup = cst.parse_statement(f"cls.addClassCleanup({ref.var}.stop)\n")
@@ -133,14 +133,6 @@ class ContainerInSetup(Rule):
 
 def _is_self(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "self"
-
-
-def _is_stop(statement: cst.CSTNode) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    return isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and isinstance(small.value.func, cst.Attribute) \
-        and small.value.func.attr.value == "stop"  # fmt: skip
 
 
 def _cleanups(statements: list) -> int:

@@ -84,7 +84,7 @@ class ContainerStartedInTest(Rule):
         removed = [binding]
         calls = []
         for statement in statements[statements.index(binding) + 1 :]:
-            call = _method_call_statement(statement, ref.var)
+            call = build.method_call_statement(statement, ref.var)
             if call is None or call.func.attr.value in ("stop",):
                 break
             removed.append(statement)
@@ -94,7 +94,7 @@ class ContainerStartedInTest(Rule):
                 break
         if not any(_contains(statement, ref.started_by) for statement in removed):
             return None
-        stops = [s for s in statements if (c := _method_call_statement(s, ref.var)) and c.func.attr.value == "stop"]
+        stops = [s for s in statements if build.method_call_statement(s, ref.var, "stop")]
         if len(stops) != len(ref.stop_calls):
             return None  # a stop the fix cannot see to remove (in a `finally:`, say)
         for call in calls:
@@ -185,19 +185,6 @@ def _assigns(statement: cst.CSTNode, name: str) -> bool:
     small = statement.body[0]
     return (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
             and small.targets[0].target.value == name)  # fmt: skip
-
-
-def _method_call_statement(statement: cst.CSTNode, variable: str) -> cst.Call | None:
-    """`variable.method(...)` as a whole statement."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
-        return None
-    func = small.value.func
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == variable:
-        return small.value
-    return None
 
 
 def _without_start(chain: cst.BaseExpression) -> cst.BaseExpression:

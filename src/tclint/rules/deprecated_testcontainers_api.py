@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tclint.diagnostics import SAFE
+from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.model import ContainerRef, keyword_arg, source_of
@@ -124,12 +125,12 @@ class DeprecatedTestcontainersApi(Rule):
         extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
         if extra or (len(call.args) > 2 and call.args[2].keyword is None):
             return None
-        if not isinstance(block, cst.IndentedBlock) or not _is_expression_statement(statement, call):
+        if not isinstance(block, cst.IndentedBlock) or build.call_statement(statement) is not call:
             return None
         variable = call.args[0].value.value
         statements = list(block.body)
         index = next(i for i, s in enumerate(statements) if s is statement)
-        start = next((s for s in reversed(statements[:index]) if _is_start_of(s, variable)), None)
+        start = next((s for s in reversed(statements[:index]) if build.method_call_statement(s, variable, "start")), None)
         if start is None:
             return None
         timeout = keyword_arg(call, "timeout")
@@ -141,19 +142,3 @@ class DeprecatedTestcontainersApi(Rule):
         dropped = (call.func.value,) if isinstance(call.func, cst.Name) else ()
         return Fix("Set a `LogMessageWaitStrategy` before `start()`", SAFE, replacements,
                    imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),), drop_if_unused=dropped)  # fmt: skip
-
-
-def _is_expression_statement(statement: cst.CSTNode, call: cst.Call) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is call)  # fmt: skip
-
-
-def _is_start_of(statement: cst.CSTNode, variable: str) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
-        return False
-    func = small.value.func
-    return isinstance(func, cst.Attribute) and func.attr.value == "start" and isinstance(func.value, cst.Name) \
-        and func.value.value == variable  # fmt: skip

@@ -6,19 +6,14 @@ suppression comments of each file, and its fix is a text edit of those comments.
 
 from __future__ import annotations
 
-from tclint.catalog import RuleInfo, find_rule
+from tclint.catalog import find_rule
 from tclint.diagnostics import SAFE, Diagnostic, FixInfo
+from tclint.engine.rule import Described
 from tclint.suppressions import Suppression, rewritten_directive
 
 
-class UnusedSuppression:
+class UnusedSuppression(Described):
     name = "unused-suppression"
-
-    @classmethod
-    def info(cls) -> RuleInfo:
-        found = find_rule(cls.name)
-        assert found is not None
-        return found
 
     @classmethod
     def check(cls, path: str, suppressions: list[Suppression], enabled: set[str]) -> list[tuple[Diagnostic, Suppression, set[str]]]:
