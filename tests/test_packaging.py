@@ -88,3 +88,15 @@ def test_pre_commit_hooks_through_pre_commit_try_repo(tmp_path):
     assert "files were modified by this hook" in fix.stdout
     assert (repo / "tests/conftest.py").read_text() == BAD.replace("@pytest.fixture\n", '@pytest.fixture(scope="session")\n')
     assert try_repo("tclint").returncode == 0
+
+
+@pytest.mark.slow
+def test_the_readme_install_command_works_on_a_fresh_checkout(tmp_path):
+    """The README's first command, as written, in a copy of this checkout: a new venv, pip install ., a run."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("<!-- install-command -->", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    checkout = snapshot_of_this_checkout(tmp_path / "checkout")
+    process = subprocess.run(command, shell=True, cwd=checkout, capture_output=True, text=True, timeout=900)
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "TCL101 [function-scoped-container-fixture]" in process.stdout
+    assert process.stdout.rstrip().splitlines()[-1].startswith("Found 5 problems")

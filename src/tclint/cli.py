@@ -278,8 +278,11 @@ def config(path: str | None, config: str | None) -> None:
         ("unsafe-fixes", settings.unsafe_fixes),
         ("container-classes", settings.container_classes),
         ("image-pins", dict(settings.image_pins)),
+        ("wait-helper", settings.wait_helper),
     ):
         click.echo(f"{label}: {_show(value)}")
+    pinned = settings.testcontainers_version
+    click.echo(f"testcontainers version: {pinned + ' (pinned or locked by the project)' if pinned else 'unknown (not pinned)'}")
     ignored_here = _per_file_ignored(Path(path), settings) if path else set()
     click.echo("rules:")
     for choice in settings.selections():
