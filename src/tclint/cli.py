@@ -240,7 +240,11 @@ def rules() -> None:
     if sys.stdout.isatty():
         from rich.table import Table
 
-        table = Table("Code", "Name", "Summary", "Fix")
+        table = Table()
+        table.add_column("Code", no_wrap=True)
+        table.add_column("Name", no_wrap=True)
+        table.add_column("Summary")
+        table.add_column("Fix", no_wrap=True)
         for row in rows:
             table.add_row(*row)
         _console().print(table)
