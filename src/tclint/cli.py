@@ -243,7 +243,7 @@ def rules() -> None:
         table = Table()
         table.add_column("Code", no_wrap=True)
         table.add_column("Name", no_wrap=True)
-        table.add_column("Summary")
+        table.add_column("Summary", overflow="fold")
         table.add_column("Fix", no_wrap=True)
         for row in rows:
             table.add_row(*row)
