@@ -222,12 +222,33 @@ def verify_command(paths, select, extend_select, ignore, config, output_format, 
         _fail(str(error))
     if output_format == "json":
         click.echo(json.dumps(verifying.as_json(report), indent=2))
+    elif sys.stdout.isatty():
+        _verify_table(report, verifying)
     else:
         _echo(verifying.render_text(report), colour=False)
         from tclint import output
 
         click.echo(output.concise(report.remaining), nl=False)
     return EXIT_PROBLEMS if report.remaining else EXIT_CLEAN
+
+
+def _verify_table(report, verifying) -> None:
+    from rich.table import Table
+
+    table = Table(title="tclint verify")
+    for column in ("Fix", "Where", "Rule", "Change", "Failing tests"):
+        table.add_column(column, overflow="fold")
+    for outcome in report.fixes:
+        d = outcome.diagnostic
+        status = "[green]kept[/green]" if outcome.kept else "[red]rejected[/red]"
+        table.add_row(status, f"{d.path}:{d.line}:{d.column}", f"{d.code} {d.name}", d.fix.message, "\n".join(outcome.failing_tests))
+    console = _console()
+    console.print(table)
+    for label, result in (("before", report.before), ("after", report.after)):
+        if result is not None:
+            console.print(f"suite {label}: {verifying.describe(result)}", highlight=False)
+    if report.written:
+        console.print(f"{'would write' if report.dry_run else 'wrote'}: {', '.join(report.written)}", highlight=False)
 
 
 @cli.command()
