@@ -279,3 +279,40 @@ def test_main_returns_exit_codes_in_process(bad_project, capsys):
     assert main(["--version"]) == 0
     assert main(["check", "--output-format", "nope"]) == 2
     capsys.readouterr()
+
+
+def stderr_on_a_terminal(*args: str) -> tuple[str, str]:
+    """Run tclint with stderr on a pseudo-terminal and stdout piped: (stdout, what the terminal showed)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "tclint", *args], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower closed: the process is gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    stdout = process.stdout.read().decode()
+    process.wait()
+    os.close(leader)
+    return stdout, shown.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("files", "shows_bar"), [(60, True), (3, False)])
+def test_progress_bar_on_a_terminal_only_for_many_files(project, files, shows_bar):
+    write(project, {f"tests/test_{n}.py": FUNCTION_SCOPED for n in range(files)})
+    stdout, terminal = stderr_on_a_terminal("--no-cache", "tests")
+    assert ("Linting" in terminal) is shows_bar
+    assert stdout.count("TCL101") == files  # the bar never mixes into the piped output
+
+
+def test_no_progress_bar_with_quiet(project):
+    write(project, {f"tests/test_{n}.py": FUNCTION_SCOPED for n in range(60)})
+    _, terminal = stderr_on_a_terminal("--no-cache", "--quiet", "tests")
+    assert "Linting" not in terminal
