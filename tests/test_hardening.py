@@ -101,3 +101,25 @@ def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project):
         fixed += text == new
     assert 0 < fixed < len(files), "some files were fixed before the signal, not all"
     assert not list(project.rglob("*.tclint")), "no temporary file is left behind"
+
+
+def test_a_fixture_duplicated_in_thousands_of_files_costs_linear_text():
+    """Each message names a few of the others: naming them all was n² text (a fuzz run over 16,000
+    files each given the same fixture ran out of 24 GiB)."""
+    from tclint.facts import FileFacts, FixtureFact
+    from tclint.rules.container_fixture_duplicated import ContainerFixtureDuplicated
+
+    redis = ("testcontainers.redis.RedisContainer", ("'redis:7'",), ())
+    files = [
+        FileFacts(f"tests/test_{n:05}.py", (FixtureFact("redis_container", "session", (), redis, line=7),))
+        for n in reversed(range(20_000))
+    ]
+    diagnostics = ContainerFixtureDuplicated.check_project(files)
+    assert len(diagnostics) == 20_000
+    assert max(len(d.message) for d in diagnostics) < 300
+    first = next(d for d in diagnostics if d.path == "tests/test_00000.py")
+    assert first.message == (
+        "Fixture `redis_container` starts the same container as `redis_container` (tests/test_00001.py:7), "
+        "`redis_container` (tests/test_00002.py:7), `redis_container` (tests/test_00003.py:7) and 19,996 more: "
+        "one test session starts it 20000 times"
+    )
