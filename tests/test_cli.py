@@ -153,6 +153,13 @@ def test_unparseable_file_is_one_line_and_the_others_are_linted(bad_project):
     assert err.startswith("tests/test_broken.py: error: syntax error at 2:")
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert CONCISE_LINE in out
+    assert out.splitlines()[-1].endswith("; errors in 1 file, shown above")
+
+
+def test_a_clean_run_with_an_unreadable_file_does_not_claim_all_checks_passed(project):
+    write(project, {"tests/test_ok.py": "def test_ok():\n    assert True\n", "tests/test_broken.py": "from testcontainers import x\ndef f(:\n"})
+    code, out, _ = tclint("tests")
+    assert (code, out) == (2, "No problems found; errors in 1 file, shown above\n")
 
 
 def test_json_output_schema(bad_project):

@@ -123,3 +123,26 @@ def test_a_fixture_duplicated_in_thousands_of_files_costs_linear_text():
         "`redis_container` (tests/test_00002.py:7), `redis_container` (tests/test_00003.py:7) and 19,996 more: "
         "one test session starts it 20000 times"
     )
+
+
+DEEP = (
+    "from testcontainers.community.redis import RedisContainer\n\n\n"
+    "def test_table():\n    total = {sum}\n    with RedisContainer('redis:7-alpine') as redis:\n        assert total\n"
+)
+
+
+def test_a_sum_nested_deeper_than_pythons_default_recursion_limit_is_linted(project):
+    write(project, {"tests/test_table.py": DEEP.format(sum="+".join(["1"] * 2500))})
+    result = run(["."], load_settings(None, project), RunOptions(cache=False, jobs=1))
+    assert result.errors == []
+    assert [d.code for d in result.diagnostics] == ["TCL102"]
+
+
+def test_a_file_too_deep_even_for_the_lint_stack_is_a_clear_error(project, monkeypatch):
+    from tclint import worker
+
+    monkeypatch.setattr(worker, "LINT_RECURSION_LIMIT", 100)
+    write(project, {"tests/test_table.py": DEEP.format(sum="+".join(["1"] * 2500)), "tests/conftest.py": BAD.format(n=1)})
+    result = run(["."], load_settings(None, project), RunOptions(cache=False, jobs=1))
+    assert result.errors == [("tests/test_table.py", "too deeply nested for libcst to process")]
+    assert [d.code for d in result.diagnostics] == ["TCL101"]

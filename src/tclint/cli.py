@@ -114,7 +114,8 @@ def check(context, paths, fix, unsafe_fixes, diff, select, extend_select, ignore
         if diff:
             click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
         else:
-            click.echo(output.summary(result.diagnostics, result.fixed, fix, unsafe))
+            failed_files = len({path for path, _ in result.errors})
+            click.echo(output.summary(result.diagnostics, result.fixed, fix, unsafe, failed_files))
     if result.errors:
         return EXIT_ERROR
     if diff:

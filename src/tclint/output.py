@@ -199,6 +199,8 @@ def _what_it_does(doc: Path) -> str:
     return " ".join(paragraph.split())
 
 
+ALL_PASSED = "All checks passed!"
+
 RENDERERS: dict[str, Callable[..., str]] = {
     "full": full,
     "concise": concise,
@@ -209,14 +211,23 @@ RENDERERS: dict[str, Callable[..., str]] = {
 }
 
 
-def summary(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool) -> str:
+def summary(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool, failed_files: int = 0) -> str:
+    line = _found(diagnostics, fixed, fix_mode, unsafe)
+    if not failed_files:
+        return line
+    if line == ALL_PASSED:
+        line = "No problems found"
+    return f"{line}; errors in {failed_files} {'file' if failed_files == 1 else 'files'}, shown above"
+
+
+def _found(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool) -> str:
     count = len(diagnostics)
     if fix_mode:
         if not count and not fixed:
-            return "All checks passed!"
+            return ALL_PASSED
         return f"Found {count + fixed} {_problems(count + fixed)} ({fixed} fixed, {count} remaining)"
     if not count:
-        return "All checks passed!"
+        return ALL_PASSED
     safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == SAFE)
     risky = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability != SAFE)
     parts = []

@@ -43,7 +43,7 @@ def parse(source: bytes) -> cst.Module:
         message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
         raise FileError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {message}") from None
     except (RecursionError, MemoryError):
-        raise FileError("cannot parse: too deeply nested") from None
+        raise FileError("too deeply nested for libcst to parse") from None
     except Exception as error:  # libcst trips on syntax newer than it knows (t-strings, for one)
         raise FileError(f"libcst cannot parse this file ({type(error).__name__}: {error})") from None
 
