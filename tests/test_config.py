@@ -105,3 +105,56 @@ def test_container_classes_setting_detects_project_containers(project):
     })  # fmt: skip
     result = run(["."], load_settings(None, project), RunOptions(cache=False))
     assert [d.code for d in result.diagnostics] == ["TCL101"]
+
+
+STARTS_IN = (
+    "from testcontainers.community.redis import RedisContainer\n\n\n"
+    "def {name}():\n    with RedisContainer('redis:7-alpine') as redis:\n        assert redis\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config_name", "config_text"),
+    [
+        ("pyproject.toml", '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\npython_functions = "check should_*"\n'),
+        ("pyproject.toml", '[tool.pytest]\npython_files = ["check_*.py"]\npython_functions = ["check", "should_*"]\n'),
+        ("pytest.toml", '[pytest]\npython_files = ["check_*.py"]\npython_functions = ["check", "should_*"]\n'),
+        ("pytest.ini", "[pytest]\npython_files = check_*.py\npython_functions = check should_*\n"),
+        ("tox.ini", "[tox]\nenvlist = py311\n\n[pytest]\npython_files = check_*.py\npython_functions = check should_*\n"),
+        ("setup.cfg", "[metadata]\nname = x\n\n[tool:pytest]\npython_files = check_*.py\npython_functions = check should_*\n"),
+    ],
+)
+def test_tests_are_what_the_projects_pytest_collects(project, config_name, config_text):
+    from tclint.runner import RunOptions, run
+
+    write(project, {
+        config_name: config_text,
+        "tests/check_cache.py": "".join(STARTS_IN.format(name=name) for name in ("check_cache", "should_expire", "test_other")),
+        "tests/test_ignored.py": STARTS_IN.format(name="test_not_a_test_module_here"),
+    })  # fmt: skip
+    settings = load_settings(None, project)
+    assert settings.collection.source == str(project / config_name)
+    result = run(["."], settings, RunOptions(cache=False, jobs=1))
+    tests = sorted(d.message.split("`")[1] for d in result.diagnostics if d.code == "TCL102")
+    assert tests == ["check_cache", "should_expire"]
+
+
+def test_pytest_defaults_without_pytest_configuration(project):
+    write(project, {"pyproject.toml": "[tool.ruff]\nline-length = 100\n"})
+    collection = load_settings(None, project).collection
+    assert collection.source is None
+    assert collection.is_test_file("tests/test_a.py") and collection.is_test_file("tests/a_test.py")
+    assert not collection.is_test_file("tests/helpers.py")
+    assert collection.is_test_function("test_x") and collection.is_test_function("testx")
+    assert collection.is_test_class("TestCache") and not collection.is_test_class("CacheTests")
+
+
+def test_the_nearest_pytest_configuration_wins_and_a_path_pattern_matches_the_path_end(project):
+    write(project, {
+        "setup.cfg": "[tool:pytest]\npython_files = far_*.py\n",
+        "sub/pytest.ini": "[pytest]\npython_files = suite/check_*.py\n",
+        "sub/pyproject.toml": '[tool.tclint]\nselect = ["TCL102"]\n',
+    })  # fmt: skip
+    collection = load_settings(None, project / "sub").collection
+    assert collection.source == str(project / "sub" / "pytest.ini")
+    assert collection.is_test_file("suite/check_a.py") and not collection.is_test_file("other/check_a.py")

@@ -309,6 +309,9 @@ def config(path: str | None, config: str | None) -> None:
         click.echo(f"{label}: {_show(value)}")
     pinned = settings.testcontainers_version
     click.echo(f"testcontainers version: {pinned + ' (pinned or locked by the project)' if pinned else 'unknown (not pinned)'}")
+    collection = settings.collection
+    click.echo(f"pytest collects: files {_show(collection.files)}, classes {_show(collection.classes)}, "
+               f"functions {_show(collection.functions)} ({collection.source or 'pytest defaults'})")  # fmt: skip
     ignored_here = _per_file_ignored(Path(path), settings) if path else set()
     click.echo("rules:")
     for choice in settings.selections():

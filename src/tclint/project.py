@@ -1,16 +1,23 @@
-"""What the project itself says about the testcontainers version it uses.
+"""What the project itself says: the testcontainers version it uses, and what its pytest collects.
 
-Lock files first (they say what is installed: uv.lock, poetry.lock, Pipfile.lock), then exact pins in
+The version: lock files first (they say what is installed: uv.lock, poetry.lock, Pipfile.lock), then exact pins in
 pyproject.toml (PEP 621 dependencies and optional dependencies, dependency groups, Poetry) and
 requirements*.txt. Ranges say nothing exact: the version is then unknown (None).
 """
 
 from __future__ import annotations
 
+import configparser
+import fnmatch
 import json
+import os
 import re
+import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from tclint.knowledge.generated import PYTEST_COLLECTION_DEFAULTS, PYTEST_CONFIG_FILES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,3 +97,84 @@ def _requirements(root: Path) -> str | None:
 
 def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Which files, classes and functions pytest collects: `python_files`, `python_classes` and
+    `python_functions` from the project's pytest configuration, pytest's defaults where it sets none."""
+
+    files: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_files"]
+    classes: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_classes"]
+    functions: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_functions"]
+    source: str | None = None  # the pytest configuration file they were read from
+
+    def is_test_file(self, path: str) -> bool:
+        return any(_path_matches(pattern, path) for pattern in self.files)
+
+    def is_test_class(self, name: str) -> bool:
+        return any(_prefix_or_glob(pattern, name) for pattern in self.classes)
+
+    def is_test_function(self, name: str) -> bool:
+        return any(_prefix_or_glob(pattern, name) for pattern in self.functions)
+
+
+def _path_matches(pattern: str, path: str) -> bool:
+    """pytest's fnmatch_ex: a pattern without a separator matches the file name, one with a
+    separator matches the end of the path."""
+    if os.sep not in pattern and "/" not in pattern:
+        return fnmatch.fnmatch(os.path.basename(path), pattern)
+    return fnmatch.fnmatch(os.path.abspath(path), f"*{os.sep}{pattern.replace('/', os.sep)}")
+
+
+def _prefix_or_glob(pattern: str, name: str) -> bool:
+    return name.startswith(pattern) or (any(c in pattern for c in "*?[") and fnmatch.fnmatch(name, pattern))
+
+
+def pytest_collection(root: Path) -> Collection:
+    """The collection options of the pytest configuration pytest would use from `root`: the first
+    directory, from `root` upwards, holding a file that configures pytest."""
+    for directory in (root, *root.parents):
+        for name in PYTEST_CONFIG_FILES:
+            path = directory / name
+            if not path.is_file():
+                continue
+            try:
+                options = _pytest_options(path)
+            except (OSError, UnicodeDecodeError, ValueError, configparser.Error, tomllib.TOMLDecodeError):
+                options = None  # pytest itself will report a broken file; tclint keeps the defaults
+            if options is not None:
+                return Collection(
+                    files=_args(options.get("python_files"), Collection.files),
+                    classes=_args(options.get("python_classes"), Collection.classes),
+                    functions=_args(options.get("python_functions"), Collection.functions),
+                    source=str(path),
+                )
+    return Collection()
+
+
+def _pytest_options(path: Path) -> dict | None:
+    """The pytest options a configuration file holds; None when it does not configure pytest."""
+    if path.suffix == ".toml":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if path.name != "pyproject.toml":
+            return data.get("pytest", {})
+        tool = data.get("tool", {}).get("pytest")
+        if tool is None:
+            return None
+        return tool.get("ini_options", tool)
+    parser = configparser.RawConfigParser(strict=False)
+    parser.read_string(path.read_text(encoding="utf-8"), str(path))
+    section = "tool:pytest" if path.name == "setup.cfg" else "pytest"
+    if parser.has_section(section):
+        return dict(parser.items(section))
+    return {} if path.name in ("pytest.ini", ".pytest.ini") else None
+
+
+def _args(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
+    """An option of pytest's `args` type: a TOML list, or a string split like a shell line."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    if isinstance(value, str):
+        return tuple(shlex.split(value))
+    return default

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tclint import __version__
 from tclint.catalog import RuleInfo, load_catalog, rules_dir
-from tclint.project import testcontainers_version
+from tclint.project import Collection, pytest_collection, testcontainers_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +58,7 @@ class Settings:
     image_pins: tuple[tuple[str, str], ...] = ()
     wait_helper: str = "tests/test_utils/wait.py"
     testcontainers_version: str | None = None  # as the project pins or locks it; None: unknown
+    collection: Collection = Collection()  # what the project's pytest collects
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     # where each of select / extend-select / ignore came from, for `tclint config`
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -101,7 +102,7 @@ class Settings:
         """Everything that can change a file's diagnostics, hashed: the key of the cache."""
         rules = [(rule.code, sorted(self.options_for(rule).items())) for rule in self.enabled_rules()]
         payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins, self.wait_helper,
-                   self.testcontainers_version]  # fmt: skip
+                   self.testcontainers_version, self.collection]  # fmt: skip
         return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]
 
 
@@ -180,7 +181,8 @@ def load_settings(config_path: Path | None, cwd: Path) -> Settings:
         else:
             table, prefix = data, ""
         settings = _parse_table(table, prefix, config_path)
-    return replace(settings, testcontainers_version=testcontainers_version(settings.project_root))
+    root = settings.project_root
+    return replace(settings, testcontainers_version=testcontainers_version(root), collection=pytest_collection(root))
 
 
 def _key(prefix: str, key: str) -> str:

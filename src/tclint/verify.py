@@ -205,7 +205,7 @@ class Verifier:
             name = os.path.basename(path)
             if name == "conftest.py":
                 targets.add(os.path.dirname(path) or ".")
-            elif name.startswith("test_") or name.endswith("_test.py"):
+            elif self.settings.collection.is_test_file(path):
                 targets.add(path)
             else:
                 return ["."]

@@ -14,6 +14,7 @@ import libcst as cst
 
 from tclint.engine.names import Resolver, dotted, top_level_statements
 from tclint.knowledge import FIXTURE_DECORATORS, ContainerClass, container_class, is_self_returning
+from tclint.project import Collection
 
 TESTCASE_BASES = frozenset({
     "unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
@@ -164,18 +165,15 @@ def literal_string(expr: cst.BaseExpression | None) -> str | None:
     return None
 
 
-def is_test_module(path: str) -> bool:
-    name = os.path.basename(path)
-    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
-
-
 class Model:
     """The shared listener: scopes, imports, fixtures, tests and the containers each function starts."""
 
-    def __init__(self, module: cst.Module, path: str, container_classes: tuple[str, ...], walker) -> None:
+    def __init__(self, module: cst.Module, path: str, container_classes: tuple[str, ...], walker,
+                 collection: Collection = Collection()) -> None:  # fmt: skip
         self.module = module
         self.path = path
-        self.is_test_module = is_test_module(path)
+        self.collection = collection
+        self.is_test_module = collection.is_test_file(path)
         self.is_conftest = os.path.basename(path) == "conftest.py"
         self.resolver = Resolver(module)
         self.walker = walker
@@ -270,7 +268,7 @@ class Model:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         parent = self.scopes[-1] if self.scopes else None
         is_testcase = any(self.is_testcase_base(base.value) for base in node.bases)
-        is_test_class = node.name.value.startswith("Test") and parent is None
+        is_test_class = self.collection.is_test_class(node.name.value) and parent is None
         info = ClassInfo(node, parent, is_testcase, is_test_class)
         self.classes.append(info)
         self.scopes.append(info)
@@ -304,7 +302,7 @@ class Model:
         self.resolver.bind_import(node)
 
     def _is_test(self, info: FunctionInfo) -> bool:
-        if not self.is_test_module or not info.name.startswith("test") or info.fixture is not None:
+        if not self.is_test_module or not self.collection.is_test_function(info.name) or info.fixture is not None:
             return False
         parent = info.parent
         return parent is None or (isinstance(parent, ClassInfo) and (parent.is_test_class or parent.is_testcase))

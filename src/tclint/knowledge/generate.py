@@ -304,7 +304,8 @@ def _is_deprecation_shim(tree: ast.Module) -> bool:
 
 def pytest_tables() -> dict:
     scopes = {}
-    for name, tree in modules_of("_pytest").items():
+    modules = modules_of("_pytest")
+    for name, tree in modules.items():
         for node in ast.walk(tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
@@ -322,7 +323,39 @@ def pytest_tables() -> dict:
                         fixture_name = keyword.value.value
                 if not fixture_name.startswith("_"):
                     scopes[fixture_name] = scope
-    return {"PYTEST_VERSION": importlib.metadata.version("pytest"), "PYTEST_FIXTURE_SCOPES": dict(sorted(scopes.items()))}
+    return {
+        "PYTEST_VERSION": importlib.metadata.version("pytest"),
+        "PYTEST_FIXTURE_SCOPES": dict(sorted(scopes.items())),
+        "PYTEST_COLLECTION_DEFAULTS": collection_defaults(modules["_pytest.python"]),
+        "PYTEST_CONFIG_FILES": config_file_names(modules["_pytest.config.findpaths"]),
+    }
+
+
+def config_file_names(tree: ast.Module) -> tuple[str, ...]:
+    """The files pytest looks for in each directory, in its order of precedence."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "CONFIG_LOADERS_BY_NAME":
+            return tuple(ast.literal_eval(key) for key in node.value.keys)
+    raise SystemExit("generate: CONFIG_LOADERS_BY_NAME not found in _pytest/config/findpaths.py")
+
+
+COLLECTION_OPTIONS = ("python_files", "python_classes", "python_functions")
+
+
+def collection_defaults(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    """The defaults of the ini options that say which files, classes and functions pytest collects."""
+    defaults = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and dotted(node.func) == "parser.addini" and node.args):
+            continue
+        option = node.args[0].value if isinstance(node.args[0], ast.Constant) else None
+        default = next((keyword.value for keyword in node.keywords if keyword.arg == "default"), None)
+        if option in COLLECTION_OPTIONS and default is not None:
+            defaults[option] = tuple(ast.literal_eval(default))
+    missing = set(COLLECTION_OPTIONS) - set(defaults)
+    if missing:
+        raise SystemExit(f"generate: no default found in _pytest/python.py for {sorted(missing)}")
+    return defaults
 
 
 def render() -> str:

@@ -497,3 +497,5 @@ PYTEST_FIXTURE_SCOPES = {'LineMatcher': 'function',
  'tmp_path_factory': 'session',
  'tmpdir': 'function',
  'tmpdir_factory': 'session'}
+PYTEST_COLLECTION_DEFAULTS = {'python_classes': ('Test',), 'python_files': ('test_*.py', '*_test.py'), 'python_functions': ('test',)}
+PYTEST_CONFIG_FILES = ('pytest.toml', '.pytest.toml', 'pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg')
