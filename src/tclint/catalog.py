@@ -46,9 +46,9 @@ class RuleInfo:
     since: str
     options: tuple[OptionSpec, ...]
     doc_path: Path
-    # words one of which must occur in a file for the rule to find anything there (none: any file may);
-    # "{container-classes}" stands for the configured container class names
-    hints: tuple[str, ...] = ()
+    # groups of words: a file where some group has none of its words holds nothing for the rule (no
+    # groups: any file may); tokens in braces stand for word lists (see worker.Prefilter)
+    hints: tuple[tuple[str, ...], ...] = ()
 
     @property
     def module_name(self) -> str:
@@ -98,6 +98,15 @@ def _option_specs(meta: dict, path: Path) -> tuple[OptionSpec, ...]:
     return tuple(specs)
 
 
+def _hint_groups(hints: list, path: Path) -> tuple[tuple[str, ...], ...]:
+    """`hints = ["a", "b"]` is one group; `hints = [["a", "b"], ["c"]]` two, both needed."""
+    if all(isinstance(hint, str) for hint in hints):
+        return (tuple(hints),) if hints else ()
+    if all(isinstance(group, list) and group and all(isinstance(hint, str) for hint in group) for group in hints):
+        return tuple(tuple(group) for group in hints)
+    raise CatalogError(f"{path}: `hints` must be a list of words or a list of lists of words")
+
+
 def read_rule_info(path: Path) -> RuleInfo:
     meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
     try:
@@ -111,7 +120,7 @@ def read_rule_info(path: Path) -> RuleInfo:
             since=meta["since"],
             options=_option_specs(meta, path),
             doc_path=path,
-            hints=tuple(meta.get("hints", ())),
+            hints=_hint_groups(meta.get("hints", ()), path),
         )
     except KeyError as missing:
         raise CatalogError(f"{path}: front matter lacks {missing}") from None

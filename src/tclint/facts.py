@@ -42,3 +42,16 @@ class ProjectFacts:
 
     def key(self) -> str:
         return repr(self.conftests)
+
+    def container_fixture_names(self) -> frozenset[str]:
+        """The fixtures that start a container or depend on one that does (through other fixtures)."""
+        fixtures = [fixture for conftest in self.conftests for fixture in conftest.fixtures]
+        names = {fixture.name for fixture in fixtures if fixture.container is not None}
+        grew = True
+        while grew:
+            grew = False
+            for fixture in fixtures:
+                if fixture.name not in names and names.intersection(fixture.params):
+                    names.add(fixture.name)
+                    grew = True
+        return frozenset(names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -140,7 +141,8 @@ class _Engine:
         self.progress = progress
         self.total = total
         self.done = 0
-        self.pattern = worker.hint_pattern(enabled, settings)
+        self.prefilter = worker.Prefilter(enabled, settings)
+        self.container_words: dict[str, re.Pattern[bytes] | None] = {}  # by project digest
         self.cache = Cache(settings.project_root, settings.fingerprint()) if options.cache else None
         self.pool = None
         self.conftest_facts: dict[str, FileFacts] = {}
@@ -245,7 +247,7 @@ class _Engine:
             return _failed(item, str(error))
         item.digest = digest(source)
         defines_fixtures = os.path.basename(item.key) == "conftest.py" and b"fixture" in source
-        if not defines_fixtures and not worker.needs_parse(source, self.pattern):
+        if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self._container_words(item)):
             report = worker.suppressions_only(item.display, source)
             self._store(item, report)
             return report
@@ -253,6 +255,13 @@ class _Engine:
             item.display, source, item.rules, self.options.fix or self.options.diff, self.options.unsafe,
             self.options.want_edits, self._project_for(item)[0],
         )  # fmt: skip
+
+    def _container_words(self, item: _File) -> re.Pattern[bytes] | None:
+        """The container fixtures of the conftest.py files above the file, as a pattern."""
+        project, key = self._project_for(item)
+        if key not in self.container_words:
+            self.container_words[key] = worker.container_words(project)
+        return self.container_words[key]
 
     def _cache_serves(self, cached: FileReport) -> bool:
         if cached.error:

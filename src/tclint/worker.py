@@ -11,17 +11,17 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Callable
 
 from tclint.catalog import RuleInfo
 from tclint.diagnostics import FileReport
 from tclint.facts import ProjectFacts
 from tclint.files import FileError, decode
+from tclint.knowledge import CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, SERVICE_WORDS
 from tclint.settings import Settings
 from tclint.suppressions import may_hold_suppression, parse_suppressions
 
-CONTAINER_CLASSES_HINT = "{container-classes}"
 SUPPRESSION_RULE = "unused-suppression"
-NEVER = re.compile(rb"(?!)")
 # libcst's parser (native code) and its code generation recurse once per nesting level, and real
 # files nest deeper than an 8 MB stack and Python's limit of 1,000 allow (a generated table with a
 # 5,000-term sum). Measured: 300,000 levels of code generation fit in 512 MB; parsing gets
@@ -30,25 +30,97 @@ LINT_STACK_BYTES = 512 * 1024 * 1024
 LINT_RECURSION_LIMIT = 50_000
 
 
-def hint_pattern(rules: tuple[RuleInfo, ...], settings: Settings) -> re.Pattern[bytes] | None:
-    """Bytes that a file must contain for any of the rules to find something; None: any file may."""
-    words: set[str] = set()
-    for rule in rules:
-        if rule.name == SUPPRESSION_RULE:
-            continue
-        if not rule.hints:
-            return None
-        for hint in rule.hints:
-            if hint != CONTAINER_CLASSES_HINT:
-                words.add(hint)
+class Prefilter:
+    """Which files an enabled rule could find something in, from their bytes alone.
+
+    A rule's hints are groups of words; a file holds something for the rule only when every group has
+    one of its words in the file (or in its path). Tokens stand for word lists: `{container-classes}` the configured
+    container classes; `{containers}` whatever can put a container within a function's reach
+    (testcontainers, those classes, container-like fixture names and accessors, and the fixtures of the
+    conftest.py files above the file that lead to a container); `{service-words}` the words of a
+    fixture name that stands for a service; `{option:NAME}` the first dotted parts of a list option."""
+
+    def __init__(self, rules: tuple[RuleInfo, ...], settings: Settings) -> None:
+        self.rules: list[list[_Group]] | None = []
+        for rule in rules:
+            if rule.name == SUPPRESSION_RULE:
                 continue
-            configured = [pattern.rsplit(".", 1)[-1].replace("*", "") for pattern in settings.container_classes]
-            if not all(configured):
-                return None  # a pattern such as `myproject.*` names no word to look for
-            words.update(configured)
-    if not words:
-        return NEVER
-    return re.compile(b"|".join(re.escape(word.encode()) for word in sorted(words)))
+            if not rule.hints:
+                self.rules = None  # a rule that may find something in any file
+                return
+            self.rules.append([_group(words, rule, settings) for words in rule.hints])
+
+    def needs_parse(self, source: bytes, path: str, project_words: Callable[[], re.Pattern[bytes] | None]) -> bool:
+        """Whether some rule has each of its groups in the file's bytes or its path."""
+        if self.rules is None:
+            return True
+        seen: dict[int, bool] = {}
+        for groups in self.rules:
+            if all(self._holds(group, source, path.encode(), seen, project_words) for group in groups):
+                return True
+        return False
+
+    @staticmethod
+    def _holds(group: _Group, source: bytes, path: bytes, seen: dict[int, bool], project_words) -> bool:
+        key = id(group.pattern)
+        if key not in seen:
+            pattern = group.pattern
+            seen[key] = pattern is None or pattern.search(source) is not None or pattern.search(path) is not None
+        if seen[key]:
+            return True
+        words = project_words() if group.with_project else None
+        return words is not None and words.search(source) is not None
+
+
+@dataclass(frozen=True)
+class _Group:
+    pattern: re.Pattern[bytes] | None  # None: any file
+    with_project: bool = False  # the project's container fixture names count too
+
+
+_patterns: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _group(words: tuple[str, ...], rule: RuleInfo, settings: Settings) -> _Group:
+    fragments: list[bytes] = []
+    with_project = False
+    for word in words:
+        if word == "{containers}":
+            with_project = True
+            expanded = ["testcontainers", CONTAINER_FIXTURE_SUFFIX, *CONTAINER_ACCESSORS]
+            classes = _class_words(settings)
+            if classes is None:
+                return _Group(None)
+            fragments += [re.escape(item.encode()) for item in expanded + classes]
+        elif word == "{container-classes}":
+            classes = _class_words(settings)
+            if classes is None:
+                return _Group(None)
+            fragments += [re.escape(item.encode()) for item in classes]
+        elif word == "{service-words}":
+            fragments.append(b"(?i:" + SERVICE_WORDS.encode() + b")")
+        elif word.startswith("{option:"):
+            value = settings.options_for(rule)[word[len("{option:") : -1]]
+            values = value if isinstance(value, (list, tuple)) else [value]
+            fragments += [re.escape(str(item).split(".")[0].encode()) for item in values]
+        else:
+            fragments.append(re.escape(word.encode()))
+    source = b"|".join(sorted(set(fragments))) or b"(?!)"
+    pattern = _patterns.setdefault(source, re.compile(source))  # equal groups share one search per file
+    return _Group(pattern, with_project)
+
+
+def _class_words(settings: Settings) -> list[str] | None:
+    """The names of the configured container classes; None when a pattern names none (`acme.*`)."""
+    words = [pattern.rsplit(".", 1)[-1].replace("*", "") for pattern in settings.container_classes]
+    return words if all(words) else None
+
+
+def container_words(project: ProjectFacts) -> re.Pattern[bytes] | None:
+    names = project.container_fixture_names()
+    if not names:
+        return None
+    return re.compile(b"|".join(re.escape(name.encode()) for name in sorted(names)))
 
 
 @dataclass(frozen=True)
@@ -68,10 +140,6 @@ _settings: Settings | None = None
 def init(settings: Settings) -> None:
     global _settings
     _settings = settings
-
-
-def needs_parse(source: bytes, pattern: re.Pattern[bytes] | None) -> bool:
-    return pattern is None or pattern.search(source) is not None
 
 
 def suppressions_only(path: str, source: bytes) -> FileReport:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 
 from tclint.engine.model import Model
 from tclint.facts import ProjectFacts
-
-
-UNKNOWN_BUT_CONTAINER_BACKED = ("_container", "_config", "_url", "_dsn")
+from tclint.knowledge import CONTAINER_FIXTURE_SUFFIX, DERIVED_FIXTURE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -37,17 +35,19 @@ class FixtureGraph:
                     function.fixture.name, function.fixture.scope, tuple(function.params), container
                 )
         self._leads: dict[str, tuple | None] = {}
+        self._imports_testcontainers = any(name.startswith("testcontainers") for name in model.resolver.imported_names())
 
     def container_behind(self, name: str, _seen: frozenset = frozenset()) -> tuple | None:
         """The signature of a container the fixture starts or depends on (through other fixtures);
-        a fixture tclint does not know counts when its name says it is a container or what the
-        three-fixture pattern derives from one (`*_container`, `*_config`, `*_url`, `*_dsn`)."""
+        a fixture tclint does not know counts when its name says it is a container (`*_container`) or,
+        in a module that imports testcontainers, what the three-fixture pattern derives from one."""
         if name in self._leads:
             return self._leads[name]
         fixture = self.fixtures.get(name)
         found = None
         if fixture is None:
-            found = ("unknown",) if name.endswith(UNKNOWN_BUT_CONTAINER_BACKED) else None
+            derived = self._imports_testcontainers and name.endswith(DERIVED_FIXTURE_SUFFIXES)
+            found = ("unknown",) if name.endswith(CONTAINER_FIXTURE_SUFFIX) or derived else None
         elif fixture.container is not None:
             found = fixture.container
         elif name not in _seen:

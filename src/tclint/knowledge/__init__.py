@@ -100,6 +100,14 @@ CLIENTS = {
     "boto3.client": _NO_CLEANUP, "boto3.resource": _NO_CLEANUP, "aioboto3.Session": _NO_CLEANUP,
     "aiobotocore.session.get_session": _NO_CLEANUP,
 }  # fmt: skip
+# Fixture names that say a container is behind them when tclint cannot see their definition: the
+# container itself, and (only in a module that imports testcontainers: elsewhere these names are
+# anything, a tenth of the files of ten popular test suites) what the three-fixture pattern derives.
+CONTAINER_FIXTURE_SUFFIX = "_container"
+DERIVED_FIXTURE_SUFFIXES = ("_config", "_url", "_dsn")
+# Words in a fixture's name that say it stands for a service (with "mock", "fake"...: a stand-in).
+SERVICE_WORDS = (r"redis|db|database|postgres|pg|mysql|maria|mongo|s3|sqs|sns|dynamo|kafka|rabbit|queue|"
+                 r"cache|elastic|opensearch|storage|bucket|broker|sql")  # fmt: skip
 # Methods of containers that hand out a way to reach the service.
 CONTAINER_ACCESSORS = frozenset({
     "get_client", "get_async_client", "get_connection_client", "get_connection_url", "get_url",
