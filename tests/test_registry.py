@@ -109,3 +109,21 @@ def test_readme_options_are_real_cli_options():
     help_text = "".join(CliRunner().invoke(cli, [command, "--help"]).output for command in ("check", "verify"))
     for option in set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", readme())):
         assert option in help_text or option in ("--help", "--version"), option
+
+
+@pytest.mark.parametrize(
+    ("hints", "error"),
+    [
+        ('[["mock"], ["{container}"]]', "unknown hint token {container}"),
+        ('[["mock"], ["{option:no-such-option}"]]', "hint {option:no-such-option} names no option"),
+        ('["mock", ["patch"]]', "`hints` must be a list of words or a list of lists of words"),
+    ],
+)
+def test_a_mistyped_hint_is_an_error_not_a_rule_that_never_runs(tmp_path, hints, error):
+    from tclint.catalog import CatalogError, read_rule_info
+
+    source = (rules_dir() / "sleep-in-test.md").read_text(encoding="utf-8")
+    doc = tmp_path / "sleep-in-test.md"
+    doc.write_text(re.sub(r"(?m)^hints = .*$", lambda _: f"hints = {hints}", source, count=1), encoding="utf-8")
+    with pytest.raises(CatalogError, match=re.escape(error)):
+        read_rule_info(doc)

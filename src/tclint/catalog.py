@@ -98,13 +98,21 @@ def _option_specs(meta: dict, path: Path) -> tuple[OptionSpec, ...]:
     return tuple(specs)
 
 
+HINT_TOKENS = ("{container-classes}", "{containers}", "{service-words}")
+
+
 def _hint_groups(hints: list, path: Path) -> tuple[tuple[str, ...], ...]:
     """`hints = ["a", "b"]` is one group; `hints = [["a", "b"], ["c"]]` two, both needed."""
     if all(isinstance(hint, str) for hint in hints):
-        return (tuple(hints),) if hints else ()
-    if all(isinstance(group, list) and group and all(isinstance(hint, str) for hint in group) for group in hints):
-        return tuple(tuple(group) for group in hints)
-    raise CatalogError(f"{path}: `hints` must be a list of words or a list of lists of words")
+        groups = (tuple(hints),) if hints else ()
+    elif all(isinstance(group, list) and group and all(isinstance(hint, str) for hint in group) for group in hints):
+        groups = tuple(tuple(group) for group in hints)
+    else:
+        raise CatalogError(f"{path}: `hints` must be a list of words or a list of lists of words")
+    for hint in (hint for group in groups for hint in group):
+        if hint.startswith("{") and hint not in HINT_TOKENS and not hint.startswith("{option:"):
+            raise CatalogError(f"{path}: unknown hint token {hint} (known: {', '.join(HINT_TOKENS)}, {{option:NAME}})")
+    return groups
 
 
 def read_rule_info(path: Path) -> RuleInfo:
@@ -124,6 +132,9 @@ def read_rule_info(path: Path) -> RuleInfo:
         )
     except KeyError as missing:
         raise CatalogError(f"{path}: front matter lacks {missing}") from None
+    for hint in (hint for group in info.hints for hint in group if hint.startswith("{option:")):
+        if info.option(hint[len("{option:") : -1]) is None:
+            raise CatalogError(f"{path}: hint {hint} names no option of the rule")
     if info.fix not in FIX_AVAILABILITY or info.fix_safety not in FIX_SAFETY:
         raise CatalogError(f"{path}: `fix` must be one of {FIX_AVAILABILITY}, `fix-safety` one of {FIX_SAFETY}")
     if path.stem != info.name:
