@@ -39,3 +39,12 @@ def test_light_commands_do_not_import_libcst(project, args):
 def test_a_file_that_can_match_does_import_libcst(project):
     write(project, {"tests/conftest.py": "import testcontainers\n"})
     assert "libcst" in imported_modules("--no-cache", "tests/conftest.py")
+
+
+def test_a_warm_rerun_of_unchanged_files_does_not_import_libcst(project):
+    write(project, {
+        "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef numbers():\n    return [1, 2]\n",
+        "tests/test_sum.py": "import time\n\n\ndef test_sum(numbers):\n    time.sleep(1)\n    assert sum(numbers) == 3\n",
+    })  # fmt: skip
+    assert "libcst" in imported_modules("tests"), "the first run parses the files"
+    assert "libcst" not in imported_modules("tests")

@@ -401,10 +401,13 @@ class _Engine:
                 unused = []
             self._settle(item, report, diagnostics + [diagnostic for diagnostic, _, _ in unused])
 
+    def _container_fixtures_found(self) -> bool:
+        return any(fixture.container is not None for _, facts in self.facts for fixture in facts.fixtures)
+
     def _project_diagnostics(self) -> list[tuple[_File, Diagnostic]]:
         """What the project-wide rules find in the facts of every file."""
-        if not any(rule in self.enabled for rule in PROJECT_RULES) or not self.facts:
-            return []  # no file was parsed, so there is nothing to compare (and libcst stays unloaded)
+        if not any(rule in self.enabled for rule in PROJECT_RULES) or not self._container_fixtures_found():
+            return []  # nothing to compare (and libcst, which the rules import, stays unloaded)
         from tclint.rules import RULES_BY_NAME
 
         linted = {item.display: item for item, _ in self.facts if not item.facts_only}
