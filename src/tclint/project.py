@@ -1,8 +1,8 @@
 """What the project itself says: the testcontainers version it uses, and what its pytest collects.
 
-The version: lock files first (they say what is installed: uv.lock, poetry.lock, Pipfile.lock), then exact pins in
-pyproject.toml (PEP 621 dependencies and optional dependencies, dependency groups, Poetry) and
-requirements*.txt. Ranges say nothing exact: the version is then unknown (None).
+The version: lock files first (they say what is installed: uv.lock, poetry.lock, Pipfile.lock), then
+exact pins in pyproject.toml (PEP 621 dependencies and optional dependencies, dependency groups,
+Poetry) and requirements*.txt. Ranges say nothing exact: the version is then unknown (None).
 """
 
 from __future__ import annotations

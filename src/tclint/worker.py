@@ -9,9 +9,8 @@ import os
 import re
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from tclint.catalog import RuleInfo
 from tclint.diagnostics import FileReport
@@ -20,6 +19,9 @@ from tclint.files import FileError, decode
 from tclint.knowledge import CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, SERVICE_WORDS
 from tclint.settings import Settings
 from tclint.suppressions import may_hold_suppression, parse_suppressions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 SUPPRESSION_RULE = "unused-suppression"
 # libcst's parser (native code) and its code generation recurse once per nesting level, and real
@@ -34,8 +36,8 @@ class Prefilter:
     """Which files an enabled rule could find something in, from their bytes alone.
 
     A rule's hints are groups of words; a file holds something for the rule only when every group has
-    one of its words in the file (or in its path). Tokens stand for word lists: `{container-classes}` the configured
-    container classes; `{containers}` whatever can put a container within a function's reach
+    one of its words in the file (or in its path). Tokens stand for word lists: `{container-classes}`
+    the configured container classes; `{containers}` whatever can put a container within a function's reach
     (testcontainers, those classes, container-like fixture names and accessors, and the fixtures of the
     conftest.py files above the file that lead to a container); `{service-words}` the words of a
     fixture name that stands for a service; `{option:NAME}` the first dotted parts of a list option."""
@@ -204,6 +206,8 @@ def on_deep_stack(function, *args):
     sys.setrecursionlimit(max(previous_limit, LINT_RECURSION_LIMIT))
     try:
         if _lint_thread is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             previous_stack = threading.stack_size(LINT_STACK_BYTES)
             try:
                 _lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tclint-lint")
