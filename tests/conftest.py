@@ -8,3 +8,19 @@ def project(tmp_path, monkeypatch):
     root.mkdir()
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The paths a run had to parse (every file that went past the prefilter and the cache)."""
+    from tclint import worker
+
+    paths: list[str] = []
+    real = worker.run
+
+    def recording(task):
+        paths.append(task.path)
+        return real(task)
+
+    monkeypatch.setattr(worker, "run", recording)
+    return paths

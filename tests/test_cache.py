@@ -1,11 +1,9 @@
-"""The cache: an unchanged rerun parses nothing; any change that matters invalidates the entry."""
+"""The cache: an unchanged rerun parsed nothing; any change that matters invalidates the entry."""
 
 from __future__ import annotations
 
-import pytest
 from helpers import write
 
-from tclint import worker
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -15,31 +13,17 @@ BAD = (
 )
 
 
-@pytest.fixture
-def parses(monkeypatch):
-    """The paths each run had to parse."""
-    seen: list[str] = []
-    real = worker.run
-
-    def counting(task):
-        seen.append(task.path)
-        return real(task)
-
-    monkeypatch.setattr(worker, "run", counting)
-    return seen
-
-
 def lint(project, **options):
     return run(["."], load_settings(None, project), RunOptions(**options))
 
 
-def test_unchanged_rerun_parses_nothing_and_reports_the_same(project, parses):
+def test_unchanged_rerun_parses_nothing_and_reports_the_same(project, parsed):
     write(project, {"tests/conftest.py": BAD, "tests/test_a.py": "from testcontainers.community.redis import RedisContainer\n"})
     first = lint(project)
-    assert sorted(parses) == ["tests/conftest.py", "tests/test_a.py"]
-    parses.clear()
+    assert sorted(parsed) == ["tests/conftest.py", "tests/test_a.py"]
+    parsed.clear()
     second = lint(project)
-    assert parses == []
+    assert parsed == []
     assert second.diagnostics == first.diagnostics and len(first.diagnostics) == 1
     assert (project / ".tclint_cache/.gitignore").read_text().endswith("*\n")
 
@@ -56,24 +40,24 @@ def test_warm_run_does_not_read_unchanged_files(project, monkeypatch):
     assert len(lint(project).diagnostics) == 1
 
 
-def test_edited_file_is_linted_again(project, parses):
+def test_edited_file_is_linted_again(project, parsed):
     write(project, {"tests/conftest.py": BAD})
     lint(project)
-    parses.clear()
+    parsed.clear()
     edited = BAD.replace("@pytest.fixture\n", '@pytest.fixture(scope="session")\n')
     (project / "tests/conftest.py").write_text(edited)
     assert lint(project).diagnostics == []
-    assert parses == ["tests/conftest.py"]
+    assert parsed == ["tests/conftest.py"]
 
 
-def test_settings_change_invalidates(project, parses):
+def test_settings_change_invalidates(project, parsed):
     write(project, {"tests/conftest.py": BAD.replace("@pytest.fixture\n", '@pytest.fixture(scope="module")\n')})
     assert lint(project).diagnostics == []
     write(project, {"pyproject.toml": "[tool.tclint.rules.function-scoped-container-fixture]\nmin-scope = 'session'\n"})
     assert len(lint(project).diagnostics) == 1
 
 
-def test_conftest_change_invalidates_the_modules_below(project, parses):
+def test_conftest_change_invalidates_the_modules_below(project, parsed):
     test_module = (
         "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
         "@pytest.fixture\ndef redis_container(settings):\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
@@ -87,24 +71,24 @@ def test_conftest_change_invalidates_the_modules_below(project, parses):
     assert diagnostic.fix is None and "`settings`, a `function`-scoped fixture from conftest.py" in diagnostic.message
 
 
-def test_no_cache_neither_reads_nor_writes(project, parses):
+def test_no_cache_neither_reads_nor_writes(project, parsed):
     write(project, {"tests/conftest.py": BAD})
     lint(project, cache=False)
     assert not (project / ".tclint_cache").exists()
     lint(project)
-    parses.clear()
+    parsed.clear()
     lint(project, cache=False)
-    assert parses == ["tests/conftest.py"]
+    assert parsed == ["tests/conftest.py"]
 
 
-def test_fix_run_uses_the_cache_only_where_nothing_is_fixable(project, parses):
+def test_fix_run_uses_the_cache_only_where_nothing_is_fixable(project, parsed):
     write(project, {"tests/conftest.py": BAD, "other/test_clean.py": "import testcontainers\n"})
     lint(project)
-    parses.clear()
+    parsed.clear()
     lint(project, fix=True, unsafe=True)
-    assert parses == ["tests/conftest.py"]
-    parses.clear()
-    assert lint(project).diagnostics == [] and parses == [], "the fixed file was cached as written"
+    assert parsed == ["tests/conftest.py"]
+    parsed.clear()
+    assert lint(project).diagnostics == [] and parsed == [], "the fixed file was cached as written"
 
 
 def test_corrupt_cache_is_ignored(project):

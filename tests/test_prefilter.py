@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from helpers import write
 
-from tclint import worker
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -52,19 +51,6 @@ from unittest.mock import MagicMock
 def mock_redis():
     return MagicMock()
 '''
-
-
-@pytest.fixture
-def parsed(monkeypatch):
-    paths: list[str] = []
-    real = worker.run
-
-    def recording(task):
-        paths.append(task.path)
-        return real(task)
-
-    monkeypatch.setattr(worker, "run", recording)
-    return paths
 
 
 def lint(project):

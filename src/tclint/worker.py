@@ -57,8 +57,9 @@ class Prefilter:
         if self.rules is None:
             return True
         seen: dict[int, bool] = {}
+        encoded_path = path.encode()
         for groups in self.rules:
-            if all(self._holds(group, source, path.encode(), seen, project_words) for group in groups):
+            if all(self._holds(group, source, encoded_path, seen, project_words) for group in groups):
                 return True
         return False
 

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "fixtures_corpus"
 CONTAINER_ENV = {
@@ -71,14 +73,20 @@ def expected_diagnostics(name: str) -> str:
     return (CORPUS / name / "expected" / "diagnostics.txt").read_text(encoding="utf-8")
 
 
+_last_run_ended = 0.0
+
+
 def run_suite(project: Path, docker_client) -> SuiteRun:
-    time.sleep(1.1)  # event timestamps have one-second resolution: keep runs apart
+    global _last_run_ended
+    # event timestamps have one-second resolution: a run starts in a second after the last one ended
+    wait_until(lambda: int(time.time()) > int(_last_run_ended), "a second after the last suite run", timeout_s=2)
     since = int(time.time())
     started = time.perf_counter()
     process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
                              cwd=project, capture_output=True, text=True, env=environment(), timeout=SUITE_TIMEOUT)  # fmt: skip
     wall = time.perf_counter() - started
-    until = int(time.time()) + 1
+    _last_run_ended = time.time()
+    until = int(_last_run_ended) + 1
     return SuiteRun(process.returncode, process.stdout + process.stderr, wall, containers_created(docker_client, since, until))
 
 
