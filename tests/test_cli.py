@@ -278,7 +278,7 @@ def test_config_explains_why_each_rule_is_on_or_off(project):
 def test_version(project):
     from tclint import __version__
 
-    assert tclint("--version") == (0, f"tclint {__version__}\n", "")
+    assert tclint("--version") == (0, f"tclint (tclint-testcontainers) {__version__}\n", "")
 
 
 def test_main_returns_exit_codes_in_process(bad_project, capsys):

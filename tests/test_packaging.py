@@ -22,7 +22,7 @@ BAD = (
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True)
-    [built] = out.glob("tclint-*.whl")
+    [built] = out.glob("tclint_testcontainers-*.whl")
     return built
 
 

@@ -86,7 +86,7 @@ def test_every_hook_is_in_the_readme_and_runs_tclint():
     assert ids == ["tclint", "tclint-fix"]
     for hook in ids:
         assert f"- id: {hook} " in readme()
-    assert "entry: tclint check\n" in hooks and "entry: tclint check --fix\n" in hooks
+    assert "entry: tclint check --force-exclude\n" in hooks and "entry: tclint check --fix --force-exclude\n" in hooks
 
 
 def fenced_after(marker: str) -> str:

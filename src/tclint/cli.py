@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from tclint import __version__
+from tclint import DISTRIBUTION, __version__
 from tclint.files import FileError
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -32,7 +32,7 @@ class _CheckByDefault(click.Group):
 
 
 @click.group(cls=_CheckByDefault, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tclint", message="%(prog)s %(version)s")
+@click.version_option(__version__, prog_name="tclint", message=f"%(prog)s ({DISTRIBUTION}) %(version)s")
 def cli() -> None:
     """Lint pytest suites that use testcontainers, and fix them toward the documented patterns.
 
@@ -76,13 +76,15 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when any fix was applied.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .tclint_cache/.")
+@click.option("--force-exclude", is_flag=True,
+              help="Skip files named on the command line that exclude/extend-exclude leave out (for pre-commit).")  # fmt: skip
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--verify", is_flag=True, help="With --fix: the same as `tclint verify` (runs the project's tests).")
 @click.pass_context
 def check(context, paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_format, statistics, exit_zero,
-          exit_non_zero_on_fix, no_cache, config, quiet, jobs, verify) -> int:  # fmt: skip
+          exit_non_zero_on_fix, no_cache, force_exclude, config, quiet, jobs, verify) -> int:  # fmt: skip
     """Lint PATHS (default: the current directory)."""
     from tclint import output
     from tclint.runner import RunOptions, run
@@ -96,7 +98,7 @@ def check(context, paths, fix, unsafe_fixes, diff, select, extend_select, ignore
     unsafe = settings.unsafe_fixes
     format_name = output_format or ("full" if sys.stdout.isatty() else "concise")
     options = RunOptions(fix=fix and not diff, unsafe=unsafe, diff=diff, want_edits=format_name == "json",
-                         cache=not no_cache, jobs=jobs)  # fmt: skip
+                         cache=not no_cache, jobs=jobs, force_exclude=force_exclude)  # fmt: skip
     result = _run_with_progress(run, list(paths) or ["."], settings, options, quiet)
     for path, message in result.errors:
         click.echo(f"{path}: error: {message}", err=True)

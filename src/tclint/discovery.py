@@ -1,7 +1,9 @@
 """Which files a run lints: `.py` files under the given directories, minus excludes and .gitignore.
 
-Files named on the command line are always linted. Directory symlinks are not followed, so a symlink
-loop cannot trap the walk.
+Virtual environments (any folder with a `pyvenv.cfg`, whatever its name) and `site-packages` folders
+are never walked into. Files named on the command line are always linted, unless `force_exclude` (the
+pre-commit hooks, which name every staged file) applies the excludes to them too. Directory symlinks
+are not followed, so a symlink loop cannot trap the walk.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
     return []  # not in a git work tree: the parents' .gitignore files do not apply
 
 
-def discover(paths: list[str], settings: Settings) -> tuple[list[Path], list[PathError]]:
+def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> tuple[list[Path], list[PathError]]:
     project_root = settings.project_root.resolve()
     exclude_spec = None
     files: list[Path] = []
@@ -71,15 +73,35 @@ def discover(paths: list[str], settings: Settings) -> tuple[list[Path], list[Pat
         except OSError as error:
             errors.append(PathError(raw, _reason(error)))
             continue
-        if path.is_dir():
+        is_dir = path.is_dir()
+        if is_dir or force_exclude:
             exclude_spec = exclude_spec or _spec([*settings.exclude, *settings.extend_exclude])
             absolute = path.resolve()
             # exclude patterns are relative to the project root, or to the walked folder outside it
-            base = project_root if absolute.is_relative_to(project_root) else absolute
-            files.extend(_walk(path, _Ignore(base, exclude_spec)))
-        else:
+            base = project_root if absolute.is_relative_to(project_root) else absolute.parent
+            excluded = _Ignore(base, exclude_spec)
+        if is_dir:
+            files.extend(_walk(path, excluded))
+        elif not (force_exclude and _excluded_file(absolute, excluded)):
             files.append(path)
     return _unique(files), errors
+
+
+def _excluded_file(absolute: Path, excluded: _Ignore) -> bool:
+    """Whether an exclude pattern matches the file or a folder between it and the patterns' base, or one of
+    those folders is a virtual environment."""
+    if excluded.matches(absolute, is_dir=False):
+        return True
+    for folder in absolute.parents:
+        if folder == excluded.base or not folder.is_relative_to(excluded.base):
+            return False
+        if excluded.matches(folder, is_dir=True) or _is_environment(folder):
+            return True
+    return False
+
+
+def _is_environment(folder: Path) -> bool:
+    return folder.name == "site-packages" or (folder / "pyvenv.cfg").is_file()
 
 
 def _reason(error: OSError) -> str:
@@ -90,18 +112,23 @@ def _walk(root: Path, excluded: _Ignore) -> list[Path]:
     absolute_root = root.resolve()
     ignores = _ancestor_gitignores(absolute_root)
     found: list[Path] = []
-    _walk_dir(root, absolute_root, ignores, excluded, found)
+    _walk_dir(root, absolute_root, ignores, excluded, found, named=True)
     return found
 
 
-def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded: _Ignore, found: list[Path]) -> None:
-    own = _gitignore(absolute)
-    if own:
-        ignores = [*ignores, own]
+def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded: _Ignore, found: list[Path],
+              named: bool = False) -> None:  # fmt: skip
+    if not named and absolute.name == "site-packages":
+        return
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
         return
+    if not named and any(entry.name == "pyvenv.cfg" and entry.is_file() for entry in entries):
+        return  # a virtual environment, however it is named (a folder named on the command line is walked)
+    own = _gitignore(absolute)
+    if own:
+        ignores = [*ignores, own]
     for entry in entries:
         try:
             is_dir = entry.is_dir(follow_symlinks=False)

@@ -13,14 +13,14 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from tclint import __version__
+from tclint import REPOSITORY, __version__
 from tclint.catalog import load_catalog
 from tclint.diagnostics import SAFE, Diagnostic
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 MACHINE_FORMATS = ("json", "sarif", "github", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/tclint/"
+INFORMATION_URI = REPOSITORY
 
 
 def fix_note(diagnostic: Diagnostic) -> str:

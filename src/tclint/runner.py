@@ -39,6 +39,7 @@ class RunOptions:
     want_edits: bool = False
     cache: bool = True
     jobs: int | None = None
+    force_exclude: bool = False  # the excludes apply to files named on the command line too
 
 
 @dataclass
@@ -72,7 +73,7 @@ def display_path(path: Path) -> str:
 
 
 def run(paths: list[str], settings: Settings, options: RunOptions, progress: Callable[[int, int], None] | None = None) -> RunResult:
-    found, path_errors = discover(paths, settings)
+    found, path_errors = discover(paths, settings, options.force_exclude)
     result = RunResult(errors=[(error.path, error.message) for error in path_errors])
     enabled = settings.enabled_rules()
     linted = [_File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled)) for path in found]
