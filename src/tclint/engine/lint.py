@@ -108,7 +108,7 @@ def checked_parse(original: bytes, new_source: bytes) -> cst.Module:
 
 def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings) -> Pass:
     walker = Walker([])
-    model = Model(module, task.path, settings.container_classes, walker, settings.collection)
+    model = Model(module, task.path, settings.container_classes, walker, settings.collection, task.project)
     rule_types = [RULES_BY_NAME[name] for name in task.rules if issubclass(RULES_BY_NAME[name], Rule)]
     context = FileContext(
         path=task.path,

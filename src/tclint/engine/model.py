@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tclint.engine.names import Resolver, dotted, top_level_statements
-from tclint.knowledge import FIXTURE_DECORATORS, ContainerClass, container_class, is_self_returning
+from tclint.engine.semantic import (
+    MAX_DEPTH, Binding, Origin, Part, StringValue, dict_value, key_of, keyword_value, literal_key, target_bindings, unwrap,
+)
+from tclint.facts import ProjectFacts
+from tclint.knowledge import (
+    CLIENTS, COMPOSE_CLASSES, CONTAINER_HOST_METHODS, CONTAINER_PORT_METHODS, CONTAINER_URL_METHODS,
+    FINALIZER_METHODS, FIXTURE_DECORATORS, TESTCASE_BASES, Client, ContainerClass, client_method_type,
+    container_class, is_self_returning,
+)  # fmt: skip
 from tclint.project import Collection
 
-TESTCASE_BASES = frozenset({
-    "unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
-    "unittest.async_case.IsolatedAsyncioTestCase", "django.test.TestCase", "django.test.TransactionTestCase",
-    "django.test.SimpleTestCase", "django.test.LiveServerTestCase", "asynctest.TestCase",
-})  # fmt: skip
-FINALIZER_METHODS = frozenset({"addfinalizer", "register", "addCleanup", "addClassCleanup", "callback"})
 EMPTY_MODULE = cst.Module(body=[])
 
 
@@ -85,8 +87,9 @@ class ContainerRef:
 
 @dataclass(eq=False)
 class Scope:
-    """Where containers are constructed: a function, or the module itself."""
+    """A function, or the module itself: its bindings, and the containers constructed in it."""
 
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
     containers: list[ContainerRef] = field(default_factory=list)
     variables: dict[str, ContainerRef] = field(default_factory=dict)
     local_calls: list[tuple[str, cst.Call]] = field(default_factory=list)
@@ -104,6 +107,8 @@ class ClassInfo:
     is_test_class: bool
     attributes: dict[str, ContainerRef] = field(default_factory=dict)  # `self.x` / `cls.x` containers
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
+    # class-body names, and `self.x` / `cls.x` assignments in its methods (both under "self.x")
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -135,6 +140,27 @@ class FunctionInfo(Scope):
     def body(self) -> list[cst.BaseStatement]:
         body = self.node.body
         return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+
+@dataclass(frozen=True, eq=False)
+class Held:
+    """A container an expression holds. `cls` None: a container of a class tclint does not know."""
+
+    cls: ContainerClass | None
+    ref: ContainerRef | None = field(default=None, repr=False)  # constructed in this module
+    fixture: str | None = None  # handed out by this fixture
+    compose: bool = False  # a Docker Compose stack
+    own: bool = False  # `self` in a method of a container class
+
+
+@dataclass(frozen=True, eq=False)
+class ClientUse:
+    """A client of a service: `client` None for a type tclint has no table entry for."""
+
+    client: Client | None
+    construction: cst.Call = field(repr=False)
+    type_name: str
+    scope: object = field(repr=False)
 
 
 def configuration_call(call: cst.Call) -> str:
@@ -169,7 +195,7 @@ class Model:
     """The shared listener: scopes, imports, fixtures, tests and the containers each function starts."""
 
     def __init__(self, module: cst.Module, path: str, container_classes: tuple[str, ...], walker,
-                 collection: Collection = Collection()) -> None:  # fmt: skip
+                 collection: Collection = Collection(), project: ProjectFacts = ProjectFacts()) -> None:  # fmt: skip
         self.module = module
         self.path = path
         self.collection = collection
@@ -186,6 +212,9 @@ class Model:
         self._refs: dict[int, ContainerRef] = {}
         self.local_container_classes: dict[str, ContainerClass] = {}
         self.local_testcases: set[str] = set()
+        self.project = project
+        self._class_of_node: dict[int, ClassInfo] = {}
+        self._fixture_graph = None
         self._read_local_classes()
 
     # -- names ------------------------------------------------------------------------------------
@@ -270,6 +299,8 @@ class Model:
         is_testcase = any(self.is_testcase_base(base.value) for base in node.bases)
         is_test_class = self.collection.is_test_class(node.name.value) and parent is None
         info = ClassInfo(node, parent, is_testcase, is_test_class)
+        self._record(Binding(node.name.value, None, "class", node, self.current_scope))
+        self._class_of_node[id(node)] = info
         self.classes.append(info)
         self.scopes.append(info)
 
@@ -287,9 +318,16 @@ class Model:
             parent.methods[info.name] = info
         elif parent is None:
             self.module_functions[info.name] = info
+        self._record(Binding(info.name, None, "def", node, self.current_scope))
         self.functions.append(info)
         self.scopes.append(info)
         self.resolver.push()
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self._record(Binding(param.name.value, param.default, "param", param, info))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._record(Binding(star.name.value, None, "param", star, info))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.resolver.pop()
@@ -334,11 +372,14 @@ class Model:
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self.scopes:
             self._fixture_by_call(node)
+        for target in node.targets:
+            self._bind_target(target.target, node.value, "assign")
         ref = self.container_ref(node.value)
         if ref is not None and len(node.targets) == 1:
             self._bind(node.targets[0].target, ref)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value, "assign")
         ref = self.container_ref(node.value) if node.value is not None else None
         if ref is not None:
             self._bind(node.target, ref)
@@ -486,6 +527,10 @@ class Model:
             if item.asname is not None:
                 self._bind(item.asname.name, ref)
 
+    def leave_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item, "with")
+
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.BaseExpression):
             self._handed_out(node.value, node)
@@ -500,6 +545,265 @@ class Model:
             ref.handed_out.append(node)
             if ref.with_node is not None and not any(parent is ref.with_node for parent in self.walker.parents):
                 ref.handed_out_after_with.append(node)
+
+    # -- bindings (recorded in the walk) ------------------------------------------------------------
+
+    @property
+    def current_scope(self) -> Scope | ClassInfo:
+        """The innermost scope being walked: a function, a class body, or the module."""
+        return self.scopes[-1] if self.scopes else self.module_scope
+
+    def _record(self, binding: Binding) -> None:
+        key = binding.name
+        scope = binding.scope
+        if key.startswith(("self.", "self[", "cls.", "cls[")):
+            owner = self.class_of(scope)
+            if owner is None:
+                return
+            key = "self" + key[3:] if key.startswith("cls") else key
+            scope = owner
+            binding = Binding(key, binding.value, binding.kind, binding.node, owner)
+        scope.bindings.setdefault(key, []).append(binding)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None, kind: str) -> None:
+        for binding in target_bindings(target, value, kind, self.current_scope):
+            self._record(binding)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None, "augmented")
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None, "for")
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value, "assign")
+
+    def class_of(self, scope) -> ClassInfo | None:
+        """The class whose `self`/`cls` a scope sees: the class of a method (or of a function nested in one)."""
+        while scope is not None and not isinstance(scope, ClassInfo):
+            scope = scope.parent if isinstance(scope, FunctionInfo) else None
+        return scope
+
+    def scope_chain(self, scope):
+        """The scopes a name is looked up in, innermost first: class bodies only when they are the start."""
+        yield scope
+        parent = scope.parent if isinstance(scope, (FunctionInfo, ClassInfo)) else None
+        while parent is not None:
+            if isinstance(parent, FunctionInfo):
+                yield parent
+            parent = parent.parent
+        if scope is not self.module_scope:
+            yield self.module_scope
+
+    def bindings(self, name: str, scope=None) -> list[Binding]:
+        """The assignments of a name (or `self.x`, `a.b`, `d['k']`) visible from a scope, in source order."""
+        scope = scope if scope is not None else self.current_scope
+        if name.startswith(("self.", "cls.", "self[", "cls[")):
+            owner = self.class_of(scope)
+            if owner is None:
+                return []
+            tail = name[4:] if name.startswith("self") else name[3:]
+            return owner.bindings.get("self" + tail) or owner.bindings.get(tail.lstrip(".").split(".")[0], [])
+        for candidate in self.scope_chain(scope):
+            found = candidate.bindings.get(name)
+            if found:
+                return found
+        return []
+
+    # -- what an expression holds (asked, never precomputed) ------------------------------------------
+
+    def origin(self, expr: cst.BaseExpression, scope=None, _depth: int = 0) -> Origin:
+        """The expression that made a value: names, `self.x`, `settings.x` (a keyword of the call that
+        built `settings`, or a class constant), `d["k"]` (a dict literal's entry) are followed back."""
+        scope = scope if scope is not None else self.current_scope
+        if _depth > MAX_DEPTH:
+            return Origin(expr, scope)
+        key = key_of(expr)
+        if key is not None:
+            found = self.bindings(key, scope)
+            binding = next((b for b in reversed(found) if b.value is not None or b.kind != "assign"), None)
+            if binding is not None:
+                if binding.kind == "param":
+                    return Origin(expr, binding.scope, param=binding.name)
+                if binding.value is not None and binding.kind in ("assign", "with"):
+                    return self.origin(binding.value, binding.scope, _depth + 1)
+                return Origin(expr, scope)
+        if isinstance(expr, cst.Attribute):
+            return self._attribute_origin(expr, scope, _depth)
+        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            index = literal_key(expr.slice[0].slice.value)
+            base = self.origin(expr.value, scope, _depth + 1)
+            if index is not None and isinstance(base.expr, cst.Dict):
+                value = dict_value(base.expr, index)
+                if value is not None:
+                    return self.origin(value, base.scope, _depth + 1)
+        return Origin(expr, scope)
+
+    def _attribute_origin(self, expr: cst.Attribute, scope, depth: int) -> Origin:
+        attribute = expr.attr.value
+        if isinstance(expr.value, cst.Name):
+            owner = self._class_named(expr.value.value, scope)
+            if owner is not None and owner.bindings.get(attribute):
+                binding = owner.bindings[attribute][-1]
+                if binding.value is not None:
+                    return self.origin(binding.value, owner, depth + 1)
+        base = self.origin(expr.value, scope, depth + 1)
+        if isinstance(base.expr, cst.Call):
+            value = keyword_value(base.expr, attribute)
+            if value is not None:
+                return self.origin(value, base.scope, depth + 1)
+        return Origin(expr, scope)
+
+    def _class_named(self, name: str, scope) -> ClassInfo | None:
+        found = self.bindings(name, scope)
+        if found and found[-1].kind == "class":
+            return self._class_of_node.get(id(found[-1].node))
+        return None
+
+    def string_of(self, expr: cst.BaseExpression, scope=None, _depth: int = 0) -> StringValue | None:
+        """The text a string expression holds, as literal parts (with the literal each comes from) and
+        unknown parts; None when the expression is not known to be a string."""
+        scope = scope if scope is not None else self.current_scope
+        if _depth > MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.SimpleString):
+            value = expr.evaluated_value
+            return StringValue((Part(value, expr, scope),)) if isinstance(value, str) else None
+        if isinstance(expr, cst.Integer):
+            return StringValue((Part(str(int(expr.evaluated_value)), expr, scope),))
+        if isinstance(expr, cst.ConcatenatedString):
+            return self._joined(expr.left, expr.right, scope, _depth)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._joined(expr.left, expr.right, scope, _depth)
+        if isinstance(expr, cst.FormattedString):
+            parts: list[Part] = []
+            for part in expr.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(Part(part.value, expr, scope))
+                else:
+                    inner = self.string_of(part.expression, scope, _depth + 1)
+                    parts.extend(inner.parts if inner is not None else (Part(None, part.expression, scope),))
+            return StringValue(tuple(parts))
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("str", "int") and len(expr.args) == 1:
+            return self.string_of(expr.args[0].value, scope, _depth + 1)
+        origin = self.origin(expr, scope, _depth + 1)
+        if origin.expr is not expr:
+            return self.string_of(origin.expr, origin.scope, _depth + 1)
+        return None
+
+    def _joined(self, left, right, scope, depth) -> StringValue | None:
+        first, second = self.string_of(left, scope, depth + 1), self.string_of(right, scope, depth + 1)
+        if first is None and second is None:
+            return None
+        first = first or StringValue((Part(None, left, scope),))
+        second = second or StringValue((Part(None, right, scope),))
+        return StringValue(first.parts + second.parts)
+
+    @property
+    def fixture_graph(self):
+        """The fixtures this module sees (its own and its conftests'), built when first asked."""
+        if self._fixture_graph is None:
+            from tclint.engine.fixture_graph import FixtureGraph
+
+            self._fixture_graph = FixtureGraph(self, self.project)
+        return self._fixture_graph
+
+    def container_of(self, expr: cst.BaseExpression, scope=None) -> Held | None:
+        """The container an expression holds: one constructed here (followed through variables, `with
+        ... as`, configuration chains and `self.x`), a fixture that starts one, `self` in a method of a
+        container class, or a Docker Compose stack."""
+        scope = scope if scope is not None else self.current_scope
+        origin = self.origin(expr, scope)
+        value = unwrap(origin.expr)
+        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and is_self_returning(value.func.attr.value):
+            value = value.func.value
+            if isinstance(value, (cst.Name, cst.Attribute)):
+                origin = self.origin(value, origin.scope)
+                value = unwrap(origin.expr)
+        if isinstance(value, cst.Call):
+            cls = self.container_class_of(value.func)
+            if cls is not None:
+                return Held(cls, self._refs.get(id(value)))
+            if self.qualified(value.func) in COMPOSE_CLASSES:
+                return Held(None, compose=True)
+            return None
+        if isinstance(value, cst.Name) and value.value in ("self", "cls"):
+            owner = self.class_of(origin.scope)
+            if owner is not None and owner.node.name.value in self.local_container_classes:
+                return Held(self.local_container_classes[owner.node.name.value], own=True)
+        if self_attribute(value):
+            owner = self.class_of(origin.scope)
+            ref = owner.attributes.get(value.attr.value) if owner else None
+            return Held(ref.cls, ref) if ref is not None else None
+        if origin.param is not None and isinstance(origin.scope, FunctionInfo) and (origin.scope.fixture or origin.scope.is_test):
+            signature = self.fixture_graph.container_behind(origin.param)
+            if signature is not None:
+                known = container_class(signature[0], self._configured) if len(signature) == 3 else None
+                return Held(known, fixture=origin.param)
+        return None
+
+    def address_role(self, expr: cst.BaseExpression, scope=None) -> str | None:
+        """"host", "port" or "url" when an expression is what a container hands out for reaching it
+        (`c.get_container_host_ip()`, `c.get_exposed_port(5432)`, `c.get_connection_url()`)."""
+        origin = self.origin(expr, scope)
+        value = unwrap(origin.expr)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("int", "str") and value.args:
+            return self.address_role(value.args[0].value, origin.scope)
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)):
+            return None
+        method = value.func.attr.value
+        if method in CONTAINER_HOST_METHODS:
+            return "host"
+        if method in CONTAINER_PORT_METHODS:
+            return "port"
+        if method in CONTAINER_URL_METHODS and self.container_of(value.func.value, origin.scope) is not None:
+            return "url"
+        return None
+
+    def callee(self, call: cst.Call, scope=None) -> str | None:
+        """The qualified name a call calls, through imports and local aliases (`make = redis.Redis`)."""
+        found = self.qualified(call.func)
+        if found is None and isinstance(call.func, cst.Name):
+            origin = self.origin(call.func, scope)
+            if origin.expr is not call.func:
+                found = self.qualified(origin.expr)
+        return found
+
+    def client_of(self, expr: cst.BaseExpression, scope=None) -> ClientUse | None:
+        """The client of a service an expression holds: built by a known client library, handed out by
+        a container (`get_client()`), or any object built from a container's address, URL or client."""
+        scope = scope if scope is not None else self.current_scope
+        origin = self.origin(expr, scope)
+        value = unwrap(origin.expr)
+        if not isinstance(value, cst.Call):
+            return None
+        name = self.callee(value, origin.scope) or ""
+        if name in CLIENTS:
+            return ClientUse(CLIENTS[name], value, name, origin.scope)
+        if isinstance(value.func, cst.Attribute):
+            held = self.container_of(value.func.value, origin.scope)
+            if held is not None and held.cls is not None:
+                returned = client_method_type(held.cls.qualname, value.func.attr.value)
+                if returned is not None:
+                    return ClientUse(CLIENTS.get(returned), value, returned, origin.scope)
+        if self.built_from_container(value, origin.scope):
+            return ClientUse(None, value, name or source_of(value.func), origin.scope)
+        return None
+
+    def built_from_container(self, call: cst.Call, scope, _depth: int = 0) -> bool:
+        """A call whose arguments carry a container's address, URL, client or the container itself."""
+        for arg in call.args:
+            argument = arg.value
+            if self.address_role(argument, scope) is not None or self.container_of(argument, scope) is not None:
+                return True
+            text = self.string_of(argument, scope)
+            if text is not None and any(part.text is None and self.address_role(part.node, part.scope) for part in text.parts):
+                return True
+            if _depth < 2:
+                inner = unwrap(self.origin(argument, scope).expr)
+                if isinstance(inner, cst.Call) and (self.client_of(inner, scope) or self.built_from_container(inner, scope, _depth + 1)):
+                    return True
+        return False
 
     # -- whole-module questions (valid in `finish`) -------------------------------------------------
 

@@ -24,6 +24,28 @@ __all__ = [
     "CLIENTS", "CONTAINER_ACCESSORS", "INFRASTRUCTURE", "MOCK_FACTORIES", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
 ]  # fmt: skip
 
+# Bases that make a class a unittest-style test case (its methods are tests, setUp runs per test).
+TESTCASE_BASES = frozenset({
+    "unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
+    "unittest.async_case.IsolatedAsyncioTestCase", "django.test.TestCase", "django.test.TransactionTestCase",
+    "django.test.SimpleTestCase", "django.test.LiveServerTestCase", "asynctest.TestCase",
+})  # fmt: skip
+# Methods that register a callable to run later: pytest's request.addfinalizer, atexit.register,
+# unittest's addCleanup/addClassCleanup, ExitStack.callback.
+FINALIZER_METHODS = frozenset({"addfinalizer", "register", "addCleanup", "addClassCleanup", "addAsyncCleanup", "callback", "push_async_callback"})
+# What a container hands out for reaching it from the test (testcontainers' DockerContainer and
+# DockerCompose methods).
+CONTAINER_HOST_METHODS = frozenset({"get_container_host_ip", "get_service_host", "get_docker_host", "get_host"})
+CONTAINER_PORT_METHODS = frozenset({"get_exposed_port", "get_service_port", "get_port"})
+CONTAINER_URL_METHODS = frozenset({
+    "get_connection_url", "get_url", "get_connection_string", "get_bootstrap_server", "get_service_host_and_port",
+    "get_api_url", "get_base_url", "get_http_url", "get_uri", "get_dsn", "get_amqp_url", "get_connection_params",
+})  # fmt: skip
+COMPOSE_CLASSES = frozenset({"testcontainers.compose.DockerCompose", "testcontainers.compose.compose.DockerCompose"})
+# pytest-mock's `mocker` methods that patch or build a mock (its API mirrors unittest.mock's).
+MOCKER_METHODS = frozenset({"patch", "patch.object", "Mock", "MagicMock", "AsyncMock", "create_autospec", "NonCallableMagicMock"})
+# Mocks that, built with no arguments, stand in for anything.
+BARE_MOCKS = frozenset({"unittest.mock.Mock", "unittest.mock.MagicMock", "unittest.mock.AsyncMock", "mock.Mock", "mock.MagicMock"})
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "_pytest.fixtures.fixture", "pytest_asyncio.fixture"})
 SCOPES = ("function", "class", "module", "package", "session")
 
@@ -50,8 +72,6 @@ DEFAULT_IMAGE_PINS = {
     "postgres": "16.0-alpine", "redis": "7.2-alpine", "localstack/localstack": "3.0.2",
     "mockserver/mockserver": "5.15.0", "confluentinc/cp-kafka": "7.5.0",
 }  # fmt: skip
-# Tags that move: the image under them changes without the test code changing.
-FLOATING_TAGS = ("latest", "edge", "nightly", "main", "master")
 
 # Gone from testcontainers (3.x names and modules), so not in its source: what replaces them.
 REMOVED_MODULES = {"testcontainers.general": "testcontainers.core.container.DockerContainer"}

@@ -156,7 +156,7 @@ def _read_init(init: ast.FunctionDef, facts: ClassFacts, consts: dict[str, str])
         if arg.arg == "image":
             facts.takes_image = True
             facts.image_default = _literal(default, consts)
-        elif arg.arg in ("port", "port_to_expose", "edge_port", "http_port") and isinstance(_literal(default, consts), int):
+        elif (arg.arg == "port" or arg.arg.endswith(("_port", "port_to_expose"))) and isinstance(_literal(default, consts), int):
             facts.ports.append(_literal(default, consts))
     for node in ast.walk(init):
         if not isinstance(node, ast.Call):
@@ -204,9 +204,9 @@ def testcontainers_tables() -> dict:
                 legacy_modules[name] = target
 
     def is_container(qualname: str, seen=()) -> bool:
-        if qualname == DOCKER_CONTAINER:
+        facts = resolved(qualname)  # through re-exports: `from testcontainers.core.generic import DockerContainer`
+        if facts is not None and facts.qualname == DOCKER_CONTAINER:
             return True
-        facts = classes.get(reexports.get(qualname, qualname))
         return bool(facts) and qualname not in seen and any(is_container(b, (*seen, qualname)) for b in facts.bases)
 
     def resolved(qualname: str) -> ClassFacts | None:

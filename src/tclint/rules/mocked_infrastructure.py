@@ -10,13 +10,11 @@ from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.markers import marks_of, module_marks
 from tclint.engine.model import FunctionInfo, descendants, literal_string
 from tclint.engine.rule import Rule
-from tclint.knowledge import INFRASTRUCTURE, MOCK_FACTORIES
+from tclint.knowledge import BARE_MOCKS, INFRASTRUCTURE, MOCK_FACTORIES, MOCKER_METHODS
 from tclint.knowledge import SERVICE_WORDS as SERVICE_WORD_PATTERN
 
-MOCKER_METHODS = {"patch", "patch.object", "Mock", "MagicMock", "AsyncMock", "create_autospec", "NonCallableMagicMock"}
 SERVICE_WORDS = re.compile(SERVICE_WORD_PATTERN, re.IGNORECASE)
 MOCK_WORDS = re.compile(r"mock|fake|stub|dummy", re.IGNORECASE)
-BARE_MOCKS = {"unittest.mock.Mock", "unittest.mock.MagicMock", "unittest.mock.AsyncMock", "mock.Mock", "mock.MagicMock"}
 
 
 class MockedInfrastructure(Rule):
