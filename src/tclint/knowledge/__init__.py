@@ -6,6 +6,7 @@ Most tables are generated from the testcontainers and pytest sources (`generated
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from dataclasses import dataclass
 
@@ -86,40 +87,84 @@ WAIT_STRATEGY_OK = {"testcontainers.core.waiting_utils.wait_for_logs"}
 
 @dataclass(frozen=True)
 class Client:
-    """A client of a container-backed service, and what a test must do with it when it is done."""
+    """A client of a container-backed service: how it is built from the container's address, and what
+    a test must do with it when it is done (close it, and reset the data tests wrote)."""
 
     label: str
-    cleanup: tuple[str, ...]  # statements; {client} is the variable, {database} the database name
+    cleanup: tuple[str, ...]  # statements the fix writes; {client} is the variable, {database} the database name
     awaited: bool = False  # the cleanup is awaited (an asyncio client)
     needs_database: bool = False
+    closes: tuple[str, ...] = ("close",)  # methods that close it (empty: nothing to close)
+    resets: tuple[str, ...] = ()  # methods that remove what tests wrote (empty: it holds no data of its own)
+    host: tuple[int | None, str] | None = None  # the host parameter: (position or None, keyword)
+    port: tuple[int | None, str] | None = None
+    url: tuple[int | None, str] | None = None  # a URL or DSN parameter
 
 
-_REDIS = Client("Redis client", ("{client}.flushdb()", "{client}.close()"))
-_ASYNC_REDIS = Client("asyncio Redis client", ("await {client}.flushdb()", "await {client}.aclose()"), awaited=True)
-_ENGINE = Client("SQLAlchemy engine", ("{client}.dispose()",))
-_ASYNC_ENGINE = Client("SQLAlchemy async engine", ("await {client}.dispose()",), awaited=True)
-_CONNECTION = Client("database connection", ("{client}.close()",))
-_ASYNC_CONNECTION = Client("database connection", ("await {client}.close()",), awaited=True)
-_MONGO = Client("MongoDB client", ("{client}.drop_database({database})", "{client}.close()"), needs_database=True)
-_MOTOR = Client("Motor client", ("await {client}.drop_database({database})", "{client}.close()"), awaited=True, needs_database=True)
-_NO_CLEANUP = Client("AWS client", ())
+_SQL_RESETS = ("rollback", "execute", "drop_all", "truncate")  # execute: a TRUNCATE/DELETE/DROP, checked by text
+_REDIS = Client("Redis client", ("{client}.flushdb()", "{client}.close()"), closes=("close",), resets=("flushdb", "flushall"),
+                host=(0, "host"), port=(1, "port"))  # fmt: skip
+_REDIS_URL = dataclasses.replace(_REDIS, host=None, port=None, url=(0, "url"))
+_ASYNC_REDIS = Client("asyncio Redis client", ("await {client}.flushdb()", "await {client}.aclose()"), awaited=True,
+                      closes=("aclose", "close"), resets=("flushdb", "flushall"), host=(0, "host"), port=(1, "port"))  # fmt: skip
+_ASYNC_REDIS_URL = dataclasses.replace(_ASYNC_REDIS, host=None, port=None, url=(0, "url"))
+_ENGINE = Client("SQLAlchemy engine", ("{client}.dispose()",), closes=("dispose",), resets=_SQL_RESETS, url=(0, "url"))
+_ASYNC_ENGINE = Client("SQLAlchemy async engine", ("await {client}.dispose()",), awaited=True, closes=("dispose",),
+                       resets=_SQL_RESETS, url=(0, "url"))  # fmt: skip
+_CONNECTION = Client("database connection", ("{client}.close()",), resets=_SQL_RESETS, url=(0, "dsn"), host=(None, "host"), port=(None, "port"))
+_ASYNC_CONNECTION = Client("database connection", ("await {client}.close()",), awaited=True, resets=_SQL_RESETS,
+                           url=(0, "dsn"), host=(None, "host"), port=(None, "port"))  # fmt: skip
+_MONGO = Client("MongoDB client", ("{client}.drop_database({database})", "{client}.close()"), needs_database=True,
+                resets=("drop_database", "drop_collection", "delete_many"), host=(0, "host"), port=(1, "port"))  # fmt: skip
+_MOTOR = Client("Motor client", ("await {client}.drop_database({database})", "{client}.close()"), awaited=True, needs_database=True,
+                resets=("drop_database", "drop_collection", "delete_many"), host=(0, "host"), port=(1, "port"))  # fmt: skip
+_HTTP = Client("HTTP client", ("{client}.close()",), url=(None, "base_url"))
+_ASYNC_HTTP = Client("HTTP client", ("await {client}.aclose()",), awaited=True, closes=("aclose",), url=(None, "base_url"))
+_AWS_RESETS = ("delete_object", "delete_objects", "delete_bucket", "purge_queue", "delete_queue", "delete_table", "delete_topic",
+               "delete_secret", "delete_parameter", "delete_stream", "empty", "delete")  # fmt: skip
+_NO_CLEANUP = Client("AWS client", (), closes=(), resets=_AWS_RESETS, url=(None, "endpoint_url"))
+_KAFKA = Client("Kafka client", (), closes=("close", "stop", "flush"), resets=("delete_topics",), url=(None, "bootstrap_servers"))
+_RABBIT = Client("RabbitMQ connection", (), resets=("queue_purge", "queue_delete", "purge"), host=(0, "host"), port=(1, "port"))
+_SEARCH = Client("search client", (), resets=("delete", "delete_by_query", "delete_index"), url=(0, "hosts"))
 # By the constructor a fixture calls, or the type a container's get_*client method returns (read from
 # the testcontainers source, see CONTAINER_CLASSES' client_methods).
 CLIENTS = {
-    "redis.Redis": _REDIS, "redis.StrictRedis": _REDIS, "redis.client.Redis": _REDIS, "redis.from_url": _REDIS,
-    "redis.Redis.from_url": _REDIS, "redis.asyncio.Redis": _ASYNC_REDIS, "redis.asyncio.from_url": _ASYNC_REDIS,
-    "redis.asyncio.Redis.from_url": _ASYNC_REDIS, "redis.asyncio.client.Redis": _ASYNC_REDIS,
+    "redis.Redis": _REDIS, "redis.StrictRedis": _REDIS, "redis.client.Redis": _REDIS, "redis.from_url": _REDIS_URL,
+    "redis.Redis.from_url": _REDIS_URL, "redis.asyncio.Redis": _ASYNC_REDIS, "redis.asyncio.from_url": _ASYNC_REDIS_URL,
+    "redis.asyncio.Redis.from_url": _ASYNC_REDIS_URL, "redis.asyncio.client.Redis": _ASYNC_REDIS,
     "sqlalchemy.create_engine": _ENGINE, "sqlalchemy.engine.create_engine": _ENGINE,
     "sqlalchemy.ext.asyncio.create_async_engine": _ASYNC_ENGINE,
     "psycopg.connect": _CONNECTION, "psycopg2.connect": _CONNECTION, "pymysql.connect": _CONNECTION,
     "psycopg.AsyncConnection.connect": _ASYNC_CONNECTION, "asyncpg.connect": _ASYNC_CONNECTION,
-    "asyncpg.create_pool": _ASYNC_CONNECTION,
+    "asyncpg.create_pool": _ASYNC_CONNECTION, "psycopg_pool.ConnectionPool": _CONNECTION,
+    "psycopg_pool.AsyncConnectionPool": _ASYNC_CONNECTION,
     "pymongo.MongoClient": _MONGO, "motor.motor_asyncio.AsyncIOMotorClient": _MOTOR,
-    "httpx.Client": Client("HTTP client", ("{client}.close()",)),
-    "httpx.AsyncClient": Client("HTTP client", ("await {client}.aclose()",), awaited=True),
+    "httpx.Client": _HTTP, "httpx.AsyncClient": _ASYNC_HTTP, "requests.Session": _HTTP,
     "boto3.client": _NO_CLEANUP, "boto3.resource": _NO_CLEANUP, "aioboto3.Session": _NO_CLEANUP,
     "aiobotocore.session.get_session": _NO_CLEANUP,
+    "kafka.KafkaProducer": _KAFKA, "kafka.KafkaConsumer": _KAFKA, "kafka.KafkaAdminClient": _KAFKA,
+    "aiokafka.AIOKafkaProducer": _KAFKA, "aiokafka.AIOKafkaConsumer": _KAFKA, "confluent_kafka.Producer": _KAFKA,
+    "confluent_kafka.Consumer": _KAFKA, "pika.BlockingConnection": _RABBIT, "pika.ConnectionParameters": _RABBIT,
+    "aio_pika.connect_robust": _RABBIT, "aio_pika.connect": _RABBIT,
+    "elasticsearch.Elasticsearch": _SEARCH, "opensearchpy.OpenSearch": _SEARCH,
 }  # fmt: skip
+# Requests that reach a URL directly (the URL is their first argument).
+URL_REQUESTS = frozenset({
+    "requests.get", "requests.post", "requests.put", "requests.delete", "requests.head", "requests.patch",
+    "requests.request", "httpx.get", "httpx.post", "httpx.put", "httpx.delete", "httpx.head", "httpx.patch",
+    "httpx.request", "urllib.request.urlopen", "urllib3.request",
+})  # fmt: skip
+# Method names that close a client or reset its data, for clients not in the table above.
+CLOSE_METHODS = frozenset({"close", "aclose", "dispose", "disconnect", "shutdown", "stop", "terminate", "quit", "release", "logout", "__exit__", "__aexit__"})
+RESET_WORDS = r"^_?(flush|truncate|rollback|delete|drop|purge|clear|reset|clean|wipe|remove|empty|destroy|teardown|tear_down)"
+RESET_STATEMENTS = r"(?i)\b(truncate|delete\s+from|drop\s+(table|schema|database|collection|index))\b"
+# Servers a test runs itself: a host given to them is an address to bind, not one to reach.
+LOCAL_SERVERS = frozenset({
+    "uvicorn.Config", "uvicorn.Server", "uvicorn.run", "hypercorn.config.Config", "aiohttp.web.TCPSite",
+    "aiohttp.web.run_app", "wsgiref.simple_server.make_server", "werkzeug.serving.make_server",
+    "werkzeug.serving.run_simple", "asyncio.start_server", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
+    "socketserver.TCPServer", "socketserver.ThreadingTCPServer",
+})  # fmt: skip
 # Fixture names that say a container is behind them when tclint cannot see their definition: the
 # container itself, and (only in a module that imports testcontainers: elsewhere these names are
 # anything, a tenth of the files of ten popular test suites) what the three-fixture pattern derives.
