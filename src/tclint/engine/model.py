@@ -8,6 +8,7 @@ State that follows nesting is a stack of scopes, never a flag.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -19,12 +20,14 @@ from tclint.engine.semantic import (
 from tclint.facts import ProjectFacts
 from tclint.knowledge import (
     CLIENTS, COMPOSE_CLASSES, CONTAINER_HOST_METHODS, CONTAINER_PORT_METHODS, CONTAINER_URL_METHODS,
-    FINALIZER_METHODS, FIXTURE_DECORATORS, TESTCASE_BASES, Client, ContainerClass, client_method_type,
+    FINALIZER_METHODS, FIXTURE_DECORATORS, SETTINGS_NAME, TESTCASE_BASES, Client, ContainerClass, client_method_type,
     container_class, is_self_returning,
 )  # fmt: skip
 from tclint.project import Collection
 
 EMPTY_MODULE = cst.Module(body=[])
+SETTINGS = re.compile(SETTINGS_NAME)
+CLIENT_WORDS = re.compile(r"(?i)(client|connect|session|engine|pool|repo|store|producer|consumer|driver|admin)")
 
 
 def source_of(node: cst.CSTNode) -> str:
@@ -769,7 +772,7 @@ class Model:
                 found = self.qualified(origin.expr)
         return found
 
-    def client_of(self, expr: cst.BaseExpression, scope=None) -> ClientUse | None:
+    def client_of(self, expr: cst.BaseExpression, scope=None, _depth: int = 0) -> ClientUse | None:
         """The client of a service an expression holds: built by a known client library, handed out by
         a container (`get_client()`), or any object built from a container's address, URL or client."""
         scope = scope if scope is not None else self.current_scope
@@ -786,8 +789,33 @@ class Model:
                 returned = client_method_type(held.cls.qualname, value.func.attr.value)
                 if returned is not None:
                     return ClientUse(CLIENTS.get(returned), value, returned, origin.scope)
-        if self.built_from_container(value, origin.scope):
-            return ClientUse(None, value, name or source_of(value.func), origin.scope)
+        helper = self._local_function(value.func, origin.scope)
+        if helper is not None:
+            return self._returned_client(helper, _depth)
+        written = name or source_of(value.func)
+        last = written.rsplit(".", 1)[-1]
+        looks_like_client = last[:1].isupper() or CLIENT_WORDS.search(last)
+        if looks_like_client and not SETTINGS.search(last) and self.built_from_container(value, origin.scope):
+            return ClientUse(None, value, written, origin.scope)
+        return None
+
+    def _local_function(self, func: cst.BaseExpression, scope) -> FunctionInfo | None:
+        if not isinstance(func, cst.Name):
+            return None
+        found = self.bindings(func.value, scope)
+        if found and found[-1].kind == "def":
+            return next((f for f in self.functions if f.node is found[-1].node), None)
+        return None
+
+    def _returned_client(self, function: FunctionInfo, depth: int) -> ClientUse | None:
+        """A helper of this module that builds and returns a client."""
+        if depth > 3:
+            return None
+        for node in descendants(function.node.body):
+            if isinstance(node, cst.Return) and node.value is not None:
+                found = self.client_of(node.value, function, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def built_from_container(self, call: cst.Call, scope, _depth: int = 0) -> bool:

@@ -158,6 +158,8 @@ URL_REQUESTS = frozenset({
 CLOSE_METHODS = frozenset({"close", "aclose", "dispose", "disconnect", "shutdown", "stop", "terminate", "quit", "release", "logout", "__exit__", "__aexit__"})
 RESET_WORDS = r"^_?(flush|truncate|rollback|delete|drop|purge|clear|reset|clean|wipe|remove|empty|destroy|teardown|tear_down)"
 RESET_STATEMENTS = r"(?i)\b(truncate|delete\s+from|drop\s+(table|schema|database|collection|index))\b"
+# Objects built from a container's address that hold settings, not a connection.
+SETTINGS_NAME = r"(?i)(config|configuration|settings|options|opts|params|parameters|url|uri|dsn|info|address|credentials|env|environ|dict|str|int|tuple|list|join|format|path)$"
 # Servers a test runs itself: a host given to them is an address to bind, not one to reach.
 LOCAL_SERVERS = frozenset({
     "uvicorn.Config", "uvicorn.Server", "uvicorn.run", "hypercorn.config.Config", "aiohttp.web.TCPSite",

@@ -1,5 +1,11 @@
 """TCL601 hardcoded-container-address: `localhost` or the internal port where the container's mapped
-address belongs."""
+address belongs.
+
+The rule starts from what connects (a client, a request, a settings object or dict with address keys,
+an address environment variable) and follows each address argument back through the model to the
+literal it came from: a literal that reaches no connection (a proxy list, a bind address, a log line)
+is never reported.
+"""
 
 from __future__ import annotations
 
@@ -8,152 +14,381 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tclint.diagnostics import SAFE
+from tclint.diagnostics import UNSAFE
 from tclint.engine.fixes import Fix
-from tclint.engine.fixture_graph import FixtureGraph
-from tclint.engine.model import FunctionInfo, descendants, source_of
+from tclint.engine.model import ClassInfo, FunctionInfo, Held, descendants, source_of
+from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
+from tclint.engine.semantic import StringValue, keyword_value
 from tclint.engine.walk import children
-from tclint.knowledge import container_class
+from tclint.knowledge import CLIENTS, LOCAL_SERVERS, URL_REQUESTS, container_class
 
-HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(?![\w-])(?::(\d+))?")
+HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(?![\w-])(?::(\d+|\{\}))?")
+# a keyword or key that carries an address
+ADDRESS_NAME = re.compile(r"(?i)^(host|hostname|hosts|server|servers|address|addr|url|uri|dsn|endpoint|endpoint_url|base_url|"
+                          r"bootstrap_servers|connection_string|conninfo|broker|broker_url)$|_(host|url|uri|dsn|endpoint|address|servers?)$")  # fmt: skip
+PORT_NAME = re.compile(r"(?i)^port$|_port$")
 # calls whose arguments never reach the container from the test: commands and settings inside it,
 # local servers the test binds, checks and logs
 NOT_CONNECTING = re.compile(
     r"(^|\.)(exec|with_command|with_env|with_envs|with_bind_ports|with_exposed_ports|get_exposed_port|replace|"
-    r"startswith|endswith|bind|listen|serve|run|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|"
-    r"print|debug|info|warning|error|exception|log|fail|skip|xfail|assert\w*)$"
+    r"startswith|endswith|bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|"
+    r"print|debug|info|warning|warn|error|exception|log|fail|skip|xfail|assert\w*|format|join|split|strip|encode)$"
 )
+SERVER_CALL = re.compile(r"(^|\.)(bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|start_server)$")
+ENVIRONMENT_SETTERS = ("setenv", "setdefault", "putenv")
 
 
 @dataclass(frozen=True)
 class Reachable:
-    expression: str  # how the test reaches the container: a parameter or a variable
+    expression: str  # how the function reaches the container: a parameter, a variable, `self.x`, `self`
     ports: tuple[int, ...]
+    compose: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Sink:
+    """An address handed to something that connects: its host (or URL) and, when separate, its port."""
+
+    address: cst.BaseExpression
+    port: cst.BaseExpression | None
+    call: cst.Call | None
+    keyword_host: bool  # the address is a bare host (a `host=` argument), not a URL
 
 
 class HardcodedContainerAddress(Rule):
     name = "hardcoded-container-address"
 
-    def finish(self) -> None:
-        graph = FixtureGraph(self.model, self.context.project)
-        for function in self.model.functions:
-            if function.fixture is None and not function.is_test:
-                continue
-            containers = self.reachable(function, graph)
-            if containers:
-                self.check(function, containers)
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.reported: set[int] = set()
+        self.server_ports: set[int] = set()
 
-    def reachable(self, function: FunctionInfo, graph: FixtureGraph) -> list[Reachable]:
-        found = []
-        for param in function.params:
-            signature = graph.container_behind(param)
-            if signature and (param.endswith("_container") or (len(signature) == 3 and graph.fixtures[param].container)):
-                found.append(Reachable(param, ports_of(signature)))
-        for ref in function.containers:
-            if ref.var and "." not in ref.var:
-                found.append(Reachable(ref.var, ports_of(ref.signature())))
+    def finish(self) -> None:
+        for function in self.model.functions:
+            containers = self.reachable(function)
+            if not containers:
+                continue
+            for node in self.own_nodes(function):
+                if isinstance(node, cst.Call):
+                    self.check_call(node, function, containers)
+                elif isinstance(node, cst.Dict):
+                    self.check_dict(node, function, containers)
+                elif isinstance(node, cst.Assign):
+                    self.check_environment_assignment(node, function, containers)
+                elif isinstance(node, (cst.Return, cst.Yield)) and function.fixture is not None and isinstance(node.value, cst.BaseExpression):
+                    self.check_handed_out(node.value, function, containers)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Ports the module's own servers bind (`uvicorn.Config(app, port=8001)`): addresses on them are
+        the test's server, not a container."""
+        if SERVER_CALL.search(called_name(node.func)) or (self.model.qualified(node.func) or "") in LOCAL_SERVERS:
+            for arg in node.args:
+                value = arg.value.elements if isinstance(arg.value, cst.Tuple) else [arg]
+                for item in value:
+                    if isinstance(item.value, cst.Integer):
+                        self.server_ports.add(int(item.value.evaluated_value))
+
+    def check_handed_out(self, value: cst.BaseExpression, function: FunctionInfo, containers: list[Reachable]) -> None:
+        """A fixture that hands tests an address (`return f"redis://localhost:{port}/0"`)."""
+        text = self.model.string_of(value, function)
+        if text is not None and ("://" in text.text or ADDRESS_NAME.search(function.fixture.name)):
+            self.check_sink(Sink(value, None, None, keyword_host=function.fixture.name.endswith("host")), function, containers)
+
+    # -- what is in reach ---------------------------------------------------------------------------
+
+    def reachable(self, function: FunctionInfo) -> list[Reachable]:
+        """Containers the function can reach: its container fixtures, the containers it (or a function
+        around it) builds, the class's `self.x` containers, and `self` in a container class's method."""
+        found: list[Reachable] = []
+        scope = function
+        while isinstance(scope, FunctionInfo):
+            if scope.fixture is not None or scope.is_test:
+                for param in scope.params:
+                    held = self.model.container_of(cst.Name(param), scope)
+                    if held is not None and (param.endswith("_container") or held.cls is not None or held.compose):
+                        signature = self.model.fixture_graph.container_behind(param)
+                        found.append(Reachable(param, signature_ports(signature), held.compose))
+            for ref in scope.containers:
+                if ref.var and "." not in ref.var:
+                    held = Held(ref.cls, ref)
+                    found.append(Reachable(ref.var, ports_of(held)))
+            for name, bindings in scope.bindings.items():
+                if bindings and bindings[-1].value is not None and "." not in name and "[" not in name:
+                    held = self.model.container_of(cst.Name(name), scope)
+                    if held is not None and held.compose:
+                        found.append(Reachable(name, (), compose=True))
+            scope = scope.parent if isinstance(scope.parent, FunctionInfo) else scope.parent
+            if isinstance(scope, ClassInfo):
+                found.extend(self.class_containers(scope))
+                break
+        return list({reach.expression: reach for reach in found}.values())
+
+    def class_containers(self, owner: ClassInfo) -> list[Reachable]:
+        found = [Reachable(f"self.{attribute}", ports_of(Held(ref.cls, ref))) for attribute, ref in owner.attributes.items()]
+        own = self.model.local_container_classes.get(owner.node.name.value)
+        if own is not None:
+            found.append(Reachable("self", ports_of(Held(own))))
         return found
 
-    def check(self, function: FunctionInfo, containers: list[Reachable]) -> None:
-        constructions = {id(node) for ref in function.containers for node in descendants(ref.construction)}
-        for statement in function.body:
-            self.walk(statement, containers, constructions)
+    @staticmethod
+    def own_nodes(function: FunctionInfo):
+        """The function's nodes, without those of functions nested in it (they are checked on their own)."""
+        stack = list(reversed(function.body))
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            stack.extend(reversed(list(children(node))))
 
-    def walk(self, node: cst.CSTNode, containers, constructions) -> None:
-        """Literal hosts and ports in the function, outside the places that never connect."""
-        if isinstance(node, (cst.Assert, cst.Comparison, cst.If, cst.While)) or id(node) in constructions:
-            return
-        if isinstance(node, cst.Call):
-            name = source_of(node.func)
-            if NOT_CONNECTING.search(name):
-                return
-            self.check_keywords(node, containers)
-        if isinstance(node, (cst.SimpleString, cst.FormattedString)):
-            self.check_string(node, containers)
-            return
-        for child in children(node):
-            self.walk(child, containers, constructions)
+    # -- where addresses go -----------------------------------------------------------------------------
 
-    def check_string(self, node: cst.SimpleString | cst.FormattedString, containers: list[Reachable]) -> None:
-        text = node.evaluated_value if isinstance(node, cst.SimpleString) else "".join(
-            part.value for part in node.parts if isinstance(part, cst.FormattedStringText))  # fmt: skip
-        if not isinstance(text, str):
+    def check_call(self, call: cst.Call, function: FunctionInfo, containers: list[Reachable]) -> None:
+        written = called_name(call.func)
+        qualified = self.model.callee(call, function) or ""
+        if qualified in LOCAL_SERVERS or NOT_CONNECTING.search(written) or self.model.container_class_of(call.func) is not None:
+            if written.endswith("with_bind_ports"):
+                self.check_bind_ports(call, function)
             return
-        match = HOST.search(text)
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in ENVIRONMENT_SETTERS:
+            self.check_environment_call(call, function, containers)
+            return
+        sinks = self.sinks(call, qualified, function)
+        for sink in sinks:
+            self.check_sink(sink, function, containers)
+        self.check_port(call, qualified, sinks, function, containers)
+
+    def check_port(self, call: cst.Call, qualified: str, sinks: list[Sink], function: FunctionInfo, containers) -> None:
+        """`port=5432` next to the container's host: the internal port, where the mapped one belongs."""
+        port = next((sink.port for sink in sinks if sink.port is not None), None)
+        port = port if port is not None else keyword_value_matching(call, PORT_NAME)
+        if port is None or id(call) in self.reported or any(id(node) in self.reported for node in descendants(call)):
+            return
+        origin = self.model.origin(port, function)
+        if not isinstance(origin.expr, cst.Integer) or not self.inside(origin.expr, function):
+            return
+        number = int(origin.expr.evaluated_value)
+        matching = [c for c in containers if number in c.ports and not c.compose]
+        if len(matching) != 1:
+            return
+        target = matching[0]
+        self.reported.add(id(origin.expr))
+        replacement = cst.parse_expression(f"int({target.expression}.get_exposed_port({number}))")
+        self.report(
+            origin.expr,
+            f"Port `{number}` is the container's internal port: the test reaches it through `{target.expression}.get_exposed_port({number})`",
+            Fix(f"Use `{target.expression}.get_exposed_port({number})`", UNSAFE, [(origin.expr, replacement)]),
+        )
+
+    def sinks(self, call: cst.Call, qualified: str, function: FunctionInfo) -> list[Sink]:
+        client = CLIENTS.get(qualified)
+        port_arg = keyword_value_matching(call, PORT_NAME)
+        if client is not None and client.port and client.port[0] is not None and port_arg is None:
+            port_arg = positional(call, client.port[0])
+        found = []
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                continue
+            keyword = arg.keyword.value if arg.keyword else None
+            if keyword is not None and ADDRESS_NAME.search(keyword):
+                found.append(Sink(arg.value, port_arg, call, keyword_host="host" in keyword.lower() or "server" in keyword.lower()))
+            elif keyword is None and client is not None and client.host and client.host[0] == index:
+                found.append(Sink(arg.value, port_arg, call, keyword_host=True))
+            elif keyword is None:
+                is_url_argument = (client is not None and client.url and client.url[0] == index) or (qualified in URL_REQUESTS and index == 0)
+                found.append(Sink(arg.value, None, call, keyword_host=False) if is_url_argument else Sink(arg.value, None, None, False))
+        return found
+
+    def check_dict(self, mapping: cst.Dict, function: FunctionInfo, containers: list[Reachable]) -> None:
+        port = next((e.value for e in mapping.elements if isinstance(e, cst.DictElement) and PORT_NAME.search(literal_text(e.key) or "")), None)
+        for element in mapping.elements:
+            key = literal_text(element.key) if isinstance(element, cst.DictElement) else None
+            if key and ADDRESS_NAME.search(key):
+                self.check_sink(Sink(element.value, port, None, keyword_host="host" in key.lower()), function, containers)
+
+    def check_environment_call(self, call: cst.Call, function: FunctionInfo, containers: list[Reachable]) -> None:
+        """`monkeypatch.setenv("REDIS_URL", ...)`, `os.environ.setdefault("DB_HOST", ...)`: address variables only."""
+        if len(call.args) >= 2 and ADDRESS_NAME.search(literal_text(call.args[0].value) or ""):
+            key = literal_text(call.args[0].value) or ""
+            self.check_sink(Sink(call.args[1].value, None, None, keyword_host=key.lower().endswith("host")), function, containers)
+
+    def check_environment_assignment(self, node: cst.Assign, function: FunctionInfo, containers: list[Reachable]) -> None:
+        for target in node.targets:
+            subscript = target.target
+            if isinstance(subscript, cst.Subscript) and source_of(subscript.value).endswith("environ") and len(subscript.slice) == 1:
+                index = subscript.slice[0].slice
+                key = literal_text(index.value) if isinstance(index, cst.Index) else None
+                if key and ADDRESS_NAME.search(key):
+                    self.check_sink(Sink(node.value, None, None, keyword_host=key.lower().endswith("host")), function, containers)
+
+    # -- the literal behind an address --------------------------------------------------------------
+
+    def check_sink(self, sink: Sink, function: FunctionInfo, containers: list[Reachable]) -> None:
+        value = self.model.string_of(sink.address, function)
+        if value is None:
+            return
+        match = HOST.search(value.text)
         if match is None:
             return
-        port = int(match.group(2)) if match.group(2) else None
+        part = value.part_at(match.start())
+        if part is None or part.text is None or id(part.node) in self.reported:
+            return
+        text = value.text
+        url_like = "://" in text or match.group(2) is not None or (sink.keyword_host and match.start() == 0 and match.end() == len(text))
+        if not url_like or (sink.call is None and not sink.keyword_host and "://" not in text and match.group(2) is None):
+            return
+        if "," in text.replace(match.group(0), "", 1) and "://" not in text:
+            return  # a list of hosts (a proxy bypass list), not an address
+        port, port_is_mapped = self.port_of(value, match, sink, function)
+        if port is not None and not any(port in c.ports for c in containers):
+            if port in self.server_ports or all(c.ports for c in containers):
+                return  # a port no container in reach listens on: another service (a local server, say)
+        if sink.call is None and not url_like:
+            return
         target = self.pick(containers, port)
-        where = f"`{match.group(0)}`"
-        advice = f"`{target.expression}.get_container_host_ip()`" if target else "`get_container_host_ip()`"
-        if port is not None:
-            advice += " and `get_exposed_port(...)`"
-        fix = self.fix_string(node, target, port) if target else None
-        self.report(node, f"Hard-coded address {where} where the container's mapped address belongs: use {advice}", fix)
+        self.reported.add(id(part.node))
+        if sink.call is not None:
+            self.reported.add(id(sink.call))
+        self.report_literal(part, match, value, sink, port, port_is_mapped, target, function)
 
-    def check_keywords(self, call: cst.Call, containers: list[Reachable]) -> None:
-        for arg in call.args:
-            if arg.keyword is None or not isinstance(arg.value, cst.Integer):
-                continue
-            keyword = arg.keyword.value
-            if keyword != "port" and not keyword.endswith("_port"):
-                continue
-            port = int(arg.value.evaluated_value)
-            target = self.pick(containers, port, require_port=True)
-            if target is None:
-                continue
-            replacement = cst.parse_expression(f"int({target.expression}.get_exposed_port({port}))")
-            self.report(
-                arg.value,
-                f"Port `{port}` is the container's internal port: the test reaches it through `{target.expression}.get_exposed_port({port})`",
-                Fix(f"Use `{target.expression}.get_exposed_port({port})`", SAFE, [(arg.value, replacement)]),
-            )
+    def port_of(self, value: StringValue, match, sink: Sink, function: FunctionInfo) -> tuple[int | None, bool]:
+        """The port that goes with the host: written after it, or the call's port argument; and whether
+        it is already the container's mapped port."""
+        written = match.group(2)
+        if written and written.isdigit():
+            return int(written), False
+        if written == "{}":
+            after = value.part_at(match.end() - 1)
+            return None, after is not None and self.model.address_role(after.node, after.scope) == "port"
+        if sink.port is not None:
+            if isinstance(sink.port, cst.Integer):
+                return int(sink.port.evaluated_value), False
+            origin = self.model.origin(sink.port, function)
+            if isinstance(origin.expr, cst.Integer):
+                return int(origin.expr.evaluated_value), False
+            return None, self.model.address_role(sink.port, function) == "port"
+        return None, False
 
     @staticmethod
-    def pick(containers: list[Reachable], port: int | None, require_port: bool = False) -> Reachable | None:
+    def pick(containers: list[Reachable], port: int | None) -> Reachable | None:
         """The container the address means: the one exposing the port, or the only one in reach."""
         if port is not None:
             matching = [c for c in containers if port in c.ports]
             if len(matching) == 1:
                 return matching[0]
-            if require_port:
-                return None
-        return containers[0] if len(containers) == 1 and not require_port else None
+        return containers[0] if len(containers) == 1 else None
 
-    def fix_string(self, node, target: Reachable, port: int | None) -> Fix | None:
-        """`"redis://localhost:6379/0"` -> `f"redis://{c.get_container_host_ip()}:{c.get_exposed_port(6379)}/0"`."""
+    def report_literal(self, part, match, value: StringValue, sink: Sink, port, port_is_mapped, target, function) -> None:
+        literal = part.node
+        where = f"`{match.group(0).replace('{}', '...')}`"
+        if target is not None and target.compose:
+            self.report(literal, f"Hard-coded address {where} where the Compose service's address belongs: use "
+                                 f"`{target.expression}.get_service_host(service, port)` and `get_service_port(...)`")  # fmt: skip
+            return
+        name = target.expression if target else "container"
+        advice = f"`{name}.get_container_host_ip()`"
+        if port is not None and not port_is_mapped:
+            advice += f" and `{name}.get_exposed_port({port})`"
+        fix = self.fix(part, match, sink, port, port_is_mapped, target, function) if target else None
+        self.report(literal, f"Hard-coded address {where} where the container's mapped address belongs: use {advice}", fix)
+
+    # -- the fix ------------------------------------------------------------------------------------
+
+    def fix(self, part, match, sink: Sink, port, port_is_mapped, target: Reachable, function: FunctionInfo) -> Fix | None:
+        """Host and internal port together: fixing the host alone would leave the test on the wrong port."""
+        literal = part.node
+        if not self.inside(literal, function):
+            return None  # a constant shared with other code: change it by hand
         host_code = f"{target.expression}.get_container_host_ip()"
-        port_code = f"{target.expression}.get_exposed_port({port})" if port is not None else None
-        if isinstance(node, cst.SimpleString):
-            if node.prefix.lower() not in ("",) or len(node.quote) != 1:
+        port_code = f"{target.expression}.get_exposed_port({port})" if port is not None and not port_is_mapped else None
+        changes = []
+        written_port = match.group(2)
+        needs_port_change = port is not None and not port_is_mapped
+        if needs_port_change and not (written_port and written_port.isdigit()):
+            port_node = self.port_literal(sink, function)
+            if port_node is None:
                 return None
-            text = node.evaluated_value
-            match = HOST.search(text)
-            if "{" in text or "}" in text or "\\" in node.value:
-                return None
-            if match.start() == 0 and match.end() == len(text) and port is None:
-                replacement: cst.BaseExpression = cst.parse_expression(host_code)
-            else:
-                address = "{" + host_code + "}" + (":{" + port_code + "}" if port_code else "")
-                body = text[: match.start()] + address + text[match.end() :]
-                replacement = cst.parse_expression(f"f{node.quote}{body}{node.quote}")
-            return Fix(f"Use `{host_code}`", SAFE, [(node, replacement)])
-        parts = list(node.parts)
-        for index, part in enumerate(parts):
-            if isinstance(part, cst.FormattedStringText) and HOST.search(part.value):
-                match = HOST.search(part.value)
-                address = "{" + host_code + "}" + (":{" + port_code + "}" if port_code else "")
-                quote = node.end
-                fresh = cst.parse_expression(f"f{quote}{part.value[: match.start()]}{address}{part.value[match.end() :]}{quote}")
-                parts[index : index + 1] = list(fresh.parts)
-                return Fix(f"Use `{host_code}`", SAFE, [(node, node.with_changes(parts=parts))])
+            changes.append((port_node, cst.parse_expression(f"int({port_code})")))
+            port_code = None  # the port is not part of the string
+        replacement = self.replaced_string(literal, host_code, port_code)
+        if replacement is None:
+            return None
+        changes.insert(0, (literal, replacement))
+        title = f"Use `{host_code}`" + (" and the mapped port" if needs_port_change else "")
+        return Fix(title, UNSAFE, changes)
+
+    def port_literal(self, sink: Sink, function: FunctionInfo) -> cst.Integer | None:
+        if isinstance(sink.port, cst.Integer):
+            return sink.port
+        origin = self.model.origin(sink.port, function) if sink.port is not None else None
+        if origin is not None and isinstance(origin.expr, cst.Integer) and self.inside(origin.expr, function):
+            return origin.expr
         return None
 
+    @staticmethod
+    def inside(node: cst.CSTNode, function: FunctionInfo) -> bool:
+        return any(child is node for child in descendants(function.node.body))
 
-def ports_of(signature: tuple) -> tuple[int, ...]:
-    """The container's internal ports: its class's, and those its configuration exposes."""
-    if len(signature) != 3:
+    @staticmethod
+    def replaced_string(node, host_code: str, port_code: str | None) -> cst.BaseExpression | None:
+        """`"redis://localhost:6379/0"` -> `f"redis://{c.get_container_host_ip()}:{c.get_exposed_port(6379)}/0"`."""
+        address = "{" + host_code + "}" + (":{" + port_code + "}" if port_code else "")
+        if isinstance(node, cst.SimpleString):
+            if node.prefix.lower() != "" or len(node.quote) != 1:
+                return None
+            text = node.evaluated_value
+            if "{" in text or "}" in text or "\\" in node.value:
+                return None
+            match = HOST.search(text)
+            if match.start() == 0 and match.end() == len(text) and port_code is None:
+                return cst.parse_expression(host_code)
+            body = text[: match.start()] + address + text[match.end() :]
+            return cst.parse_expression(f"f{node.quote}{body}{node.quote}")
+        if isinstance(node, cst.FormattedString):
+            parts = list(node.parts)
+            for index, part in enumerate(parts):
+                match = HOST.search(part.value) if isinstance(part, cst.FormattedStringText) else None
+                if match is None:
+                    continue
+                written_port = match.group(2)
+                end = match.end() if written_port and written_port.isdigit() else match.start(1) + len(match.group(1))
+                here = "{" + host_code + "}" + (":{" + port_code + "}" if port_code and written_port else "")
+                fresh = cst.parse_expression(f"f{node.end}{part.value[: match.start()]}{here}{part.value[end:]}{node.end}")
+                parts[index : index + 1] = list(fresh.parts)
+                return node.with_changes(parts=parts)
+        return None
+
+    # -- fixed host ports ---------------------------------------------------------------------------
+
+    def check_bind_ports(self, call: cst.Call, function: FunctionInfo) -> None:
+        """`with_bind_ports(5432, 5432)`: the test depends on a free fixed port on the host."""
+        if len(call.args) < 2:
+            return
+        host_port = self.model.origin(call.args[1].value, function).expr
+        if isinstance(host_port, cst.Integer) and int(host_port.evaluated_value) != 0 and id(call) not in self.reported:
+            self.reported.add(id(call))
+            self.report(call.args[1].value, f"Fixed host port `{host_port.value}`: the test fails when it is taken and reaches "
+                                            "whatever listens there; let Docker pick one and read it with `get_exposed_port(...)`")  # fmt: skip
+
+
+def ports_of(held: Held) -> tuple[int, ...]:
+    """The container's internal ports: its class's, and those its construction and configuration expose."""
+    ports = set(held.cls.ports if held.cls else ())
+    ref = held.ref
+    if ref is not None:
+        port = keyword_value(ref.construction, "port")
+        if isinstance(port, cst.Integer):
+            ports.add(int(port.evaluated_value))
+        for call in ref.config_calls:
+            if call.func.attr.value == "with_exposed_ports":
+                ports.update(int(arg.value.evaluated_value) for arg in call.args if isinstance(arg.value, cst.Integer))
+    return tuple(sorted(ports))
+
+
+def signature_ports(signature: tuple | None) -> tuple[int, ...]:
+    """The internal ports of a fixture's container, from the signature its facts carry."""
+    if not signature or len(signature) != 3:
         return ()
     qualname, arguments, calls = signature
     known = container_class(qualname)
@@ -165,3 +400,27 @@ def ports_of(signature: tuple) -> tuple[int, ...]:
         if call.startswith("with_exposed_ports("):
             ports.update(int(number) for number in re.findall(r"\d+", call))
     return tuple(sorted(ports))
+
+
+def called_name(func: cst.BaseExpression) -> str:
+    """The name a call is written with: `a.b.c`, or at least the method's name."""
+    if isinstance(func, cst.Attribute):
+        return dotted(func) or func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def literal_text(expr: cst.BaseExpression | None) -> str | None:
+    if isinstance(expr, cst.SimpleString) and isinstance(expr.evaluated_value, str):
+        return expr.evaluated_value
+    return None
+
+
+def keyword_value_matching(call: cst.Call, pattern: re.Pattern) -> cst.BaseExpression | None:
+    return next((arg.value for arg in call.args if arg.keyword is not None and pattern.search(arg.keyword.value)), None)
+
+
+def positional(call: cst.Call, index: int) -> cst.BaseExpression | None:
+    positionals = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    return positionals[index] if index < len(positionals) else None
+
+

@@ -1,0 +1,205 @@
+"""Shapes from real suites for the rules built on the semantic model, each with the near misses that
+must stay silent. Lines that should be reported end with `# error: [rule-name]`, as in the rule docs."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import write
+from rule_docs import strip_markers
+
+from tclint.runner import RunOptions, run
+from tclint.settings import load_settings
+
+CONFTEST = '''
+import pytest
+from testcontainers.community.postgres import PostgresContainer
+from testcontainers.community.redis import RedisContainer
+
+
+@pytest.fixture(scope="session")
+def redis_container():
+    with RedisContainer("redis:7.2-alpine") as redis:
+        yield redis
+
+
+@pytest.fixture(scope="session")
+def postgres_container():
+    with PostgresContainer("postgres:16-alpine") as postgres:
+        yield postgres
+'''
+
+HARDCODED = [
+    pytest.param('''
+import redis
+
+
+def test_tuple(redis_container):
+    host, port = "localhost", 6379  # error: [hardcoded-container-address]
+    client = redis.Redis(host, port)
+    assert client.ping()
+''', id="tuple-target-to-positional-client-arguments"),
+    pytest.param('''
+import psycopg
+
+
+class Settings:
+    DSN = "postgresql://test:test@localhost:5432/test"  # error: [hardcoded-container-address]
+
+
+def test_settings_class(postgres_container):
+    with psycopg.connect(Settings.DSN) as connection:
+        assert connection.execute("select 1").fetchone()
+''', id="class-constant-to-client-url"),
+    pytest.param('''
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests", compose_file_name="docker-compose.yml") as compose:
+        response = requests.get("http://localhost:8080/health")  # error: [hardcoded-container-address]
+        assert response.ok
+''', id="compose-service"),
+    pytest.param('''
+import os
+
+import redis
+
+
+def test_environment(redis_container):
+    os.environ["REDIS_URL"] = "redis://localhost:6379/0"  # error: [hardcoded-container-address]
+    assert redis.from_url(os.environ["REDIS_URL"]).ping()
+''', id="address-environment-variable"),
+    pytest.param('''
+import os
+
+import redis
+import uvicorn
+
+from app import app
+
+UNUSED = "http://localhost:9999"
+
+
+def test_near_misses(redis_container, caplog):
+    os.environ["NO_PROXY"] = "localhost,127.0.0.1"
+    os.environ.setdefault("no_proxy", "localhost")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=8001))
+    print("talking to localhost:6379 is wrong")
+    url = redis_container.get_connection_url().replace("localhost", "127.0.0.1")
+    client = redis.Redis(host=redis_container.get_container_host_ip(), port=int(redis_container.get_exposed_port(6379)))
+    assert "localhost" not in url and client.ping() and server
+''', id="near-misses-proxy-list-bind-address-log-line-unused-constant"),
+    pytest.param('''
+import redis
+
+
+def make_client(host="localhost", port=6379):
+    return redis.Redis(host=host, port=port)
+
+
+def test_helper_defaults():
+    assert make_client()
+''', id="near-miss-no-container-in-reach"),
+]
+
+
+CLIENT = [
+    pytest.param('''
+import pytest
+import redis
+
+
+@pytest.fixture
+def cache(redis_container, request):
+    client = redis.Redis(host=redis_container.get_container_host_ip(), port=int(redis_container.get_exposed_port(6379)))
+    request.addfinalizer(client.close)
+    return client  # error: [client-fixture-without-cleanup]
+''', id="return-with-a-finalizer-that-only-closes"),
+    pytest.param('''
+import pytest
+import redis
+
+
+@pytest.fixture
+def cache(redis_container, request):
+    client = redis.Redis(host=redis_container.get_container_host_ip(), port=int(redis_container.get_exposed_port(6379)))
+
+    def cleanup():
+        client.flushdb()
+        client.close()
+
+    request.addfinalizer(cleanup)
+    return client
+''', id="near-miss-nested-cleanup-registered"),
+    pytest.param('''
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.repositories import UserRepository
+
+
+@pytest.fixture
+def users(postgres_container):
+    engine = create_engine(postgres_container.get_connection_url())
+    repository = UserRepository(engine)
+    yield repository  # error: [client-fixture-without-cleanup]
+    engine.dispose()
+
+
+@pytest.fixture
+def orders(postgres_container):
+    engine = create_engine(postgres_container.get_connection_url())
+    try:
+        yield engine
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("TRUNCATE orders"))
+        engine.dispose()
+''', id="repository-over-an-engine-closed-but-not-reset"),
+    pytest.param('''
+import asyncpg
+import pytest_asyncio
+
+
+@pytest_asyncio.fixture
+async def pool(postgres_container):
+    url = postgres_container.get_connection_url(driver=None)
+    return await asyncpg.create_pool(url)  # error: [client-fixture-without-cleanup]
+''', id="pool-returned"),
+    pytest.param('''
+import pytest
+import redis
+
+
+@pytest.fixture
+def client(redis_container):
+    client = redis.Redis(host=redis_container.get_container_host_ip(), port=int(redis_container.get_exposed_port(6379)))
+    yield client
+    client.flushall()  # error-free: resets, but never closes
+''', id="resets-but-never-closes"),
+]
+CLIENT[-1] = pytest.param(CLIENT[-1].values[0].replace("    yield client\n", "    yield client  # error: [client-fixture-without-cleanup]\n"),
+                          id="resets-but-never-closes")
+
+
+def lint(project, source: str, rule: str):
+    text, expected = strip_markers(source.lstrip("\n"))
+    config = f'[tool.tclint]\nselect = ["{rule}"]\n'
+    write(project, {"pyproject.toml": config, "tests/conftest.py": CONFTEST, "tests/test_shape.py": text})
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert result.errors == []
+    found = sorted((d.line, d.name) for d in result.diagnostics if d.path == "tests/test_shape.py")
+    return found, sorted(expected)
+
+
+@pytest.mark.parametrize("source", HARDCODED)
+def test_hardcoded_container_address(project, source):
+    found, expected = lint(project, source, "hardcoded-container-address")
+    assert found == expected
+
+
+@pytest.mark.parametrize("source", CLIENT)
+def test_client_fixture_without_cleanup(project, source):
+    found, expected = lint(project, source, "client-fixture-without-cleanup")
+    assert found == expected
