@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import write
 
+from tclint.cli import main
 from tclint.settings import ConfigError, find_config, load_settings
 
 
@@ -43,14 +46,41 @@ def test_bad_configuration_names_the_file_and_the_key(project, text, error):
     assert error in message
 
 
-def test_bad_configuration_exits_2_on_the_command_line(project):
-    import subprocess
-    import sys
-
+def test_bad_configuration_exits_2_on_the_command_line(project, capsys):
     write(project, {"pyproject.toml": "[tool.tclint]\nselct = []\n"})
-    process = subprocess.run([sys.executable, "-m", "tclint", "."], capture_output=True, text=True)
-    assert process.returncode == 2
-    assert process.stderr == f"tclint: error: {project / 'pyproject.toml'}: unknown key `tool.tclint.selct`\n"
+    assert main(["."]) == 2
+    assert capsys.readouterr().err == f"tclint: error: {project / 'pyproject.toml'}: unknown key `tool.tclint.selct`\n"
+
+
+DUPLICATE_KEY = '[tool.tclint]\nignore = ["TCL001"]\nignore = ["TCL101"]\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem", "position"),
+    [
+        pytest.param("pyproject.toml", DUPLICATE_KEY, "invalid TOML: ", "(at line 3, column", id="pyproject-duplicate-key"),
+        pytest.param("pyproject.toml", "[tool.black]\nline-length = \n", "invalid TOML: ", "(at line 2, column", id="pyproject-without-tclint-table"),
+        pytest.param(".tclint.toml", "select = [\"TCL1\",,]\n", "invalid TOML: ", "(at line 1, column", id="tclint-toml"),
+        pytest.param("pytest.toml", "[pytest\n", "invalid TOML: ", "(at line 1, column", id="pytest-toml"),
+        pytest.param("pytest.ini", "python_files = check_*.py\n", "invalid configuration: ", "line: 1", id="pytest-ini"),
+    ],
+)
+@pytest.mark.parametrize("command", [["check", "tests"], ["config"], ["verify", "--dry-run", "tests"]], ids=" ".join)
+def test_a_config_file_that_is_not_valid_is_exit_2_naming_the_file_and_the_position(project, capsys, name, text, problem,
+                                                                                    position, command):  # fmt: skip
+    write(project, {
+        "pyproject.toml": '[tool.tclint]\nselect = ["TCL001"]\n',
+        f"sub/{name}": text,
+        "sub/tests/test_a.py": "import os  # noqa: TCL101\n",
+    })  # fmt: skip
+    if name.startswith("pytest"):  # read from the project root, here sub/
+        write(project, {"sub/tclint.toml": 'select = ["TCL001"]\n'})
+    os.chdir(project / "sub")
+    assert main(command) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"tclint: error: {project / 'sub' / name}: {problem}")
+    assert position in err and len(err.splitlines()) == 1, "one line, never a parent folder's configuration"
 
 
 def test_nearest_config_wins_and_pyproject_without_table_is_skipped(project):

@@ -131,6 +131,18 @@ def _prefix_or_glob(pattern: str, name: str) -> bool:
     return name.startswith(pattern) or (any(c in pattern for c in "*?[") and fnmatch.fnmatch(name, pattern))
 
 
+class PytestConfigError(ValueError):
+    """A pytest configuration file that cannot be read: the message names the file and the position."""
+
+
+def _config_problem(error: Exception) -> str:
+    if isinstance(error, tomllib.TOMLDecodeError):
+        return f"invalid TOML: {error}"
+    if isinstance(error, OSError):
+        return f"cannot read: {error.strerror or error}"
+    return f"invalid configuration: {' '.join(str(error).split())}"
+
+
 def pytest_collection(root: Path) -> Collection:
     """The collection options of the pytest configuration pytest would use from `root`: the first
     directory, from `root` upwards, holding a file that configures pytest."""
@@ -141,8 +153,8 @@ def pytest_collection(root: Path) -> Collection:
                 continue
             try:
                 options = _pytest_options(path)
-            except (OSError, UnicodeDecodeError, ValueError, configparser.Error, tomllib.TOMLDecodeError):
-                options = None  # pytest itself will report a broken file; tclint keeps the defaults
+            except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as error:
+                raise PytestConfigError(f"{path}: {_config_problem(error)}") from None
             if options is not None:
                 return Collection(
                     files=_args(options.get("python_files"), Collection.files),

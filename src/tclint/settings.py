@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tclint import __version__
 from tclint.catalog import RuleInfo, load_catalog, rules_dir
-from tclint.project import Collection, pytest_collection, testcontainers_version
+from tclint.project import Collection, PytestConfigError, pytest_collection, testcontainers_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,6 +142,8 @@ def validate_selectors(selectors: tuple[str, ...], where: str) -> None:
 
 
 def find_config(start: Path) -> Path | None:
+    """The nearest configuration file. A `pyproject.toml` that cannot be read is an error, never a
+    file to skip: skipping it would silently apply a parent folder's configuration instead."""
     for directory in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
@@ -151,10 +153,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        return "tclint" in _read_toml(pyproject).get("tool", {})
-    except ConfigError:
-        return False
+    return "tclint" in _read_toml(pyproject).get("tool", {})
 
 
 def _read_toml(path: Path) -> dict:
@@ -182,7 +181,11 @@ def load_settings(config_path: Path | None, cwd: Path) -> Settings:
             table, prefix = data, ""
         settings = _parse_table(table, prefix, config_path)
     root = settings.project_root
-    return replace(settings, testcontainers_version=testcontainers_version(root), collection=pytest_collection(root))
+    try:
+        collection = pytest_collection(root)
+    except PytestConfigError as error:
+        raise ConfigError(str(error)) from None
+    return replace(settings, testcontainers_version=testcontainers_version(root), collection=collection)
 
 
 def _key(prefix: str, key: str) -> str:
