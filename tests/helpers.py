@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import time
+from contextlib import redirect_stderr, redirect_stdout
 
 
 def write(root, files: dict) -> None:
@@ -23,3 +25,13 @@ def wait_until(condition, description: str, timeout_s: float = 30):
             return value
         time.sleep(0.01)
     raise TimeoutError(f"Timeout waiting for {description} after {timeout_s * 1000:.0f}ms")
+
+
+def tclint(*args: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `tclint ARGS`, run in this process with both streams piped."""
+    from tclint.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()

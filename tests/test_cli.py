@@ -1,15 +1,19 @@
-"""The command line as users call it: commands, options, exit codes, output formats."""
+"""The command line as users call it: commands, options, exit codes, output formats.
+
+In process (`main([...])`), except one smoke test of `python -m tclint`.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-from helpers import write
+from helpers import tclint, write
 
-from tclint.cli import main
+from tclint import REPOSITORY, __version__, cli
 
 FUNCTION_SCOPED = """\
 import pytest
@@ -29,9 +33,14 @@ CONCISE_LINE = (
 )
 
 
-def tclint(*args: str) -> tuple[int, str, str]:
-    process = subprocess.run([sys.executable, "-m", "tclint", *args], capture_output=True, text=True)
-    return process.returncode, process.stdout, process.stderr
+@pytest.fixture
+def terminal(monkeypatch):
+    """Make the named streams ("stdout", "stderr") terminals to tclint."""
+
+    def make(*names: str) -> None:
+        monkeypatch.setattr(cli, "on_terminal", lambda stream: any(stream is getattr(sys, name) for name in names))
+
+    return make
 
 
 @pytest.fixture
@@ -45,6 +54,11 @@ def test_check_reports_concisely_when_piped_and_exits_1(bad_project):
     assert code == 1
     assert out.splitlines() == [CONCISE_LINE, "Found 1 problem (1 more with --unsafe-fixes)"]
     assert err == ""
+
+
+def test_smoke_python_m_tclint(bad_project):
+    process = subprocess.run([sys.executable, "-m", "tclint", "tests"], capture_output=True, text=True)
+    assert (process.returncode, process.stdout, process.stderr) == (1, tclint("tests")[1], "")
 
 
 def test_paths_without_a_command_mean_check(bad_project):
@@ -104,12 +118,21 @@ def test_quiet_prints_diagnostics_only(bad_project):
 
 def test_statistics(bad_project):
     write(bad_project, {"tests/test_b.py": UNUSED_NOQA, "tests/test_c.py": UNUSED_NOQA})
-    code, out, _ = tclint("--statistics", "-q", "tests")
+    code, out, _ = tclint("--statistics", "tests")
     assert code == 1
-    assert out.splitlines()[-2:] == [
+    assert out.splitlines() == [
         "2  TCL001  [*] unused-suppression",
         "1  TCL101  [*] function-scoped-container-fixture",
-    ]
+        "Found 3 problems (2 fixable with --fix, 1 more with --unsafe-fixes)",
+    ], "the counts replace the listing, as ruff's --statistics does"
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif", "gitlab", "github"])
+def test_statistics_with_a_machine_format_keeps_stdout_machine_readable(bad_project, format_name):
+    code, out, err = tclint("--statistics", "--output-format", format_name, "tests")
+    assert code == 1
+    assert out == tclint("--output-format", format_name, "tests")[1], "the listing, unchanged"
+    assert err == "1  TCL101  [*] function-scoped-container-fixture\n"
 
 
 def codes(out: str) -> list[str]:
@@ -150,7 +173,7 @@ def test_unparseable_file_is_one_line_and_the_others_are_linted(bad_project):
     write(bad_project, {"tests/test_broken.py": "from testcontainers import x\ndef f(:\n"})
     code, out, err = tclint("tests")
     assert code == 2
-    assert err.startswith("tests/test_broken.py: error: syntax error at 2:")
+    assert err == "tests/test_broken.py: error: syntax error at 2:7: invalid syntax\n"
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert CONCISE_LINE in out
     assert out.splitlines()[-1].endswith("; errors in 1 file, shown above")
@@ -184,7 +207,7 @@ def test_json_output_schema(bad_project):
                 }
             ],
         },
-        "url": None,
+        "url": f"{REPOSITORY}/blob/v{__version__}/rules/function-scoped-container-fixture.md",
     }
 
 
@@ -276,50 +299,175 @@ def test_config_explains_why_each_rule_is_on_or_off(project):
 
 
 def test_version(project):
-    from tclint import __version__
-
     assert tclint("--version") == (0, f"tclint (tclint-testcontainers) {__version__}\n", "")
 
 
-def test_main_returns_exit_codes_in_process(bad_project, capsys):
-    assert main(["check", "tests"]) == 1
-    assert main(["--version"]) == 0
-    assert main(["check", "--output-format", "nope"]) == 2
-    capsys.readouterr()
-
-
-def stderr_on_a_terminal(*args: str) -> tuple[str, str]:
-    """Run tclint with stderr on a pseudo-terminal and stdout piped: (stdout, what the terminal showed)."""
-    import os
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "tclint", *args], stdout=subprocess.PIPE, stderr=follower)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the follower closed: the process is gone
-            break
-        if not chunk:
-            break
-        shown += chunk
-    stdout = process.stdout.read().decode()
-    process.wait()
-    os.close(leader)
-    return stdout, shown.decode(errors="replace")
+def test_main_returns_exit_codes(bad_project):
+    assert tclint("check", "tests")[0] == 1
+    assert tclint("--version")[0] == 0
+    assert tclint("check", "--output-format", "nope")[0] == 2
 
 
 @pytest.mark.parametrize(("files", "shows_bar"), [(60, True), (3, False)])
-def test_progress_bar_on_a_terminal_only_for_many_files(project, files, shows_bar):
+def test_progress_bar_on_a_terminal_only_for_many_files(project, terminal, files, shows_bar):
     write(project, {f"tests/test_{n}.py": FUNCTION_SCOPED for n in range(files)})
-    stdout, terminal = stderr_on_a_terminal("--no-cache", "tests")
-    assert ("Linting" in terminal) is shows_bar
+    terminal("stderr")
+    _, stdout, shown = tclint("--no-cache", "tests")
+    assert ("Linting" in shown) is shows_bar
     assert stdout.count("TCL101") == files  # the bar never mixes into the piped output
 
 
-def test_no_progress_bar_with_quiet(project):
+def test_no_progress_bar_with_quiet(project, terminal):
     write(project, {f"tests/test_{n}.py": FUNCTION_SCOPED for n in range(60)})
-    _, terminal = stderr_on_a_terminal("--no-cache", "--quiet", "tests")
-    assert "Linting" not in terminal
+    terminal("stderr")
+    assert "Linting" not in tclint("--no-cache", "--quiet", "tests")[2]
+
+
+BROKEN = "from testcontainers import x\ndef f(:\n"
+BROKEN_MESSAGE = "syntax error at 2:7: invalid syntax"
+
+
+def test_a_syntax_error_is_reported_where_python_places_it(project):
+    write(project, {"tests/test_open.py": "from testcontainers import x\nx = (\n\n\ny = 1\n"})
+    assert tclint("tests")[2] == "tests/test_open.py: error: syntax error at 2:5: '(' was never closed\n"
+
+
+def test_a_file_that_cannot_be_parsed_is_in_the_json_output(bad_project):
+    write(bad_project, {"tests/test_broken.py": BROKEN})
+    code, out, err = tclint("--output-format", "json", "tests")
+    assert code == 2 and err == f"tests/test_broken.py: error: {BROKEN_MESSAGE}\n"
+    conftest, broken = json.loads(out)
+    assert conftest["code"] == "TCL101"
+    assert broken == {
+        "filename": str(bad_project / "tests/test_broken.py"),
+        "location": {"row": 2, "column": 7},
+        "end_location": {"row": 2, "column": 7},
+        "code": "TCL000",
+        "name": "file-error",
+        "message": BROKEN_MESSAGE,
+        "fix": None,
+        "url": None,
+    }
+
+
+def test_a_file_that_cannot_be_parsed_is_in_the_github_and_gitlab_output(bad_project):
+    write(bad_project, {"tests/test_broken.py": BROKEN})
+    code, out, _ = tclint("--output-format", "github", "tests")
+    assert code == 2
+    assert out.splitlines()[1] == (
+        "::error file=tests/test_broken.py,line=2,col=7,endLine=2,endColumn=7,"
+        f"title=TCL000 file-error::{BROKEN_MESSAGE}"
+    )
+    code, out, _ = tclint("--output-format", "gitlab", "tests")
+    broken = json.loads(out)[1]
+    assert (code, broken["check_name"], broken["description"]) == (2, "TCL000 file-error", f"TCL000 [file-error] {BROKEN_MESSAGE}")
+    assert broken["location"]["path"] == "tests/test_broken.py" and broken["location"]["lines"]["begin"] == 2
+    assert broken["severity"] == "critical"
+
+
+def test_a_file_that_cannot_be_parsed_is_a_sarif_notification(bad_project):
+    from sarif_pydantic import Sarif
+
+    write(bad_project, {"tests/test_broken.py": BROKEN})
+    code, out, _ = tclint("--output-format", "sarif", "tests")
+    assert code == 2
+    document = json.loads(out)
+    Sarif.model_validate(document)
+    [invocation] = document["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error" and notification["message"]["text"] == BROKEN_MESSAGE
+    location = notification["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "tests/test_broken.py"
+    assert (location["region"]["startLine"], location["region"]["startColumn"]) == (2, 7)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        pytest.param(["--exit-zero", "--diff", "--unsafe-fixes"], 0, id="diff"),
+        pytest.param(["--exit-zero", "--fix", "--exit-non-zero-on-fix", "--unsafe-fixes"], 0, id="exit-non-zero-on-fix"),
+        pytest.param(["--exit-zero", "--fix"], 0, id="fix-leaves-some"),
+        pytest.param(["--exit-zero", "tests/no_such_file.py"], 2, id="an-error-stays-2"),
+    ],
+)
+def test_exit_zero_is_0_unless_there_is_an_error(bad_project, args, code):
+    assert tclint(*args, "tests")[0] == code
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_rules_on_an_80_column_terminal_never_split_a_word(project, terminal, monkeypatch):
+    from tclint.catalog import load_catalog
+
+    terminal("stdout")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = tclint("rules")
+    assert code == 0
+    lines = ANSI.sub("", out).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "Summary" not in lines[1], "too narrow for a summary column"
+    for rule in load_catalog():
+        assert any(f" {rule.code} " in line and f" {rule.name} " in line for line in lines)
+
+
+@pytest.mark.parametrize("columns", [100, 140])
+def test_rules_on_a_wide_terminal_fold_summaries_at_spaces(project, terminal, monkeypatch, columns):
+    from tclint.catalog import load_catalog
+
+    terminal("stdout")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = ANSI.sub("", tclint("rules")[1])
+    cells = [line.split("│")[3].strip() for line in out.splitlines() if line.count("│") == 5]
+    shown = " ".join(cell for cell in cells if cell)
+    assert "Summary" in out.splitlines()[1]
+    for rule in load_catalog():
+        assert rule.summary in " ".join(shown.split()), "every word whole, in order"
+
+
+def test_full_format_on_a_terminal_styles_lines_by_what_they_are_not_by_their_text(project, terminal):
+    source = FUNCTION_SCOPED.replace("@pytest.fixture\n", "@pytest.fixture  # see: docs: TCL101: why\n")
+    write(project, {"tests/conftest.py": source})
+    terminal("stdout")
+    out = tclint("--output-format", "full", "tests")[1]
+    bold, red, cyan, reset = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[0m"
+    lines = out.splitlines()
+    assert lines[0] == bold + CONCISE_LINE + reset
+    assert lines[2] == "5 | @pytest.fixture  # see: docs: TCL101: why", "a source line is never styled"
+    assert lines[3] == f"{red}  | {'^' * 15} TCL101{reset}"
+    assert lines[5].startswith(cyan + "  = help: ")
+
+
+def test_sarif_rules_link_their_documentation_and_results_carry_their_fixes(bad_project):
+    from sarif_pydantic import Sarif
+
+    from tclint.catalog import find_rule, split_front_matter
+
+    document = json.loads(tclint("--output-format", "sarif", "tests")[1])
+    Sarif.model_validate(document)
+    [run] = document["runs"]
+    assert run["tool"]["driver"]["informationUri"] == REPOSITORY
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    rule = rules["TCL101"]
+    assert rule["helpUri"] == f"{REPOSITORY}/blob/v{__version__}/rules/function-scoped-container-fixture.md"
+    doc = find_rule("TCL101").doc_path
+    body = split_front_matter(doc.read_text(encoding="utf-8"), doc)[1].strip()
+    assert rule["help"] == {"text": body, "markdown": body}
+    [result] = run["results"]
+    assert result["fixes"] == [
+        {
+            "description": {"text": 'Set `scope="session"` (unsafe fix)'},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "tests/conftest.py", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {"startLine": 5, "startColumn": 1, "endLine": 6, "endColumn": 1},
+                            "insertedContent": {"text": '@pytest.fixture(scope="session")\n'},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]

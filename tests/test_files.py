@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import libcst as cst
 import pytest
-from helpers import write
+from helpers import tclint, write
 
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
@@ -32,10 +30,6 @@ def lint(project, fix=True, paths=(".",)):
     return run(list(paths), load_settings(None, project), RunOptions(fix=fix, unsafe=True, cache=False))
 
 
-def tclint(*args: str):
-    return subprocess.run([sys.executable, "-m", "tclint", *args], capture_output=True, text=True)
-
-
 @pytest.mark.parametrize(
     ("content", "error"),
     [
@@ -47,11 +41,11 @@ def tclint(*args: str):
 )
 def test_bad_input_is_one_line_naming_the_file(project, content, error):
     write(project, {"tests/test_bad.py": content, "tests/conftest.py": BAD})
-    process = tclint("tests")
-    assert process.returncode == 2
-    [line] = process.stderr.splitlines()
+    code, out, err = tclint("tests")
+    assert code == 2
+    [line] = err.splitlines()
     assert line.startswith("tests/test_bad.py: error: ") and error in line
-    assert "tests/conftest.py:5:1: TCL101" in process.stdout, "the other files are still linted"
+    assert "tests/conftest.py:5:1: TCL101" in out, "the other files are still linted"
 
 
 @pytest.mark.parametrize(
@@ -147,9 +141,9 @@ def test_symlink_loops_do_not_trap_discovery(project):
     os.symlink("a.py", project / "tests/b.py")
     result = lint(project, fix=False)
     assert [d.path for d in result.diagnostics] == ["tests/conftest.py"]
-    process = tclint("tests/a.py")
-    assert process.returncode == 2
-    assert process.stderr == "tests/a.py: error: too many levels of symbolic links\n"
+    code, _, err = tclint("tests/a.py")
+    assert code == 2
+    assert err == "tests/a.py: error: too many levels of symbolic links\n"
 
 
 def test_fix_through_a_symlink_writes_the_target(project):

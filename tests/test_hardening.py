@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from helpers import wait_until, write
@@ -30,12 +29,11 @@ def generated(size: int, header: str = "") -> str:
     return "".join(parts)
 
 
-def test_a_5_mb_file_no_rule_can_match_is_not_even_parsed(project):
+def test_a_5_mb_file_no_rule_can_match_is_not_even_parsed(project, parsed):
     write(project, {"tests/test_big.py": generated(5_000_000)})
-    started = time.monotonic()
     result = run(["."], load_settings(None, project), RunOptions(cache=False))
     assert result.errors == [] and result.diagnostics == []
-    assert time.monotonic() - started < 2
+    assert parsed == []
 
 
 @pytest.mark.slow

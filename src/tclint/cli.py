@@ -1,20 +1,25 @@
-"""The command line. `tclint [OPTIONS] PATHS...` is `tclint check [OPTIONS] PATHS...`.
+"""The command line: turns arguments into settings and options, runs the command, writes what
+output.py renders, and maps the outcome to an exit code. `tclint [OPTIONS] PATHS...` is
+`tclint check [OPTIONS] PATHS...`.
 
 Exit codes: 0 nothing left to report; 1 diagnostics remain (with --fix: after fixing), or --diff has
 changes to show; 2 usage, configuration or internal error, or a file that could not be read or parsed.
-`--version`, `--help`, `rules`, `explain` and `config` import neither libcst nor rich's heavy parts.
+`--exit-zero` turns every 1 into 0. `--version`, `--help`, `rules`, `explain` and `config` import
+neither libcst nor rich's heavy parts.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from tclint import DISTRIBUTION, __version__
 from tclint.files import FileError
+from tclint.output import FORMATS
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files
@@ -45,6 +50,11 @@ def _fail(message: str) -> None:
     raise SystemExit(EXIT_ERROR)
 
 
+def on_terminal(stream) -> bool:
+    """Whether `stream` is a terminal (rich output and the progress bar); tests replace it."""
+    return stream.isatty()
+
+
 def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False):
     from tclint.catalog import CatalogError
     from tclint.settings import ConfigError, load_settings, split_selectors, with_cli_overrides
@@ -62,6 +72,39 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
         _fail(str(error))
 
 
+@dataclass(frozen=True)
+class CheckOptions:
+    """Every option of `tclint check`, as given (one field per command-line option)."""
+
+    paths: tuple[str, ...] = ()
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    output_format: str | None = None
+    statistics: bool = False
+    exit_zero: bool = False
+    exit_non_zero_on_fix: bool = False
+    no_cache: bool = False
+    force_exclude: bool = False
+    config: str | None = None
+    quiet: bool = False
+    jobs: int | None = None
+    verify: bool = False
+
+    @property
+    def format_name(self) -> str:
+        return self.output_format or ("full" if on_terminal(sys.stdout) else "concise")
+
+    @property
+    def machine(self) -> bool:
+        from tclint.output import MACHINE_FORMATS
+
+        return self.format_name in MACHINE_FORMATS
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
@@ -70,10 +113,10 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
 @click.option("--select", multiple=True, help="Only these rules (codes, code prefixes, names, or ALL).")
 @click.option("--extend-select", multiple=True, help="Add rules to the selection.")
 @click.option("--ignore", multiple=True, help="Remove rules from the selection.")
-@click.option("--output-format", type=click.Choice(["full", "concise", "json", "sarif", "github", "gitlab"]),
-              help="Default: full on a terminal, concise otherwise.")  # fmt: skip
-@click.option("--statistics", is_flag=True, help="Count the diagnostics per rule.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
+@click.option("--output-format", type=click.Choice(FORMATS), help="Default: full on a terminal, concise otherwise.")
+@click.option("--statistics", is_flag=True, help="Count the diagnostics per rule instead of listing them "
+              "(machine formats: the listing stays on stdout, the counts go to stderr).")  # fmt: skip
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain (2 stays 2).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when any fix was applied.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .tclint_cache/.")
 @click.option("--force-exclude", is_flag=True,
@@ -83,52 +126,67 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--verify", is_flag=True, help="With --fix: the same as `tclint verify` (runs the project's tests).")
 @click.pass_context
-def check(context, paths, fix, unsafe_fixes, diff, select, extend_select, ignore, output_format, statistics, exit_zero,
-          exit_non_zero_on_fix, no_cache, force_exclude, config, quiet, jobs, verify) -> int:  # fmt: skip
+def check(context: click.Context, **given) -> int:
     """Lint PATHS (default: the current directory)."""
-    from tclint import output
+    options = CheckOptions(**given)
+    if options.verify:
+        if not options.fix:
+            _fail("--verify goes with --fix")
+        return context.invoke(verify_command, paths=options.paths, select=options.select,
+                              extend_select=options.extend_select, ignore=options.ignore, config=options.config,
+                              output_format=options.output_format)  # fmt: skip
     from tclint.runner import RunOptions, run
 
-    if verify:
-        if not fix:
-            _fail("--verify goes with --fix")
-        return context.invoke(verify_command, paths=paths, select=select, extend_select=extend_select, ignore=ignore,
-                              config=config, output_format=output_format)  # fmt: skip
-    settings = _settings(config, select, extend_select, ignore, unsafe_fixes)
-    unsafe = settings.unsafe_fixes
-    format_name = output_format or ("full" if sys.stdout.isatty() else "concise")
-    options = RunOptions(fix=fix and not diff, unsafe=unsafe, diff=diff, want_edits=format_name == "json",
-                         cache=not no_cache, jobs=jobs, force_exclude=force_exclude)  # fmt: skip
-    result = _run_with_progress(run, list(paths) or ["."], settings, options, quiet)
+    settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes)
+    run_options = RunOptions(fix=options.fix and not options.diff, unsafe=settings.unsafe_fixes, diff=options.diff,
+                             want_edits=options.format_name in ("json", "sarif"), cache=not options.no_cache,
+                             jobs=options.jobs, force_exclude=options.force_exclude)  # fmt: skip
+    result = _run_with_progress(run, list(options.paths) or ["."], settings, run_options, options.quiet)
+    _report(result, options, settings.unsafe_fixes)
+    return _exit_code(result, options)
+
+
+def _report(result, options: CheckOptions, unsafe: bool) -> None:
+    from tclint import output
+
     for path, message in result.errors:
         click.echo(f"{path}: error: {message}", err=True)
-    if diff:
+    if options.diff:
         click.echo("".join(result.diffs), nl=False)
-    else:
-        lines = _line_reader(result.sources)
-        text = output.RENDERERS[format_name](result.diagnostics, read_lines=lines)
-        _echo(text, colour=format_name == "full" and sys.stdout.isatty())
-    if statistics and not diff:
+    elif options.statistics and not options.machine:
         click.echo(output.statistics(result.diagnostics), nl=False)
-    if not quiet and format_name not in output.MACHINE_FORMATS:
-        for created in result.created:
-            click.echo(f"Created {created} (the helper the fixes call)")
-        if diff:
-            click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
-        else:
-            failed_files = len({path for path, _ in result.errors})
-            click.echo(output.summary(result.diagnostics, result.fixed, fix, unsafe, failed_files))
+    elif options.format_name == "full" and on_terminal(sys.stdout):
+        _print_styled(output.full_lines(result.diagnostics, _line_reader(result.sources)))
+    else:
+        render = output.RENDERERS[options.format_name]
+        click.echo(render(result.diagnostics, errors=result.errors, read_lines=_line_reader(result.sources)), nl=False)
+    if options.statistics and options.machine and not options.diff:
+        click.echo(output.statistics(result.diagnostics), nl=False, err=True)
+    if options.quiet or options.machine:
+        return
+    for created in result.created:
+        click.echo(f"Created {created} (the helper the fixes call)")
+    if options.diff:
+        click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
+    else:
+        failed_files = len({path for path, _ in result.errors})
+        click.echo(output.summary(result.diagnostics, result.fixed, options.fix, unsafe, failed_files))
+
+
+def _exit_code(result, options: CheckOptions) -> int:
     if result.errors:
         return EXIT_ERROR
-    if diff:
+    if options.exit_zero:
+        return EXIT_CLEAN
+    if options.diff:
         return EXIT_PROBLEMS if result.diffs else EXIT_CLEAN
-    if exit_non_zero_on_fix and result.fixed:
+    if options.exit_non_zero_on_fix and result.fixed:
         return EXIT_PROBLEMS
-    return EXIT_PROBLEMS if result.diagnostics and not exit_zero else EXIT_CLEAN
+    return EXIT_PROBLEMS if result.diagnostics else EXIT_CLEAN
 
 
 def _run_with_progress(run, paths, settings, options, quiet):
-    if quiet or not sys.stderr.isatty():
+    if quiet or not on_terminal(sys.stderr):
         return run(paths, settings, options)
     bar = {}
 
@@ -151,27 +209,18 @@ def _run_with_progress(run, paths, settings, options, quiet):
 
 
 def _console(stderr: bool = False):
+    """A rich console for output that `on_terminal` said goes to a terminal."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, force_terminal=True)
 
 
-def _echo(text: str, colour: bool) -> None:
-    if not colour or not text:
-        click.echo(text, nl=False)
-        return
+def _print_styled(lines: list[tuple[str, str]]) -> None:
     from rich.text import Text
 
     console = _console()
-    for line in text.splitlines():
-        styled = Text(line)
-        if ": TCL" in line and line.count(":") >= 3:
-            styled.stylize("bold")
-        elif line.lstrip(" 0123456789").startswith("|") and "^" in line:
-            styled.stylize("red")
-        elif "= help:" in line:
-            styled.stylize("cyan")
-        console.print(styled, soft_wrap=True)
+    for line, style in lines:
+        console.print(Text(line, style=style), soft_wrap=True)
 
 
 def _line_reader(sources: dict[str, bytes]):
@@ -225,12 +274,12 @@ def verify_command(paths, select, extend_select, ignore, config, output_format, 
         _fail(str(error))
     if output_format == "json":
         click.echo(json.dumps(verifying.as_json(report), indent=2))
-    elif sys.stdout.isatty():
+    elif on_terminal(sys.stdout):
         _verify_table(report, verifying)
     else:
-        _echo(verifying.render_text(report), colour=False)
         from tclint import output
 
+        click.echo(verifying.render_text(report), nl=False)
         click.echo(output.concise(report.remaining), nl=False)
     return EXIT_PROBLEMS if report.remaining else EXIT_CLEAN
 
@@ -257,25 +306,14 @@ def _verify_table(report, verifying) -> None:
 @cli.command()
 def rules() -> None:
     """List every rule: code, name, summary and fix availability."""
+    from tclint import output
     from tclint.catalog import load_catalog
 
-    catalog = load_catalog()
-    rows = [(r.code, r.name, r.summary, r.fix if r.fix == "never" else f"{r.fix} ({r.fix_safety})") for r in catalog]
-    if sys.stdout.isatty():
-        from rich.table import Table
-
-        table = Table()
-        table.add_column("Code", no_wrap=True)
-        table.add_column("Name", no_wrap=True)
-        table.add_column("Summary", overflow="fold")
-        table.add_column("Fix", no_wrap=True)
-        for row in rows:
-            table.add_row(*row)
-        _console().print(table)
-        return
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for code, name, summary, fix in rows:
-        click.echo(f"{code:<{widths[0]}}  {name:<{widths[1]}}  {summary:<{widths[2]}}  {fix}")
+    if on_terminal(sys.stdout):
+        console = _console()
+        console.print(output.rules_table(load_catalog(), console.width))
+    else:
+        click.echo(output.rules_text(load_catalog()), nl=False)
 
 
 @cli.command()

@@ -1,7 +1,9 @@
 """Output formats: full, concise, json, sarif, github, gitlab; the summary and statistics lines.
 
-Every format is plain text built here; on a terminal, the full format is coloured by rich (imported
-only then).
+Every format is plain text built here. Files that could not be read or parsed are part of every
+machine format (as a diagnostic of their own, `FILE_ERROR_CODE`); the human formats leave them to the
+one-line errors on stderr. On a terminal, the full format is coloured by rich (imported only then),
+from the style each line is built with.
 """
 
 from __future__ import annotations
@@ -9,18 +11,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from tclint import REPOSITORY, __version__
-from tclint.catalog import load_catalog
+from tclint.catalog import load_catalog, split_front_matter
 from tclint.diagnostics import SAFE, Diagnostic
 
-FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 MACHINE_FORMATS = ("json", "sarif", "github", "gitlab")
+FILE_ERROR_CODE, FILE_ERROR_NAME = "TCL000", "file-error"  # a file tclint could not read or parse
+_AT_POSITION = re.compile(r"^syntax error at (\d+):(\d+): ")
+
+
+def file_errors(errors: list[tuple[str, str]]) -> list[Diagnostic]:
+    """The files that could not be read or parsed, as diagnostics: at the syntax error's position,
+    otherwise at the top of the file."""
+    found = []
+    for path, message in errors:
+        at = _AT_POSITION.match(message)
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (1, 1)
+        found.append(Diagnostic(path, line, column, line, column, FILE_ERROR_CODE, FILE_ERROR_NAME, message))
+    return found
+
+
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = REPOSITORY
 
 
 def fix_note(diagnostic: Diagnostic) -> str:
@@ -37,27 +53,34 @@ def concise(diagnostics: list[Diagnostic], **_) -> str:
 
 
 def full(diagnostics: list[Diagnostic], read_lines: Callable[[str], list[str]], **_) -> str:
-    blocks = []
+    return "".join(line + "\n" for line, _ in full_lines(diagnostics, read_lines))
+
+
+def full_lines(diagnostics: list[Diagnostic], read_lines: Callable[[str], list[str]]) -> list[tuple[str, str]]:
+    """The full format as (line, rich style) pairs: the style is decided where the line is made."""
+    lines: list[tuple[str, str]] = []
     for d in diagnostics:
-        lines = read_lines(d.path)
-        source = lines[d.line - 1].rstrip("\r\n") if 0 < d.line <= len(lines) else ""
+        if lines:
+            lines.append(("", ""))
+        source_lines = read_lines(d.path)
+        source = source_lines[d.line - 1].rstrip("\r\n") if 0 < d.line <= len(source_lines) else ""
         gutter = " " * len(str(d.line))
         end = d.end_column if d.end_line == d.line else len(source) + 1
         width = max(1, end - d.column)
-        block = [
-            f"{d.path}:{d.line}:{d.column}: {d.code} [{d.name}] {d.message}",
-            f"{gutter} |",
-            f"{d.line} | {source.expandtabs(1)}",
-            f"{gutter} | {' ' * (d.column - 1)}{'^' * width} {d.code}",
+        lines += [
+            (f"{d.path}:{d.line}:{d.column}: {d.code} [{d.name}] {d.message}", "bold"),
+            (f"{gutter} |", ""),
+            (f"{d.line} | {source.expandtabs(1)}", ""),
+            (f"{gutter} | {' ' * (d.column - 1)}{'^' * width} {d.code}", "red"),
         ]
         if d.fix is not None:
-            block += [f"{gutter} |", f"{gutter} = help: {fix_note(d)}"]
-        blocks.append("\n".join(block) + "\n")
-    return "\n".join(blocks)
+            lines += [(f"{gutter} |", ""), (f"{gutter} = help: {fix_note(d)}", "cyan")]
+    return lines
 
 
-def as_json(diagnostics: list[Diagnostic], **_) -> str:
-    return json.dumps([_json_object(d) for d in diagnostics], indent=2) + "\n"
+def as_json(diagnostics: list[Diagnostic], errors: list[tuple[str, str]] = (), **_) -> str:
+    everything = sorted([*diagnostics, *file_errors(errors)], key=Diagnostic.sort_key)
+    return json.dumps([_json_object(d) for d in everything], indent=2) + "\n"
 
 
 def _json_object(d: Diagnostic) -> dict:
@@ -83,11 +106,11 @@ def _json_object(d: Diagnostic) -> dict:
         "name": d.name,
         "message": d.message,
         "fix": fix,
-        "url": None,
+        "url": rule_url(d.name) if d.code != FILE_ERROR_CODE else None,
     }
 
 
-def github(diagnostics: list[Diagnostic], **_) -> str:
+def github(diagnostics: list[Diagnostic], errors: list[tuple[str, str]] = (), **_) -> str:
     def escape_data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -95,7 +118,7 @@ def github(diagnostics: list[Diagnostic], **_) -> str:
         return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
     lines = []
-    for d in diagnostics:
+    for d in sorted([*diagnostics, *file_errors(errors)], key=Diagnostic.sort_key):
         properties = (
             f"file={escape_property(d.path)},line={d.line},col={d.column},endLine={d.end_line},"
             f"endColumn={d.end_column},title={escape_property(f'{d.code} {d.name}')}"
@@ -104,10 +127,10 @@ def github(diagnostics: list[Diagnostic], **_) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def gitlab(diagnostics: list[Diagnostic], **_) -> str:
+def gitlab(diagnostics: list[Diagnostic], errors: list[tuple[str, str]] = (), **_) -> str:
     seen: Counter = Counter()
     issues = []
-    for d in diagnostics:
+    for d in sorted([*diagnostics, *file_errors(errors)], key=Diagnostic.sort_key):
         identity = f"{d.path}:{d.code}:{d.message}"
         seen[identity] += 1  # the same problem twice in a file still gets two fingerprints
         fingerprint = hashlib.sha256(f"{identity}:{seen[identity]}".encode()).hexdigest()
@@ -116,7 +139,7 @@ def gitlab(diagnostics: list[Diagnostic], **_) -> str:
                 "description": f"{d.code} [{d.name}] {d.message}",
                 "check_name": f"{d.code} {d.name}",
                 "fingerprint": fingerprint,
-                "severity": "major",
+                "severity": "critical" if d.code == FILE_ERROR_CODE else "major",
                 "location": {
                     "path": d.path,
                     "lines": {"begin": d.line, "end": d.end_line},
@@ -130,42 +153,35 @@ def gitlab(diagnostics: list[Diagnostic], **_) -> str:
     return json.dumps(issues, indent=2) + "\n"
 
 
-def sarif(diagnostics: list[Diagnostic], **_) -> str:
+def rule_url(name: str) -> str:
+    """The rule's documentation as released with this version."""
+    return f"{REPOSITORY}/blob/v{__version__}/rules/{name}.md"
+
+
+def sarif(diagnostics: list[Diagnostic], errors: list[tuple[str, str]] = (), **_) -> str:
     rules = list(load_catalog())
     index = {rule.code: position for position, rule in enumerate(rules)}
-    driver_rules = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": _what_it_does(rule.doc_path) or rule.summary},
-            "help": {"text": f"Run `tclint explain {rule.name}` for the rule's documentation."},
-            "defaultConfiguration": {"level": "error" if rule.default_enabled else "none"},
-            "properties": {"fix": rule.fix, "fix-safety": rule.fix_safety, "tags": ["testcontainers", "pytest"]},
-        }
-        for rule in rules
-    ]
-    results = [
-        {
+    driver_rules = [_sarif_rule(rule) for rule in rules]
+    results = []
+    for d in diagnostics:
+        result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": "error",
             "message": {"text": d.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": Path(d.path).as_posix(), "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": d.end_line,
-                            "endColumn": d.end_column,
-                        },
-                    }
-                }
-            ],
+            "locations": [{"physicalLocation": _sarif_location(d.path, d.line, d.column, d.end_line, d.end_column)}],
         }
-        for d in diagnostics
+        if d.fix is not None and d.fix.edits:
+            result["fixes"] = [_sarif_fix(d)]
+        results.append(result)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": e.message},
+            "descriptor": {"id": FILE_ERROR_CODE},
+            "locations": [{"physicalLocation": _sarif_location(e.path, e.line, e.column, e.line, e.column)}],
+        }
+        for e in file_errors(errors)
     ]
     document = {
         "$schema": SARIF_SCHEMA,
@@ -177,10 +193,11 @@ def sarif(diagnostics: list[Diagnostic], **_) -> str:
                         "name": "tclint",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": REPOSITORY,
                         "rules": driver_rules,
                     }
                 },
+                "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
                 "results": results,
             }
@@ -189,13 +206,57 @@ def sarif(diagnostics: list[Diagnostic], **_) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _what_it_does(doc: Path) -> str:
+def _sarif_rule(rule) -> dict:
+    _, body = split_front_matter(rule.doc_path.read_text(encoding="utf-8"), rule.doc_path)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _what_it_does(body) or rule.summary},
+        "helpUri": rule_url(rule.name),
+        "help": {"text": body.strip(), "markdown": body.strip()},
+        "defaultConfiguration": {"level": "error" if rule.default_enabled else "none"},
+        "properties": {"fix": rule.fix, "fix-safety": rule.fix_safety, "tags": ["testcontainers", "pytest"]},
+    }
+
+
+def _sarif_location(path: str, line: int, column: int, end_line: int, end_column: int) -> dict:
+    return {
+        "artifactLocation": {"uri": Path(path).as_posix(), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column},
+    }
+
+
+def _sarif_fix(d: Diagnostic) -> dict:
+    """The fix's edits as SARIF replacements (both use 1-based, end-exclusive positions)."""
+    return {
+        "description": {"text": f"{d.fix.message} ({d.fix.applicability} fix)"},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": Path(d.path).as_posix(), "uriBaseId": "%SRCROOT%"},
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": edit.location[0],
+                            "startColumn": edit.location[1],
+                            "endLine": edit.end_location[0],
+                            "endColumn": edit.end_location[1],
+                        },
+                        "insertedContent": {"text": edit.content},
+                    }
+                    for edit in d.fix.edits
+                ],
+            }
+        ],
+    }
+
+
+def _what_it_does(body: str) -> str:
     """The first paragraph of the doc's "What it does" section."""
-    text = doc.read_text(encoding="utf-8")
     marker = "## What it does"
-    if marker not in text:
+    if marker not in body:
         return ""
-    paragraph = text.split(marker, 1)[1].strip().split("\n\n", 1)[0]
+    paragraph = body.split(marker, 1)[1].strip().split("\n\n", 1)[0]
     return " ".join(paragraph.split())
 
 
@@ -209,6 +270,7 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "github": github,
     "gitlab": gitlab,
 }
+FORMATS = tuple(RENDERERS)
 
 
 def summary(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool, failed_files: int = 0) -> str:
@@ -253,3 +315,38 @@ def statistics(diagnostics: list[Diagnostic]) -> str:
         for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _rule_rows(catalog) -> list[tuple[str, str, str, str]]:
+    return [(r.code, r.name, r.summary, r.fix if r.fix == "never" else f"{r.fix} ({r.fix_safety})") for r in catalog]
+
+
+def rules_text(catalog) -> str:
+    rows = _rule_rows(catalog)
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "".join(f"{code:<{widths[0]}}  {name:<{widths[1]}}  {summary:<{widths[2]}}  {fix}\n" for code, name, summary, fix in rows)
+
+
+MIN_SUMMARY_WIDTH = 20
+
+
+def rules_table(catalog, width: int):
+    """The rules as a rich table for a terminal `width` columns wide. Codes, names and fixes are never
+    wrapped; the summary folds at spaces, and is left out when its column would be narrower than
+    MIN_SUMMARY_WIDTH or than its longest word."""
+    from rich.table import Table
+
+    rows = _rule_rows(catalog)
+    code, name, fix = (max(len(row[i]) for row in rows) for i in (0, 1, 3))
+    longest_word = max(len(word) for row in rows for word in row[2].split())
+    borders_and_padding = 4 * 3 + 1
+    with_summary = width - (code + name + fix + borders_and_padding) >= max(MIN_SUMMARY_WIDTH, longest_word)
+    table = Table()
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Name", no_wrap=True)
+    if with_summary:
+        table.add_column("Summary", overflow="fold")
+    table.add_column("Fix", no_wrap=True)
+    for row in rows:
+        table.add_row(*(row if with_summary else (row[0], row[1], row[3])))
+    return table

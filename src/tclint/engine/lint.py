@@ -40,12 +40,26 @@ def parse(source: bytes) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
-        raise FileError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {message}") from None
+        raise FileError(syntax_error(source, error)) from None
     except (RecursionError, MemoryError):
         raise FileError("too deeply nested for libcst to parse") from None
     except Exception as error:  # libcst trips on syntax newer than it knows (t-strings, for one)
         raise FileError(f"libcst cannot parse this file ({type(error).__name__}: {error})") from None
+
+
+def syntax_error(source: bytes, error: cst.ParserSyntaxError) -> str:
+    """Where the syntax error is: Python's own parser places it exactly (libcst often a line too far)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as python:
+            if python.lineno:
+                return f"syntax error at {python.lineno}:{python.offset or 1}: {python.msg}"
+        except (ValueError, RecursionError, MemoryError):
+            pass  # null bytes, or too deep for Python's parser: libcst's position must do
+    message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+    return f"syntax error at {error.raw_line}:{error.raw_column + 1}: {message}"
 
 
 @dataclass(eq=False)
