@@ -1,0 +1,294 @@
+"""Score tclint against the hand-annotated real suites of bench/real_corpus/manifests/ and write
+bench/ACCURACY.md (see bench/real_corpus/README.md for the manifest format and the matching rules).
+
+    python scripts/score_accuracy.py                    # snapshots under /work/.mirror
+    python scripts/score_accuracy.py --mirror DIR --output -   # print instead of writing ACCURACY.md
+
+For every manifest whose repository snapshot is present (DIR/<owner>+<name>, a bare git directory or
+one holding repo/ or repo/.git), the annotated commit is extracted into a temporary folder, the installed
+tclint (`python -m tclint` of this interpreter) checks the whole checkout from its root with every rule
+selected, and the findings on the annotated files are compared with the manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFESTS = ROOT / "bench" / "real_corpus" / "manifests"
+DEFAULT_MIRROR = Path("/work/.mirror")
+DEFAULT_OUTPUT = ROOT / "bench" / "ACCURACY.md"
+TIMEOUT_SECONDS = 600
+
+# Rules the annotators judged. The others are not scored: unused-suppression and
+# legacy-testcontainers-import are bookkeeping the spec does not discuss, and
+# integration-test-without-marker depends on whether a project separates its runs with a mark.
+NOT_SCORED = frozenset({"unused-suppression", "legacy-testcontainers-import", "integration-test-without-marker"})
+FAMILIES = {
+    "1": "lifecycle (TCL101-105)",
+    "2": "cleanup (TCL201)",
+    "3": "waiting (TCL301-303)",
+    "4": "images (TCL401)",
+    "5": "mocks and markers (TCL501-503)",
+    "6": "addresses (TCL601)",
+    "7": "API (TCL701-702)",
+}
+CERTAINTIES = ("clear-cut", "debatable")
+
+
+@dataclass(frozen=True)
+class Expected:
+    repository: str
+    path: str
+    lines: frozenset[int]
+    rule: str
+    certainty: str
+    note: str
+
+    def matches(self, finding: Found) -> bool:
+        if finding.path != self.path or finding.rule != self.rule:
+            return False
+        return any(finding.first_line <= line <= finding.last_line for line in self.lines)
+
+    def where(self) -> str:
+        return f"{self.repository} {self.path}:{min(self.lines)}"
+
+
+@dataclass(frozen=True)
+class Found:
+    repository: str
+    path: str
+    first_line: int
+    last_line: int
+    rule: str
+    message: str
+
+    def where(self) -> str:
+        return f"{self.repository} {self.path}:{self.first_line}"
+
+
+@dataclass
+class Manifest:
+    repository: str
+    commit: str
+    files: tuple[str, ...]
+    expected: tuple[Expected, ...]
+
+
+@dataclass
+class Score:
+    true_positives: list[Expected] = field(default_factory=list)
+    misses: list[Expected] = field(default_factory=list)
+    false_positives: list[Found] = field(default_factory=list)
+    debatable_found: list[Expected] = field(default_factory=list)
+    debatable_silent: list[Expected] = field(default_factory=list)
+
+
+def rule_codes() -> dict[str, str]:
+    """Rule name -> code, from `tclint rules` (first two columns)."""
+    listing = subprocess.run([sys.executable, "-m", "tclint", "rules"], capture_output=True, text=True, check=True)
+    return {line.split()[1]: line.split()[0] for line in listing.stdout.splitlines() if line.strip()}
+
+
+def load_manifest(path: Path, codes: dict[str, str]) -> Manifest:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    repository = data["repository"]
+    files = tuple(entry["path"] for entry in data.get("files", ()))
+    expected = []
+    for entry in data.get("findings", ()):
+        where = f"{path.name}: {entry.get('path')}:{entry.get('line')}"
+        if entry["rule"] not in codes or entry["rule"] in NOT_SCORED:
+            raise SystemExit(f"{where}: rule {entry['rule']!r} is not a scored tclint rule name")
+        if entry["certainty"] not in CERTAINTIES:
+            raise SystemExit(f"{where}: certainty must be one of {', '.join(CERTAINTIES)}")
+        if entry["path"] not in files:
+            raise SystemExit(f"{where}: {entry['path']} is not listed in [[files]]")
+        first, last = entry["line"], entry.get("end_line", entry["line"])
+        lines = frozenset(range(first, last + 1)) | frozenset(entry.get("alt_lines", ()))
+        expected.append(Expected(repository, entry["path"], lines, entry["rule"], entry["certainty"], entry["note"]))
+    return Manifest(repository, data["commit"], files, tuple(expected))
+
+
+def git_dir(mirror: Path, repository: str) -> Path | None:
+    base = mirror / repository.replace("/", "+")
+    for candidate in (base / "repo" / ".git", base / "repo", base):
+        if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
+            return candidate
+    return None
+
+
+def extract(git: Path, commit: str, destination: Path) -> str | None:
+    """Write the commit's tree into destination; return why not, or None."""
+    archive = subprocess.run(["git", "--git-dir", str(git), "archive", "--format=tar", commit], capture_output=True)
+    if archive.returncode != 0:
+        return f"commit {commit[:12]} is not in the snapshot ({archive.stderr.decode(errors='replace').strip()})"
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
+    return None
+
+
+def run_tclint(checkout: Path, files: tuple[str, ...], whole_checkout: bool) -> tuple[list[dict], str]:
+    targets = ["."] if whole_checkout else list(files)
+    command = [sys.executable, "-m", "tclint", "check", "--output-format", "json", "--no-cache", "--select", "ALL"]
+    result = subprocess.run(
+        [*command, *targets], cwd=checkout, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+    )
+    if result.returncode not in (0, 1) or not result.stdout.strip():
+        return [], f"tclint exited {result.returncode}: {result.stderr.strip()[:300]}"
+    return json.loads(result.stdout), ""
+
+
+def findings_on(manifest: Manifest, raw: list[dict], checkout: Path, names: dict[str, str]) -> list[Found]:
+    annotated = set(manifest.files)
+    found = []
+    for item in raw:
+        path = Path(item["filename"]).resolve().relative_to(checkout.resolve()).as_posix()
+        rule = names.get(item["code"], item.get("name", ""))
+        if path in annotated and rule not in NOT_SCORED:
+            first, last = item["location"]["row"], item["end_location"]["row"]
+            found.append(Found(manifest.repository, path, first, last, rule, item["message"]))
+    return found
+
+
+def score_repository(manifest: Manifest, found: list[Found], scores: dict[str, Score]) -> None:
+    """One-to-one matching: each expected entry takes the first unused finding that matches it."""
+    unused = list(found)
+    for expected in sorted(manifest.expected, key=lambda entry: entry.certainty):  # clear-cut first
+        score = scores[expected.rule]
+        match = next((finding for finding in unused if expected.matches(finding)), None)
+        if match is not None:
+            unused.remove(match)
+        if expected.certainty == "debatable":
+            (score.debatable_found if match else score.debatable_silent).append(expected)
+        elif match:
+            score.true_positives.append(expected)
+        else:
+            score.misses.append(expected)
+    for finding in unused:
+        scores[finding.rule].false_positives.append(finding)
+
+
+def ratio(numerator: int, denominator: int) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "n/a"
+
+
+def table_row(label: str, scores: list[Score]) -> str:
+    tp = sum(len(score.true_positives) for score in scores)
+    fn = sum(len(score.misses) for score in scores)
+    fp = sum(len(score.false_positives) for score in scores)
+    debatable = sum(len(score.debatable_found) + len(score.debatable_silent) for score in scores)
+    found_debatable = sum(len(score.debatable_found) for score in scores)
+    return (
+        f"| {label} | {tp + fn} | {tp} | {fn} | {fp} | {ratio(tp, tp + fp)} | {ratio(tp, tp + fn)} "
+        f"| {found_debatable} of {debatable} |"
+    )
+
+
+def report(scores: dict[str, Score], codes: dict[str, str], repositories: list[str], skipped: list[str],
+           files: int, command: str) -> str:
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([sys.executable, "-m", "tclint", "--version"], capture_output=True, text=True).stdout
+    header = "| | expected (clear-cut) | found | missed | false positives | precision | recall | debatable found |"
+    rule_line = "|---|---|---|---|---|---|---|---|"
+    by_family: dict[str, list[Score]] = defaultdict(list)
+    for rule, score in scores.items():
+        by_family[FAMILIES[codes[rule][3]]].append(score)
+    lines = [
+        "# tclint accuracy on real test suites",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on tclint {version.strip().split()[-1]} "
+        f"at commit `{head}`, with:",
+        "",
+        f"    {command}",
+        "",
+        f"{len(repositories)} public repositories, {files} hand-annotated files "
+        "(bench/real_corpus/README.md says how they were judged and how findings are matched). "
+        "Precision and recall count clear-cut entries only; a finding on a debatable entry counts neither way.",
+        "",
+        "## Per rule family",
+        "",
+        header,
+        rule_line,
+    ]
+    lines += [table_row(family, by_family[family]) for family in FAMILIES.values() if family in by_family]
+    lines += [table_row("**all**", list(scores.values())), "", "## Per rule", "", header, rule_line]
+    lines += [table_row(f"{codes[rule]} {rule}", [scores[rule]]) for rule in sorted(scores, key=codes.get)]
+    lines += ["", "## Misses (clear-cut entries tclint did not report)", ""]
+    misses = [entry for rule in sorted(scores, key=codes.get) for entry in scores[rule].misses]
+    lines += [f"- {codes[entry.rule]} {entry.where()}: {entry.note}" for entry in misses] or ["none"]
+    lines += ["", "## False positives (findings on annotated files that no entry expects)", ""]
+    false_positives = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].false_positives]
+    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in false_positives] or ["none"]
+    lines += ["", "## Debatable entries", ""]
+    debatable = [
+        (entry, verdict)
+        for rule in sorted(scores, key=codes.get)
+        for verdict, entries in (("reported", scores[rule].debatable_found), ("silent", scores[rule].debatable_silent))
+        for entry in entries
+    ]
+    lines += [f"- {codes[entry.rule]} {entry.where()} ({verdict}): {entry.note}" for entry, verdict in debatable]
+    lines += ["", "## Repositories", ""] + [f"- {name}" for name in repositories]
+    if skipped:
+        lines += ["", "## Skipped", ""] + [f"- {line}" for line in skipped]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="folder of repository snapshots")
+    parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="markdown file to write, or - for stdout")
+    parser.add_argument(
+        "--files-only", action="store_true", help="lint only the annotated files, not the whole checkout"
+    )
+    parser.add_argument("manifests", nargs="*", type=Path, help="manifests to score (default: all)")
+    args = parser.parse_args(argv)
+
+    codes = rule_codes()
+    names = {code: name for name, code in codes.items()}
+    scores: dict[str, Score] = {name: Score() for name in codes if name not in NOT_SCORED}
+    repositories, skipped, files = [], [], 0
+    for path in args.manifests or sorted(MANIFESTS.glob("*.toml")):
+        manifest = load_manifest(path, codes)
+        git = git_dir(args.mirror, manifest.repository)
+        if git is None:
+            skipped.append(f"{manifest.repository}: no snapshot under {args.mirror}")
+            print(f"skipped {manifest.repository}: no snapshot under {args.mirror}", file=sys.stderr)
+            continue
+        with tempfile.TemporaryDirectory(prefix="tclint-accuracy-") as scratch:
+            checkout = Path(scratch)
+            problem = extract(git, manifest.commit, checkout)
+            raw, problem = ([], problem) if problem else run_tclint(checkout, manifest.files, not args.files_only)
+            if problem:
+                skipped.append(f"{manifest.repository}: {problem}")
+                print(f"skipped {manifest.repository}: {problem}", file=sys.stderr)
+                continue
+            score_repository(manifest, findings_on(manifest, raw, checkout, names), scores)
+        repositories.append(f"{manifest.repository} @ {manifest.commit[:12]} ({len(manifest.files)} files)")
+        files += len(manifest.files)
+        print(f"scored {manifest.repository}", file=sys.stderr)
+
+    command = "python scripts/score_accuracy.py" + (" --files-only" if args.files_only else "")
+    if args.mirror != DEFAULT_MIRROR:
+        command += f" --mirror {args.mirror}"
+    text = report(scores, codes, repositories, skipped, files, command)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = importlib.util.spec_from_file_location("score_accuracy", ROOT / "scripts" / "score_accuracy.py")
+score_accuracy = importlib.util.module_from_spec(SPEC)
+sys.modules["score_accuracy"] = score_accuracy
+SPEC.loader.exec_module(score_accuracy)
+
+CODES = {"sleep-in-test": "TCL301", "unpinned-container-image": "TCL401", "legacy-testcontainers-import": "TCL701"}
+
+MANIFEST = """\
+repository = "someone/suite"
+commit = "0123456789012345678901234567890123456789"
+shape = "test"
+
+[[files]]
+path = "tests/conftest.py"
+
+[[files]]
+path = "tests/test_a.py"
+
+[[findings]]
+path = "tests/test_a.py"
+line = 10
+end_line = 12
+rule = "sleep-in-test"
+certainty = "clear-cut"
+note = "sleep waiting for a consumer"
+
+[[findings]]
+path = "tests/conftest.py"
+line = 5
+alt_lines = [20]
+rule = "unpinned-container-image"
+certainty = "clear-cut"
+note = "default image"
+
+[[findings]]
+path = "tests/test_a.py"
+line = 30
+rule = "sleep-in-test"
+certainty = "debatable"
+note = "holds a lock on purpose"
+"""
+
+
+def found(path, first, last, rule):
+    return score_accuracy.Found("someone/suite", path, first, last, rule, "message")
+
+
+def scored(tmp_path, findings):
+    manifest_path = tmp_path / "someone+suite.toml"
+    manifest_path.write_text(MANIFEST, encoding="utf-8")
+    manifest = score_accuracy.load_manifest(manifest_path, CODES)
+    scores = {name: score_accuracy.Score() for name in CODES}
+    score_accuracy.score_repository(manifest, findings, scores)
+    return scores
+
+
+def test_a_finding_inside_the_range_or_on_an_alternative_line_is_a_hit(tmp_path):
+    scores = scored(
+        tmp_path, [found("tests/test_a.py", 11, 11, "sleep-in-test"), found("tests/conftest.py", 20, 20, "unpinned-container-image")]
+    )
+    assert [len(scores["sleep-in-test"].true_positives), len(scores["unpinned-container-image"].true_positives)] == [1, 1]
+    assert [len(score.misses) + len(score.false_positives) for score in scores.values()] == [0, 0, 0]
+
+
+def test_a_finding_whose_rows_cover_the_annotated_line_is_a_hit(tmp_path):
+    scores = scored(tmp_path, [found("tests/conftest.py", 3, 8, "unpinned-container-image")])
+    assert len(scores["unpinned-container-image"].true_positives) == 1
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        pytest.param(found("tests/test_a.py", 13, 13, "sleep-in-test"), id="line-after-the-range"),
+        pytest.param(found("tests/conftest.py", 11, 11, "sleep-in-test"), id="other-file"),
+        pytest.param(found("tests/test_a.py", 11, 11, "unpinned-container-image"), id="other-rule"),
+    ],
+)
+def test_a_finding_elsewhere_is_a_false_positive_and_the_entry_a_miss(tmp_path, finding):
+    scores = scored(tmp_path, [finding])
+    assert len(scores[finding.rule].false_positives) == 1
+    assert len(scores["sleep-in-test"].misses) == 1
+
+
+def test_a_debatable_entry_counts_neither_way(tmp_path):
+    reported = scored(tmp_path, [found("tests/test_a.py", 30, 30, "sleep-in-test")])["sleep-in-test"]
+    silent = scored(tmp_path, [])["sleep-in-test"]
+    assert [len(reported.debatable_found), len(reported.false_positives), len(reported.true_positives)] == [1, 0, 0]
+    assert [len(silent.debatable_silent), len(silent.misses)] == [1, 1]
+
+
+def test_one_finding_matches_one_entry(tmp_path):
+    scores = scored(tmp_path, [found("tests/test_a.py", 10, 30, "sleep-in-test")])["sleep-in-test"]
+    assert [len(scores.true_positives), len(scores.debatable_silent)] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        pytest.param('rule = "sleep-in-test"', 'rule = "sleepy"', "is not a scored tclint rule name", id="unknown-rule"),
+        pytest.param(
+            'rule = "sleep-in-test"', 'rule = "legacy-testcontainers-import"', "is not a scored", id="unscored-rule"
+        ),
+        pytest.param('certainty = "clear-cut"', 'certainty = "sure"', "certainty must be one of", id="certainty"),
+        pytest.param('path = "tests/test_a.py"\nline', 'path = "tests/b.py"\nline', "is not listed in [[files]]", id="path"),
+    ],
+)
+def test_a_malformed_manifest_is_refused_with_the_entry_named(tmp_path, old, new, error):
+    manifest_path = tmp_path / "bad.toml"
+    manifest_path.write_text(MANIFEST.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"^bad\.toml: .*" + error.replace("[", r"\[").replace("]", r"\]")):
+        score_accuracy.load_manifest(manifest_path, CODES)
+
+
+def test_every_manifest_in_the_repository_loads():
+    codes = score_accuracy.rule_codes()
+    manifests = sorted(score_accuracy.MANIFESTS.glob("*.toml"))
+    assert len(manifests) >= 8
+    for path in manifests:
+        manifest = score_accuracy.load_manifest(path, codes)
+        assert path.name == manifest.repository.replace("/", "+") + ".toml"
+        assert len(manifest.commit) == 40
+
+
+def test_a_missing_snapshot_is_skipped_with_one_line(tmp_path):
+    manifest = score_accuracy.MANIFESTS / "tdensmore+avatars.toml"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "score_accuracy.py"), "--mirror", str(tmp_path), "--output", "-", str(manifest)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.splitlines() == [f"skipped tdensmore/avatars: no snapshot under {tmp_path}"]
+    assert f"- tdensmore/avatars: no snapshot under {tmp_path}" in result.stdout
