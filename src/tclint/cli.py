@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def on_terminal(stream) -> bool:
     return stream.isatty()
 
 
-def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False):
+def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False, fixable=(), unfixable=()):
     from tclint.catalog import CatalogError
     from tclint.settings import ConfigError, load_settings, split_selectors, with_cli_overrides
 
@@ -67,6 +68,8 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
             extend_select=split_selectors(extend_select),
             ignore=split_selectors(ignore),
             unsafe_fixes=unsafe_fixes,
+            fixable=split_selectors(fixable),
+            unfixable=split_selectors(unfixable),
         )
     except (ConfigError, CatalogError) as error:
         _fail(str(error))
@@ -93,10 +96,20 @@ class CheckOptions:
     quiet: bool = False
     jobs: int | None = None
     verify: bool = False
+    fix_only: bool = False
+    fixable: tuple[str, ...] = ()
+    unfixable: tuple[str, ...] = ()
+    add_noqa: bool = False
+    output_file: str | None = None
 
     @property
     def format_name(self) -> str:
-        return self.output_format or ("full" if on_terminal(sys.stdout) else "concise")
+        on_screen = self.output_file is None and on_terminal(sys.stdout)
+        return self.output_format or ("full" if on_screen else "concise")
+
+    @property
+    def fixing(self) -> bool:
+        return (self.fix or self.fix_only) and not self.diff
 
     @property
     def machine(self) -> bool:
@@ -125,6 +138,11 @@ class CheckOptions:
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--verify", is_flag=True, help="With --fix: the same as `tclint verify` (runs the project's tests).")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and report only how many; exit 0 (1 with --exit-non-zero-on-fix and a fix).")
+@click.option("--fixable", multiple=True, help="Only these rules' fixes are offered and applied (replaces `fixable`).")
+@click.option("--unfixable", multiple=True, help="These rules' fixes are neither offered nor applied (adds to `unfixable`).")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: TCLxxx` to every line with a finding; exit 0.")
+@click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.pass_context
 def check(context: click.Context, **given) -> int:
     """Lint PATHS (default: the current directory)."""
@@ -135,15 +153,52 @@ def check(context: click.Context, **given) -> int:
         return context.invoke(verify_command, paths=options.paths, select=options.select,
                               extend_select=options.extend_select, ignore=options.ignore, config=options.config,
                               output_format=options.output_format)  # fmt: skip
+    if options.add_noqa and (options.fixing or options.diff):
+        _fail("--add-noqa cannot go with --fix, --fix-only or --diff")
+    settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes,
+                         options.fixable, options.unfixable)  # fmt: skip
+    result = _run_with_progress(list(options.paths) or ["."], settings, options)
+    if options.add_noqa:
+        return _add_noqa(result)
+    with _stdout_to(options.output_file):
+        _report(result, options, settings.unsafe_fixes)
+    return _exit_code(result, options)
+
+
+def _run(paths: list[str], settings, options: CheckOptions, progress=None):
     from tclint.runner import RunOptions, run
 
-    settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes)
-    run_options = RunOptions(fix=options.fix and not options.diff, unsafe=settings.unsafe_fixes, diff=options.diff,
+    run_options = RunOptions(fix=options.fixing, unsafe=settings.unsafe_fixes, diff=options.diff,
                              want_edits=options.format_name in ("json", "sarif"), cache=not options.no_cache,
                              jobs=options.jobs, force_exclude=options.force_exclude)  # fmt: skip
-    result = _run_with_progress(run, list(options.paths) or ["."], settings, run_options, options.quiet)
-    _report(result, options, settings.unsafe_fixes)
-    return _exit_code(result, options)
+    return run(paths, settings, run_options, progress)
+
+
+def _add_noqa(result) -> int:
+    from tclint.noqa import add_noqa
+
+    added = add_noqa(result.diagnostics)
+    for path, message in [*result.errors, *added.errors]:
+        click.echo(f"{path}: error: {message}", err=True)
+    for d in added.left:
+        click.echo(f"{d.path}:{d.line}:{d.column}: {d.code} left: the line ends inside a string or a backslash "
+                   "continuation and cannot take a comment", err=True)  # fmt: skip
+    click.echo(f"Added {added.added} noqa {'directive' if added.added == 1 else 'directives'}", err=True)
+    return EXIT_ERROR if result.errors or added.errors else EXIT_CLEAN
+
+
+@contextmanager
+def _stdout_to(path: str | None):
+    """Send what is printed to stdout to the file at `path` instead (nothing changes without one)."""
+    if path is None:
+        yield
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8")
+    except OSError as error:
+        _fail(f"{path}: cannot write: {(error.strerror or str(error)).lower()}")
+    with stream, redirect_stdout(stream):
+        yield
 
 
 def _report(result, options: CheckOptions, unsafe: bool) -> None:
@@ -151,6 +206,10 @@ def _report(result, options: CheckOptions, unsafe: bool) -> None:
 
     for path, message in result.errors:
         click.echo(f"{path}: error: {message}", err=True)
+    if options.fix_only and not options.diff:
+        if not options.quiet:
+            click.echo(f"Fixed {result.fixed} {'problem' if result.fixed == 1 else 'problems'}")
+        return
     if options.diff:
         click.echo("".join(result.diffs), nl=False)
     elif options.statistics and not options.machine:
@@ -170,7 +229,7 @@ def _report(result, options: CheckOptions, unsafe: bool) -> None:
         click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
     else:
         failed_files = len({path for path, _ in result.errors})
-        click.echo(output.summary(result.diagnostics, result.fixed, options.fix, unsafe, failed_files))
+        click.echo(output.summary(result.diagnostics, result.fixed, options.fixing, unsafe, failed_files))
 
 
 def _exit_code(result, options: CheckOptions) -> int:
@@ -178,6 +237,8 @@ def _exit_code(result, options: CheckOptions) -> int:
         return EXIT_ERROR
     if options.exit_zero:
         return EXIT_CLEAN
+    if options.fix_only and not options.diff:
+        return EXIT_PROBLEMS if options.exit_non_zero_on_fix and result.fixed else EXIT_CLEAN
     if options.diff:
         return EXIT_PROBLEMS if result.diffs else EXIT_CLEAN
     if options.exit_non_zero_on_fix and result.fixed:
@@ -185,9 +246,9 @@ def _exit_code(result, options: CheckOptions) -> int:
     return EXIT_PROBLEMS if result.diagnostics else EXIT_CLEAN
 
 
-def _run_with_progress(run, paths, settings, options, quiet):
-    if quiet or not on_terminal(sys.stderr):
-        return run(paths, settings, options)
+def _run_with_progress(paths: list[str], settings, options: CheckOptions):
+    if options.quiet or not on_terminal(sys.stderr):
+        return _run(paths, settings, options)
     bar = {}
 
     def progress(done: int, total: int) -> None:
@@ -202,7 +263,7 @@ def _run_with_progress(run, paths, settings, options, quiet):
         bar["progress"].update(bar["task"], completed=done)
 
     try:
-        return run(paths, settings, options, progress)
+        return _run(paths, settings, options, progress)
     finally:
         if bar:
             bar["progress"].stop()

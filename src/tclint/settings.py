@@ -60,6 +60,8 @@ class Settings:
     testcontainers_version: str | None = None  # as the project pins or locks it; None: unknown
     collection: Collection = Collection()  # what the project's pytest collects
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    fixable: tuple[str, ...] = ("ALL",)  # the rules whose fixes may be applied (selectors)
+    unfixable: tuple[str, ...] = ()
     # where each of select / extend-select / ignore came from, for `tclint config`
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
@@ -98,11 +100,21 @@ class Settings:
             return Selection(rule, True, "on by default")
         return Selection(rule, False, "off by default (select it to enable)")
 
+    def unfixable_rules(self) -> frozenset[str]:
+        """The rules whose fixes are neither offered nor applied: for each rule, the most specific of
+        `fixable` and `unfixable` decides (not matched by `fixable`: unfixable); on a tie, unfixable wins."""
+        return frozenset(rule.name for rule in load_catalog() if not self._fixable(rule))
+
+    def _fixable(self, rule: RuleInfo) -> bool:
+        matches = [(specificity(s), True) for s in self.fixable if selector_matches(s, rule)]
+        matches += [(specificity(s), False) for s in self.unfixable if selector_matches(s, rule)]
+        return bool(matches) and max(matches, key=lambda item: (item[0], not item[1]))[1]
+
     def fingerprint(self) -> str:
         """Everything that can change a file's diagnostics, hashed: the key of the cache."""
         rules = [(rule.code, sorted(self.options_for(rule).items())) for rule in self.enabled_rules()]
         payload = [__version__, _code_stamp(), rules, self.container_classes, self.image_pins, self.wait_helper,
-                   self.testcontainers_version, self.collection]  # fmt: skip
+                   self.testcontainers_version, self.collection, self.fixable, self.unfixable]  # fmt: skip
         return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]
 
 
@@ -196,7 +208,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
     reader = _TableReader(path, prefix)
     known = {
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-        "unsafe-fixes", "container-classes", "image-pins", "wait-helper", "rules",
+        "unsafe-fixes", "container-classes", "image-pins", "wait-helper", "rules", "fixable", "unfixable",
     }  # fmt: skip
     for key in table:
         if key not in known:
@@ -204,7 +216,10 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
     select = reader.strings(table, "select") if "select" in table else None
     extend_select = reader.strings(table, "extend-select")
     ignore = reader.strings(table, "ignore")
-    for key, selectors in (("select", select or ()), ("extend-select", extend_select), ("ignore", ignore)):
+    fixable = reader.strings(table, "fixable") if "fixable" in table else Settings.fixable
+    unfixable = reader.strings(table, "unfixable")
+    for key, selectors in (("select", select or ()), ("extend-select", extend_select), ("ignore", ignore),
+                           ("fixable", fixable), ("unfixable", unfixable)):  # fmt: skip
         validate_selectors(selectors, f"{path}: `{_key(prefix, key)}`")
     per_file = reader.table_of(table, "per-file-ignores", "strings")
     for pattern, selectors in per_file:
@@ -224,6 +239,8 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
         image_pins=reader.table_of(table, "image-pins", "string"),
         wait_helper=reader.string(table, "wait-helper") if "wait-helper" in table else Settings.wait_helper,
         rule_options=_parse_rule_options(table.get("rules", {}), reader),
+        fixable=fixable,
+        unfixable=unfixable,
         origins=origins,
     )
 
@@ -318,12 +335,18 @@ def with_cli_overrides(
     extend_select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     unsafe_fixes: bool = False,
+    fixable: tuple[str, ...] = (),
+    unfixable: tuple[str, ...] = (),
 ) -> Settings:
-    """Command-line selectors: `--select` replaces the configured select, the others add to theirs."""
-    for option, selectors in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+    """Command-line selectors: `--select` and `--fixable` replace the configured ones, the others add
+    to theirs."""
+    for option, selectors in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore),
+                              ("--fixable", fixable), ("--unfixable", unfixable)):  # fmt: skip
         validate_selectors(selectors, option)
     origins = dict(settings.origins)
-    changes: dict = {"unsafe_fixes": settings.unsafe_fixes or unsafe_fixes}
+    changes: dict = {"unsafe_fixes": settings.unsafe_fixes or unsafe_fixes, "unfixable": settings.unfixable + unfixable}
+    if fixable:
+        changes["fixable"] = fixable
     if select:
         changes["select"] = select
         origins["select"] = "--select"

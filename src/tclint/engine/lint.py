@@ -149,6 +149,8 @@ def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings)
         if not silenced(diagnostic, suppressions):
             found.append((diagnostic, report.fix))
     found.sort(key=lambda item: item[0].sort_key())
+    blocked = settings.unfixable_rules()  # `unfixable`: reported without a fix
+    found = [(dataclasses.replace(d, fix=None), None) if d.name in blocked else (d, fix) for d, fix in found]
     return Pass(found, suppressions, facts)
 
 
