@@ -141,3 +141,48 @@ def test_address_role(model, function, expression, expected):
 def test_client_of(model, expression, expected):
     found = model.client_of(cst.parse_expression(expression), scope_of(model, "client"))
     assert ((found.type_name, found.client.label if found.client else None) if found else None) == expected
+
+
+def test_project_index_carries_container_classes_and_constants_of_other_modules():
+    from tclint.facts import ContainerClassFact, FileFacts, ProjectFacts
+
+    support = FileFacts(
+        "tests/support/containers.py",
+        container_classes=(ContainerClassFact("MinioLike", "testcontainers.minio.MinioContainer", "minio/minio:latest", (9000,), True),),
+        constants=(("GATEWAY_HOST", "localhost"),),
+    )
+    assert FileFacts.from_dict(__import__("dataclasses").asdict(support)) == support
+    source = "from tests.support.containers import GATEWAY_HOST, MinioLike\n\nstore = MinioLike()\nhost = GATEWAY_HOST\n"
+    module = cst.parse_module(source)
+    walker = Walker([])
+    model = Model(module, "tests/test_x.py", (), walker, project=ProjectFacts(modules=(support,)))
+    walker._listeners = [model]
+    walker.walk(module)
+    held = model.container_of(cst.Name("store"), model.module_scope)
+    assert (held.cls.qualname, held.cls.default_image, held.cls.ports) == ("testcontainers.minio.MinioContainer", "minio/minio:latest", (9000,))
+    assert model.string_of(cst.Name("host"), model.module_scope).text == "localhost"
+
+
+def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
+    source = (
+        "from testcontainers.core.container import DockerContainer\n\n\n"
+        "class Gateway(DockerContainer):\n"
+        "    def __init__(self, image='gateway:1.4', port=8080):\n"
+        "        super().__init__(image)\n"
+        "        self.with_exposed_ports(port, 8443)\n\n"
+        "    def start(self):\n"
+        "        return super().start()\n\n\n"
+        "TIMEOUT = 30\n"
+        "pytest_plugins = ['tests.plugins.db']\n"
+    )
+    module = cst.parse_module(source)
+    walker = Walker([])
+    model = Model(module, "tests/support.py", (), walker)
+    walker._listeners = [model]
+    walker.walk(module)
+    exported = model.exported_facts()
+    [gateway] = exported["container_classes"]
+    assert (gateway.name, gateway.base, gateway.default_image, gateway.ports, gateway.waits_until_ready) == (
+        "Gateway", "testcontainers.core.container.DockerContainer", "gateway:1.4", (8080, 8443), True)
+    assert exported["constants"] == (("TIMEOUT", 30),)
+    assert exported["plugins"] == ("tests.plugins.db",)

@@ -91,6 +91,31 @@ def test_near_misses(redis_container, caplog):
     assert "localhost" not in url and client.ping() and server
 ''', id="near-misses-proxy-list-bind-address-log-line-unused-constant"),
     pytest.param('''
+from testcontainers.core.container import DockerContainer
+
+
+class GatewayContainer(DockerContainer):
+    def __init__(self, image="gateway:1.4", http_port=9090):
+        super().__init__(image)
+        self.http_port = http_port
+        self.with_exposed_ports(http_port).with_bind_ports(http_port, http_port)  # error: [hardcoded-container-address]
+        self.ports = {"9443/tcp": 9443}  # error: [hardcoded-container-address]
+
+    def endpoint(self):
+        return f"http://localhost:{self.http_port}"  # error: [hardcoded-container-address]
+''', id="container-subclass-fixed-ports-and-own-endpoint"),
+    pytest.param('''
+import pymongo
+
+
+def test_fallbacks(redis_container, postgres_container):
+    host = getattr(postgres_container, "host", "127.0.0.1")  # error: [hardcoded-container-address]
+    url = f"postgresql://test:test@{host}:{postgres_container.get_exposed_port(5432)}/test"
+    mapped = postgres_container.get_exposed_port(5432)
+    port = mapped if mapped else 5432  # error: [hardcoded-container-address]
+    assert connect(url, port=port)
+''', id="getattr-default-and-internal-port-fallback"),
+    pytest.param('''
 import redis
 
 
@@ -179,6 +204,46 @@ def client(redis_container):
     client.flushall()  # error-free: resets, but never closes
 ''', id="resets-but-never-closes"),
 ]
+MOCKED = [
+    pytest.param('''
+import psycopg
+
+
+def test_patched_to_the_real_database(mocker, postgres_container):
+    mocker.patch("app.db.psycopg.connect", return_value=psycopg.connect(postgres_container.get_connection_url()))
+    mocker.patch("app.cache.redis.Redis", return_value=None)  # error: [mocked-infrastructure]
+''', id="a-patch-to-the-real-containers-connection-is-silent"),
+]
+
+SLEEPS = [
+    pytest.param('''
+import http.server
+import threading
+import time
+
+
+def test_timeout_handling(mocker, redis_container):
+    mocker.patch("app.client.fetch", side_effect=respond_late)
+    injector = threading.Thread(target=drop_connections)
+    injector.start()
+    time.sleep(1)  # error: [sleep-in-test]
+
+
+def respond_late(*args):
+    time.sleep(3)
+
+
+def drop_connections():
+    for _ in range(3):
+        time.sleep(0.5)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(2)
+''', id="fakes-and-fault-injectors-sleep-on-purpose"),
+]
+
 CLIENT[-1] = pytest.param(CLIENT[-1].values[0].replace("    yield client\n", "    yield client  # error: [client-fixture-without-cleanup]\n"),
                           id="resets-but-never-closes")
 
@@ -202,4 +267,16 @@ def test_hardcoded_container_address(project, source):
 @pytest.mark.parametrize("source", CLIENT)
 def test_client_fixture_without_cleanup(project, source):
     found, expected = lint(project, source, "client-fixture-without-cleanup")
+    assert found == expected
+
+
+@pytest.mark.parametrize("source", MOCKED)
+def test_mocked_infrastructure(project, source):
+    found, expected = lint(project, source, "mocked-infrastructure")
+    assert found == expected
+
+
+@pytest.mark.parametrize("source", SLEEPS)
+def test_sleep_in_test(project, source):
+    found, expected = lint(project, source, "sleep-in-test")
     assert found == expected

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tclint.diagnostics import Diagnostic, FileReport, FixInfo
-from tclint.facts import FileFacts, FixtureFact
+from tclint.facts import FileFacts
 from tclint.suppressions import Suppression
 
 CACHE_DIR = ".tclint_cache"
@@ -69,10 +69,6 @@ def _entry(report: FileReport) -> dict:
     }
 
 
-def _tuples(value):
-    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
-
-
 def _report(entry: dict) -> FileReport:
     diagnostics = []
     for data in entry["diagnostics"]:
@@ -82,8 +78,5 @@ def _report(entry: dict) -> FileReport:
     for data in entry["suppressions"]:
         suppressions.append(Suppression(**{**data, "selectors": tuple(data["selectors"]),
                                            "foreign_codes": tuple(data["foreign_codes"]), "used": set(data["used"])}))  # fmt: skip
-    facts = None
-    if entry["facts"] is not None:
-        fixtures = tuple(FixtureFact(**{k: _tuples(v) for k, v in f.items()}) for f in entry["facts"]["fixtures"])
-        facts = FileFacts(entry["facts"]["path"], fixtures)
+    facts = FileFacts.from_dict(entry["facts"]) if entry["facts"] is not None else None
     return FileReport(entry["path"], diagnostics=diagnostics, suppressions=suppressions, facts=facts)

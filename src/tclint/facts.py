@@ -22,9 +22,40 @@ class FixtureFact:
 
 
 @dataclass(frozen=True)
+class ContainerClassFact:
+    """A container class the project defines: a subclass of a testcontainers class or of another one."""
+
+    name: str
+    base: str  # the testcontainers class it derives from, qualified
+    default_image: str | None
+    ports: tuple[int, ...]
+    waits_until_ready: bool
+
+
+@dataclass(frozen=True)
 class FileFacts:
     path: str
     fixtures: tuple[FixtureFact, ...] = ()
+    container_classes: tuple[ContainerClassFact, ...] = ()
+    constants: tuple[tuple[str, str | int], ...] = ()  # module-level names bound once to a string or integer
+    plugins: tuple[str, ...] = ()  # the modules `pytest_plugins` names
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileFacts:
+        """The facts back from `dataclasses.asdict` (the cache's JSON): lists become tuples again."""
+        return cls(
+            data["path"],
+            tuple(FixtureFact(**{k: _tuples(v) for k, v in f.items()}) for f in data["fixtures"]),
+            tuple(ContainerClassFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("container_classes", ())),
+            tuple(_tuples(pair) for pair in data.get("constants", ())),
+            tuple(data.get("plugins", ())),
+        )
+
+    def defines(self, dotted_module: str) -> bool:
+        """Whether this file is the module an import names (`tests.support.containers`, or relative to a
+        folder on the path: `support.containers`)."""
+        stem = self.path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        return bool(dotted_module) and (stem == dotted_module or stem.endswith("." + dotted_module))
 
 
 @dataclass(frozen=True)
@@ -32,6 +63,16 @@ class ProjectFacts:
     """Fixtures of the `conftest.py` files above a module, nearest first."""
 
     conftests: tuple[FileFacts, ...] = ()
+    modules: tuple[FileFacts, ...] = ()  # other project modules the file imports, when the index carries them
+
+    def imported(self, qualname: str) -> tuple[FileFacts, str] | None:
+        """The facts of the project module that defines an imported name (`tests.containers.Minio`),
+        and the name in it."""
+        module, _, name = qualname.lstrip(".").rpartition(".")
+        for facts in (*self.modules, *self.conftests):
+            if facts.defines(module):
+                return facts, name
+        return None
 
     def fixture(self, name: str) -> FixtureFact | None:
         for conftest in self.conftests:
@@ -41,7 +82,7 @@ class ProjectFacts:
         return None
 
     def key(self) -> str:
-        return repr(self.conftests)
+        return repr((self.conftests, self.modules))
 
     def container_fixture_names(self) -> frozenset[str]:
         """The fixtures that start a container or depend on one that does (through other fixtures)."""
@@ -55,3 +96,8 @@ class ProjectFacts:
                     names.add(fixture.name)
                     grew = True
         return frozenset(names)
+
+
+def _tuples(value):
+    """JSON lists as the tuples the facts hold (nested ones included)."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value

@@ -198,7 +198,7 @@ def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.
         )
         if ref is not None:
             located.append((len(fixtures) - 1, fixture.decorator or fixture.call or function.node))
-    return FileFacts(path, tuple(fixtures)), located
+    return FileFacts(path, tuple(fixtures), **model.exported_facts()), located
 
 
 def placed(facts: FileFacts, located: list[tuple[int, cst.CSTNode]], positions: dict) -> FileFacts:

@@ -7,6 +7,7 @@ State that follows nesting is a stack of scopes, never a flag.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from tclint.engine.names import Resolver, dotted, top_level_statements
 from tclint.engine.semantic import (
     MAX_DEPTH, Binding, Origin, Part, StringValue, dict_value, key_of, keyword_value, literal_key, target_bindings, unwrap,
 )
-from tclint.facts import ProjectFacts
+from tclint.facts import ContainerClassFact, ProjectFacts
 from tclint.knowledge import (
     CLIENTS, COMPOSE_CLASSES, CONTAINER_HOST_METHODS, CONTAINER_PORT_METHODS, CONTAINER_URL_METHODS,
     FINALIZER_METHODS, FIXTURE_DECORATORS, SETTINGS_NAME, TESTCASE_BASES, Client, ContainerClass, client_method_type,
@@ -27,6 +28,8 @@ from tclint.project import Collection
 
 EMPTY_MODULE = cst.Module(body=[])
 SETTINGS = re.compile(SETTINGS_NAME)
+# keywords that hand a function over as the behaviour of a mock, a patch or a thread
+STAND_IN_KEYWORDS = frozenset({"side_effect", "new", "wraps", "target", "new_callable"})
 CLIENT_WORDS = re.compile(r"(?i)(client|connect|session|engine|pool|repo|store|producer|consumer|driver|admin)")
 
 
@@ -218,6 +221,8 @@ class Model:
         self.project = project
         self._class_of_node: dict[int, ClassInfo] = {}
         self._fixture_graph = None
+        self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
+        self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
         self._read_local_classes()
 
     # -- names ------------------------------------------------------------------------------------
@@ -230,9 +235,41 @@ class Model:
             for base in statement.bases:
                 found = self.container_class_of(base.value)
                 if found:
-                    self.local_container_classes[statement.name.value] = found
+                    self.local_container_classes[statement.name.value] = subclass_of(found, statement)
                 if self.is_testcase_base(base.value):
                     self.local_testcases.add(statement.name.value)
+
+    def exported_facts(self) -> dict:
+        """What other files learn from this one: its container classes, constants and `pytest_plugins`."""
+        classes = tuple(
+            ContainerClassFact(name, cls.qualname, cls.default_image, cls.ports, cls.waits_until_ready)
+            for name, cls in self.local_container_classes.items()
+        )
+        constants, plugins = [], []
+        for name, found in self.module_scope.bindings.items():
+            value = found[0].value if len(found) == 1 and found[0].kind == "assign" else None
+            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                constants.append((name, value.evaluated_value))
+            elif isinstance(value, cst.Integer):
+                constants.append((name, int(value.evaluated_value)))
+            if name == "pytest_plugins" and value is not None:
+                elements = value.elements if isinstance(value, (cst.List, cst.Tuple)) else [value]
+                plugins.extend(text for e in elements if (text := literal_string(getattr(e, "value", e))) is not None)
+        return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins)}
+
+    def _imported_constant(self, name: cst.Name) -> cst.BaseExpression | None:
+        """A string or integer constant another module of the project defines (from the project index)."""
+        qualname = self.resolver.lookup(name.value)
+        found = self.project.imported(qualname) if qualname else None
+        if found is None:
+            return None
+        facts, attribute = found
+        value = dict(facts.constants).get(attribute)
+        if value is None:
+            return None
+        node = cst.Integer(str(value)) if isinstance(value, int) else cst.SimpleString(repr(value))
+        self.foreign.add(id(node))
+        return node
 
     def module_level_names(self) -> set[str]:
         """Names bound at module level: imports, functions, classes and assigned globals."""
@@ -252,10 +289,25 @@ class Model:
     def container_class_of(self, func: cst.BaseExpression) -> ContainerClass | None:
         if isinstance(func, cst.Name) and func.value in self.local_container_classes:
             return self.local_container_classes[func.value]
-        found = container_class(self.qualified(func), self._configured)
+        qualname = self.qualified(func)
+        found = container_class(qualname, self._configured)
         if found is None and self._configured and isinstance(func, cst.Name):
             found = container_class(func.value, self._configured)  # a configured bare name
+        if found is None and qualname is not None and not qualname.startswith("testcontainers."):
+            found = self._project_container_class(qualname)
         return found
+
+    def _project_container_class(self, qualname: str) -> ContainerClass | None:
+        """A container class another module of the project defines (from the project index)."""
+        imported = self.project.imported(qualname)
+        if imported is None:
+            return None
+        facts, name = imported
+        fact = next((c for c in facts.container_classes if c.name == name), None)
+        base = container_class(fact.base, self._configured) if fact is not None else None
+        if fact is None or base is None:
+            return None
+        return dataclasses.replace(base, default_image=fact.default_image, ports=fact.ports, waits_until_ready=fact.waits_until_ready)
 
     def is_testcase_base(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Name) and expr.value in self.local_testcases:
@@ -472,6 +524,11 @@ class Model:
             ref.config_calls.append(call)
 
     def visit_Call(self, node: cst.Call) -> None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in STAND_IN_KEYWORDS:
+                name = dotted(arg.value)
+                if name is not None:
+                    self.stand_in_names.add(name.rsplit(".", 1)[-1])
         if self._construction(node) is not None:
             return
         func = node.func
@@ -631,6 +688,10 @@ class Model:
                 if binding.value is not None and binding.kind in ("assign", "with"):
                     return self.origin(binding.value, binding.scope, _depth + 1)
                 return Origin(expr, scope)
+        if isinstance(expr, cst.Name) and key is not None and not self.bindings(key, scope):
+            constant = self._imported_constant(expr)
+            if constant is not None:
+                return Origin(constant, self.module_scope)
         if isinstance(expr, cst.Attribute):
             return self._attribute_origin(expr, scope, _depth)
         if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
@@ -689,6 +750,8 @@ class Model:
             return StringValue(tuple(parts))
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("str", "int") and len(expr.args) == 1:
             return self.string_of(expr.args[0].value, scope, _depth + 1)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "getattr" and len(expr.args) == 3:
+            return self.string_of(expr.args[2].value, scope, _depth + 1)  # the default is what it holds when the attribute is missing
         origin = self.origin(expr, scope, _depth + 1)
         if origin.expr is not expr:
             return self.string_of(origin.expr, origin.scope, _depth + 1)
@@ -854,6 +917,40 @@ class Model:
         if helper is None or helper.fixture is not None or helper.is_test:
             return None
         return helper
+
+
+def subclass_of(base: ContainerClass, node: cst.ClassDef) -> ContainerClass:
+    """A project's container class: its base's facts with the image, ports and readiness it sets itself
+    (`__init__(self, image="minio:latest")`, `super().__init__("nginx:1.27")`, `with_exposed_ports(9000)`,
+    its own `start()` or `waiting_for(...)`)."""
+    image, ports, waits = base.default_image, set(base.ports), base.waits_until_ready
+    for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+        if not isinstance(statement, cst.FunctionDef):
+            continue
+        if statement.name.value in ("start", "_connect"):
+            waits = True
+        if statement.name.value != "__init__":
+            continue
+        params = statement.params
+        for param in (*params.params, *params.kwonly_params):
+            default = param.default
+            if param.name.value == "image" and literal_string(default) is not None:
+                image = literal_string(default)
+            elif (param.name.value == "port" or param.name.value.endswith("_port")) and isinstance(default, cst.Integer):
+                ports.add(int(default.evaluated_value))
+        for call in descendants(statement.body):
+            if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
+                continue
+            method = call.func.attr.value
+            if method == "__init__" and call.args and call.args[0].keyword in (None,) and literal_string(call.args[0].value):
+                image = literal_string(call.args[0].value)
+            elif method == "__init__" and literal_string(keyword_value(call, "image")):
+                image = literal_string(keyword_value(call, "image"))
+            elif method == "with_exposed_ports":
+                ports.update(int(arg.value.evaluated_value) for arg in call.args if isinstance(arg.value, cst.Integer))
+            elif method in ("waiting_for", "wait_for_logs"):
+                waits = True
+    return dataclasses.replace(base, default_image=image, ports=tuple(sorted(ports)), waits_until_ready=waits)
 
 
 def descendants(node: cst.CSTNode):

@@ -10,9 +10,11 @@ import libcst as cst
 
 from tclint.engine import build
 from tclint.engine.model import ContainerRef, Model, descendants, source_of
+from tclint.engine.names import dotted
 from tclint.knowledge import SLEEP_FUNCTIONS
 
 # a class or function whose name says it stands in for something slow on purpose
+HANDLER_BASES = ("RequestHandler", "BaseHTTPRequestHandler", "StreamRequestHandler", "DatagramRequestHandler", "BaseRequestHandler")
 STAND_IN = re.compile(r"fake|stub|mock|dummy|slow|delay|latenc|fault|flaky|chaos|hang|throttl|simulat", re.IGNORECASE)
 HELPER_NAMES = ("wait_for_condition", "wait_for_condition_sync")
 FINE_POLL_SECONDS = 0.05  # a loop polling this often wastes nothing worth reporting
@@ -61,12 +63,20 @@ def sleep_statement(statement: cst.CSTNode, model: Model) -> Sleep | None:
 def in_stand_in(model: Model) -> bool:
     """During a visit: inside a class, or a function that is neither a test nor a fixture, named as a
     deliberately slow stand-in (`SlowUpstream`, `fake_clock`...)."""
-    for scope in model.scopes:
-        if getattr(scope, "fixture", None) is not None or getattr(scope, "is_test", False):
-            continue
-        if STAND_IN.search(scope.node.name.value):
-            return True
-    return False
+    return any(is_stand_in(scope, model) for scope in model.scopes)
+
+
+def is_stand_in(scope, model: Model) -> bool:
+    """A class or helper function named as a deliberately slow stand-in, handed to a mock or a thread as
+    its behaviour (`side_effect=slow_response`, `Thread(target=drop_connections)`), or a request handler
+    of a server the test runs."""
+    if getattr(scope, "fixture", None) is not None or getattr(scope, "is_test", False):
+        return False
+    name = scope.node.name.value
+    if STAND_IN.search(name) or name in model.stand_in_names:
+        return True
+    bases = scope.node.bases if isinstance(scope.node, cst.ClassDef) else ()
+    return any((dotted(base.value) or "").endswith(HANDLER_BASES) for base in bases)
 
 
 def is_test_code(model: Model) -> bool:

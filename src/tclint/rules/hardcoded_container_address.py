@@ -76,12 +76,18 @@ class HardcodedContainerAddress(Rule):
                     self.check_dict(node, function, containers)
                 elif isinstance(node, cst.Assign):
                     self.check_environment_assignment(node, function, containers)
-                elif isinstance(node, (cst.Return, cst.Yield)) and function.fixture is not None and isinstance(node.value, cst.BaseExpression):
+                elif isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression):
                     self.check_handed_out(node.value, function, containers)
 
     def visit_Call(self, node: cst.Call) -> None:
-        """Ports the module's own servers bind (`uvicorn.Config(app, port=8001)`): addresses on them are
-        the test's server, not a container."""
+        """Fixed host ports, wherever the container is configured; and the ports the module's own servers
+        bind (`uvicorn.Config(app, port=8001)`): addresses on them are the test's server, not a container."""
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "with_bind_ports":
+            self.check_bind_ports(node)
+        elif self.model.container_class_of(node.func) is not None:
+            ports = keyword_value(node, "ports")
+            if isinstance(ports, cst.Dict):
+                self.check_port_map(ports)
         if SERVER_CALL.search(called_name(node.func)) or (self.model.qualified(node.func) or "") in LOCAL_SERVERS:
             for arg in node.args:
                 value = arg.value.elements if isinstance(arg.value, cst.Tuple) else [arg]
@@ -90,10 +96,11 @@ class HardcodedContainerAddress(Rule):
                         self.server_ports.add(int(item.value.evaluated_value))
 
     def check_handed_out(self, value: cst.BaseExpression, function: FunctionInfo, containers: list[Reachable]) -> None:
-        """A fixture that hands tests an address (`return f"redis://localhost:{port}/0"`)."""
+        """A fixture or helper that hands out an address (`return f"redis://localhost:{port}/0"`)."""
+        name = function.fixture.name if function.fixture else function.name
         text = self.model.string_of(value, function)
-        if text is not None and ("://" in text.text or ADDRESS_NAME.search(function.fixture.name)):
-            self.check_sink(Sink(value, None, None, keyword_host=function.fixture.name.endswith("host")), function, containers)
+        if text is not None and ("://" in text.text or ADDRESS_NAME.search(name)):
+            self.check_sink(Sink(value, None, None, keyword_host=name.endswith("host")), function, containers)
 
     # -- what is in reach ---------------------------------------------------------------------------
 
@@ -148,8 +155,6 @@ class HardcodedContainerAddress(Rule):
         written = called_name(call.func)
         qualified = self.model.callee(call, function) or ""
         if qualified in LOCAL_SERVERS or NOT_CONNECTING.search(written) or self.model.container_class_of(call.func) is not None:
-            if written.endswith("with_bind_ports"):
-                self.check_bind_ports(call, function)
             return
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in ENVIRONMENT_SETTERS:
             self.check_environment_call(call, function, containers)
@@ -166,20 +171,26 @@ class HardcodedContainerAddress(Rule):
         if port is None or id(call) in self.reported or any(id(node) in self.reported for node in descendants(call)):
             return
         origin = self.model.origin(port, function)
-        if not isinstance(origin.expr, cst.Integer) or not self.inside(origin.expr, function):
+        literal, fallback = origin.expr, False
+        if isinstance(literal, cst.IfExp):  # `mapped if mapped else 27017`: the internal port as a fallback
+            literal, fallback = self.model.origin(literal.orelse, origin.scope).expr, True
+        elif isinstance(literal, cst.BooleanOperation) and isinstance(literal.operator, cst.Or):
+            literal, fallback = self.model.origin(literal.right, origin.scope).expr, True
+        if not isinstance(literal, cst.Integer) or not self.inside(literal, function):
             return
-        number = int(origin.expr.evaluated_value)
+        number = int(literal.evaluated_value)
         matching = [c for c in containers if number in c.ports and not c.compose]
         if len(matching) != 1:
             return
         target = matching[0]
-        self.reported.add(id(origin.expr))
-        replacement = cst.parse_expression(f"int({target.expression}.get_exposed_port({number}))")
-        self.report(
-            origin.expr,
-            f"Port `{number}` is the container's internal port: the test reaches it through `{target.expression}.get_exposed_port({number})`",
-            Fix(f"Use `{target.expression}.get_exposed_port({number})`", UNSAFE, [(origin.expr, replacement)]),
-        )
+        self.reported.add(id(literal))
+        mapped = f"{target.expression}.get_exposed_port({number})"
+        if fallback:
+            self.report(literal, f"Port `{number}` is the container's internal port, used when the mapped one is missing: use `{mapped}` alone")
+            return
+        replacement = cst.parse_expression(f"int({mapped})")
+        self.report(literal, f"Port `{number}` is the container's internal port: the test reaches it through `{mapped}`",
+                    Fix(f"Use `{mapped}`", UNSAFE, [(literal, replacement)]))  # fmt: skip
 
     def sinks(self, call: cst.Call, qualified: str, function: FunctionInfo) -> list[Sink]:
         client = CLIENTS.get(qualified)
@@ -250,6 +261,12 @@ class HardcodedContainerAddress(Rule):
         self.reported.add(id(part.node))
         if sink.call is not None:
             self.reported.add(id(sink.call))
+        if id(part.node) in self.model.foreign:  # a constant of another module: reported where it is used here
+            if id(sink.address) not in self.reported:
+                self.reported.add(id(sink.address))
+                self.report(sink.address, f"`{source_of(sink.address)}` holds the hard-coded address `{match.group(0).replace('{}', '...')}`"
+                                          " where the container's mapped address belongs: use `get_container_host_ip()`")  # fmt: skip
+            return
         self.report_literal(part, match, value, sink, port, port_is_mapped, target, function)
 
     def port_of(self, value: StringValue, match, sink: Sink, function: FunctionInfo) -> tuple[int | None, bool]:
@@ -361,15 +378,39 @@ class HardcodedContainerAddress(Rule):
 
     # -- fixed host ports ---------------------------------------------------------------------------
 
-    def check_bind_ports(self, call: cst.Call, function: FunctionInfo) -> None:
+    def check_bind_ports(self, call: cst.Call) -> None:
         """`with_bind_ports(5432, 5432)`: the test depends on a free fixed port on the host."""
         if len(call.args) < 2:
             return
-        host_port = self.model.origin(call.args[1].value, function).expr
-        if isinstance(host_port, cst.Integer) and int(host_port.evaluated_value) != 0 and id(call) not in self.reported:
-            self.reported.add(id(call))
-            self.report(call.args[1].value, f"Fixed host port `{host_port.value}`: the test fails when it is taken and reaches "
-                                            "whatever listens there; let Docker pick one and read it with `get_exposed_port(...)`")  # fmt: skip
+        self.fixed_host_port(call.args[1].value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """`self.ports = {"9000/tcp": 9100}` in a container class: fixed host ports."""
+        for target in node.targets:
+            held = self.model.container_of(target.target.value) if isinstance(target.target, cst.Attribute) else None
+            if held is not None and target.target.attr.value == "ports" and isinstance(node.value, cst.Dict):
+                self.check_port_map(node.value)
+
+    def check_port_map(self, ports: cst.Dict) -> None:
+        for element in ports.elements:
+            if isinstance(element, cst.DictElement):
+                self.fixed_host_port(element.value)
+
+    def fixed_host_port(self, expr: cst.BaseExpression) -> None:
+        number = self.literal_port(expr)
+        if number and id(expr) not in self.reported:
+            self.reported.add(id(expr))
+            self.report(expr, f"Fixed host port `{number}`: the test fails when it is taken and reaches whatever listens "
+                              "there; let Docker pick one and read it with `get_exposed_port(...)`")  # fmt: skip
+
+    def literal_port(self, expr: cst.BaseExpression) -> int | None:
+        """The port an expression holds: a literal, followed through names, constants and parameter defaults."""
+        origin = self.model.origin(expr)
+        value = origin.expr
+        if origin.param is not None:
+            binding = next((b for b in reversed(self.model.bindings(origin.param, origin.scope)) if b.kind == "param"), None)
+            value = binding.value if binding is not None and binding.value is not None else value
+        return int(value.evaluated_value) if isinstance(value, cst.Integer) else None
 
 
 def ports_of(held: Held) -> tuple[int, ...]:

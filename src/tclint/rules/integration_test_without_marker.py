@@ -6,7 +6,6 @@ import libcst as cst
 
 from tclint.diagnostics import SAFE
 from tclint.engine.fixes import Fix, ImportRequest
-from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.markers import marks_of, module_marks
 from tclint.engine.rule import Rule
 
@@ -18,7 +17,7 @@ class IntegrationTestWithoutMarker(Rule):
         marker = self.options["marker"]
         if marker in module_marks(self.model):
             return
-        graph = FixtureGraph(self.model, self.context.project)
+        graph = self.model.fixture_graph
         for test in self.model.functions:
             if not test.is_test or marker in marks_of(test, self.model):
                 continue

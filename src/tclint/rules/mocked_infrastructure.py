@@ -6,7 +6,6 @@ import re
 
 import libcst as cst
 
-from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.markers import marks_of, module_marks
 from tclint.engine.model import FunctionInfo, descendants, literal_string
 from tclint.engine.rule import Rule
@@ -14,6 +13,7 @@ from tclint.knowledge import BARE_MOCKS, INFRASTRUCTURE, MOCK_FACTORIES, MOCKER_
 from tclint.knowledge import SERVICE_WORDS as SERVICE_WORD_PATTERN
 
 SERVICE_WORDS = re.compile(SERVICE_WORD_PATTERN, re.IGNORECASE)
+REPLACEMENT_KEYWORDS = ("new", "return_value", "side_effect", "wraps")
 MOCK_WORDS = re.compile(r"mock|fake|stub|dummy", re.IGNORECASE)
 
 
@@ -27,8 +27,24 @@ class MockedInfrastructure(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         target = self.mocked_target(node)
-        if target is not None:
+        if target is not None and not self.points_at_a_container(node):
             self.mocks.append((node, target, self.model.function))
+
+    def points_at_a_container(self, call: cst.Call) -> bool:
+        """`patch("app.db.connect", return_value=psycopg.connect(postgres.get_connection_url()))`: the
+        patch hands the code the real container's connection, so nothing is mocked."""
+        replacements = [arg.value for arg in call.args[1:] if arg.keyword is None]
+        replacements += [arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value in REPLACEMENT_KEYWORDS]
+        for value in replacements:
+            if self.model.container_of(value) is not None or self.model.address_role(value) is not None:
+                return True
+            client = self.model.client_of(value)
+            if client is not None and self.model.built_from_container(client.construction, client.scope):
+                return True
+            text = self.model.string_of(value)
+            if text is not None and any(part.text is None and self.model.address_role(part.node, part.scope) for part in text.parts):
+                return True
+        return False
 
     def mocked_target(self, call: cst.Call) -> str | None:
         """The infrastructure a mock call targets or specs, as written."""
@@ -64,7 +80,7 @@ class MockedInfrastructure(Rule):
         return None
 
     def finish(self) -> None:
-        graph = FixtureGraph(self.model, self.context.project)
+        graph = self.model.fixture_graph
         whole_module = self.integration_module(graph)
         for call, target, function in self.mocks:
             if whole_module or self.marked(function):
@@ -73,7 +89,7 @@ class MockedInfrastructure(Rule):
             for function in self.model.functions:
                 self.check_mock_fixture(function, graph)
 
-    def integration_module(self, graph: FixtureGraph) -> bool:
+    def integration_module(self, graph) -> bool:
         parts = set(self.context.path.replace("\\", "/").split("/")[:-1])
         if parts & set(self.options["integration-folders"]) or self.options["marker"] in module_marks(self.model):
             return True
@@ -87,13 +103,13 @@ class MockedInfrastructure(Rule):
             function = function.parent if isinstance(function.parent, FunctionInfo) else None
         return function is not None and self.options["marker"] in marks_of(function, self.model)
 
-    def instead(self, target: str, graph: FixtureGraph) -> str:
+    def instead(self, target: str, graph) -> str:
         package = self.infrastructure(target)
         classes = INFRASTRUCTURE.get(package or "", ())
         fixtures = [f.name for f in graph.container_fixtures() if f.container[0] in classes]
         return f" (the fixture `{fixtures[0]}` starts it)" if fixtures else ""
 
-    def check_mock_fixture(self, function: FunctionInfo, graph: FixtureGraph) -> None:
+    def check_mock_fixture(self, function: FunctionInfo, graph) -> None:
         """`def mock_redis(): return MagicMock()`: a service stand-in where a container belongs."""
         fixture = function.fixture
         if fixture is None or not (MOCK_WORDS.search(fixture.name) and SERVICE_WORDS.search(fixture.name)):

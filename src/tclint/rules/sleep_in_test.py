@@ -21,6 +21,7 @@ class SleepInTest(Rule):
         super().__init__(context)
         self.applies = waiting.is_test_code(self.model) and not self.is_helper_module()
         self.loops: list[cst.CSTNode] = []  # enclosing loops, innermost last
+        self.pending: list[tuple] = []
 
     def is_helper_module(self) -> bool:
         return self.context.path.replace("\\", "/").endswith(self.context.settings.wait_helper)
@@ -49,7 +50,14 @@ class SleepInTest(Rule):
         statement, block = self.statement_and_block(node)
         if statement is not None and self.after_container_start(statement, block, function):
             return  # sleep-after-container-start's
-        self.report(node, self.message(sleep, function), self.fix(sleep, statement, block, function))
+        self.pending.append((list(self.model.scopes), node, self.message(sleep, function), self.fix(sleep, statement, block, function)))
+
+    def finish(self) -> None:
+        """Reported once the module is known: a function handed to a mock or a thread later in the file
+        (`side_effect=slow_response`) sleeps on purpose."""
+        for scopes, node, message, fix in self.pending:
+            if not any(waiting.is_stand_in(scope, self.model) for scope in scopes):
+                self.report(node, message, fix)
 
     def statement_and_block(self, call: cst.Call):
         """The statement the sleep call is, and the block holding it (None when it is part of more)."""

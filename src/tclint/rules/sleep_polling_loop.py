@@ -28,6 +28,7 @@ class SleepPollingLoop(Rule):
         self.applies = waiting.is_test_code(self.model) and not self.context.path.replace("\\", "/").endswith(
             self.context.settings.wait_helper
         )
+        self.pending: list[tuple] = []
 
     def visit_For(self, node: cst.For) -> None:
         self.check(node)
@@ -43,12 +44,20 @@ class SleepPollingLoop(Rule):
         if loop is None or loop.sleep.seconds == 0 or loop.hand_written_wait or waiting.in_stand_in(self.model):
             return
         interval = f"{loop.sleep.seconds:g} s" if loop.sleep.seconds is not None else "a fixed time"
+        scopes = list(self.model.scopes)
         if not loop.bounded:
             message = f"Unbounded polling loop sleeps {interval} between tries: with no attempt limit or deadline it hangs when the condition never holds"
-            self.report(node, message)
+            self.pending.append((scopes, node, message, None))
             return
         message = f"Polling loop sleeps {interval} between tries: it wastes up to that much after the condition holds"
-        self.report(node, message, self.fix(loop, function))
+        self.pending.append((scopes, node, message, self.fix(loop, function)))
+
+    def finish(self) -> None:
+        """Reported once the module is known: a function handed to a mock or a thread later in the file
+        sleeps on purpose."""
+        for scopes, node, message, fix in self.pending:
+            if not any(waiting.is_stand_in(scope, self.model) for scope in scopes):
+                self.report(node, message, fix)
 
     def fix(self, loop: waiting.PollingLoop, function: FunctionInfo | None) -> Fix | None:
         timeout = loop.timeout_ms
