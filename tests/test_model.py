@@ -150,9 +150,11 @@ def test_project_index_carries_container_classes_and_constants_of_other_modules(
         "tests/support/containers.py",
         container_classes=(ContainerClassFact("MinioLike", "testcontainers.minio.MinioContainer", "minio/minio:latest", (9000,), True),),
         constants=(("GATEWAY_HOST", "localhost"),),
+        factories=(("start_cache", "testcontainers.redis.RedisContainer"),),
     )
     assert FileFacts.from_dict(__import__("dataclasses").asdict(support)) == support
-    source = "from tests.support.containers import GATEWAY_HOST, MinioLike\n\nstore = MinioLike()\nhost = GATEWAY_HOST\n"
+    source = ("from tests.support.containers import GATEWAY_HOST, MinioLike, start_cache\n\n"
+              "store = MinioLike()\nhost = GATEWAY_HOST\ncache = start_cache()\n")
     module = cst.parse_module(source)
     walker = Walker([])
     model = Model(module, "tests/test_x.py", (), walker, project=ProjectFacts(modules=(support,)))
@@ -161,6 +163,7 @@ def test_project_index_carries_container_classes_and_constants_of_other_modules(
     held = model.container_of(cst.Name("store"), model.module_scope)
     assert (held.cls.qualname, held.cls.default_image, held.cls.ports) == ("testcontainers.minio.MinioContainer", "minio/minio:latest", (9000,))
     assert model.string_of(cst.Name("host"), model.module_scope).text == "localhost"
+    assert model.container_of(cst.Name("cache"), model.module_scope).cls.qualname == "testcontainers.redis.RedisContainer"
 
 
 def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
@@ -173,6 +176,7 @@ def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
         "    def start(self):\n"
         "        return super().start()\n\n\n"
         "TIMEOUT = 30\n"
+        "def start_gateway():\n    gateway = Gateway()\n    gateway.start()\n    return gateway\n"
         "pytest_plugins = ['tests.plugins.db']\n"
     )
     module = cst.parse_module(source)
@@ -185,4 +189,5 @@ def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
     assert (gateway.name, gateway.base, gateway.default_image, gateway.ports, gateway.waits_until_ready) == (
         "Gateway", "testcontainers.core.container.DockerContainer", "gateway:1.4", (8080, 8443), True)
     assert exported["constants"] == (("TIMEOUT", 30),)
+    assert exported["factories"] == (("start_gateway", "testcontainers.core.container.DockerContainer"),)
     assert exported["plugins"] == ("tests.plugins.db",)

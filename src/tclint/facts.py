@@ -39,6 +39,7 @@ class FileFacts:
     container_classes: tuple[ContainerClassFact, ...] = ()
     constants: tuple[tuple[str, str | int], ...] = ()  # module-level names bound once to a string or integer
     plugins: tuple[str, ...] = ()  # the modules `pytest_plugins` names
+    factories: tuple[tuple[str, str], ...] = ()  # functions that start or build a container: (name, its class)
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -49,6 +50,7 @@ class FileFacts:
             tuple(ContainerClassFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("container_classes", ())),
             tuple(_tuples(pair) for pair in data.get("constants", ())),
             tuple(data.get("plugins", ())),
+            tuple(_tuples(pair) for pair in data.get("factories", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:

@@ -220,6 +220,7 @@ class Model:
         self.local_testcases: set[str] = set()
         self.project = project
         self._class_of_node: dict[int, ClassInfo] = {}
+        self._function_of_node: dict[int, FunctionInfo] = {}
         self._fixture_graph = None
         self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
         self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
@@ -255,7 +256,12 @@ class Model:
             if name == "pytest_plugins" and value is not None:
                 elements = value.elements if isinstance(value, (cst.List, cst.Tuple)) else [value]
                 plugins.extend(text for e in elements if (text := literal_string(getattr(e, "value", e))) is not None)
-        return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins)}
+        factories = []
+        for name, function in self.module_functions.items():
+            held = self._returned_container(function, 0) if function.fixture is None and not function.is_test else None
+            if held is not None and held.cls is not None:
+                factories.append((name, held.cls.qualname))
+        return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories)}
 
     def _imported_constant(self, name: cst.Name) -> cst.BaseExpression | None:
         """A string or integer constant another module of the project defines (from the project index)."""
@@ -374,6 +380,7 @@ class Model:
         elif parent is None:
             self.module_functions[info.name] = info
         self._record(Binding(info.name, None, "def", node, self.current_scope))
+        self._function_of_node[id(node)] = info
         self.functions.append(info)
         self.scopes.append(info)
         self.resolver.push()
@@ -774,7 +781,7 @@ class Model:
             self._fixture_graph = FixtureGraph(self, self.project)
         return self._fixture_graph
 
-    def container_of(self, expr: cst.BaseExpression, scope=None) -> Held | None:
+    def container_of(self, expr: cst.BaseExpression, scope=None, _depth: int = 0) -> Held | None:
         """The container an expression holds: one constructed here (followed through variables, `with
         ... as`, configuration chains and `self.x`), a fixture that starts one, `self` in a method of a
         container class, or a Docker Compose stack."""
@@ -792,7 +799,7 @@ class Model:
                 return Held(cls, self._refs.get(id(value)))
             if self.qualified(value.func) in COMPOSE_CLASSES:
                 return Held(None, compose=True)
-            return None
+            return self._factory_result(value, origin.scope, _depth)
         if isinstance(value, cst.Name) and value.value in ("self", "cls"):
             owner = self.class_of(origin.scope)
             if owner is not None and owner.node.name.value in self.local_container_classes:
@@ -806,6 +813,31 @@ class Model:
             if signature is not None:
                 known = container_class(signature[0], self._configured) if len(signature) == 3 else None
                 return Held(known, fixture=origin.param)
+        return None
+
+    def _factory_result(self, call: cst.Call, scope, depth: int) -> Held | None:
+        """The container a helper returns: one of this module (`start_postgres()`), or one another module
+        of the project defines (from the project index)."""
+        helper = self._local_function(call.func, scope)
+        if helper is not None:
+            return self._returned_container(helper, depth)
+        qualname = self.qualified(call.func)
+        imported = self.project.imported(qualname) if qualname and not qualname.startswith("testcontainers.") else None
+        if imported is None:
+            return None
+        facts, name = imported
+        returned = dict(facts.factories).get(name)
+        known = container_class(returned, self._configured) if returned else None
+        return Held(known) if known is not None else None
+
+    def _returned_container(self, function: FunctionInfo, depth: int) -> Held | None:
+        if depth > 3:
+            return None
+        for node in descendants(function.node.body):
+            if isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression):
+                held = self.container_of(node.value, function, depth + 1)
+                if held is not None:
+                    return held
         return None
 
     def address_role(self, expr: cst.BaseExpression, scope=None) -> str | None:
@@ -867,7 +899,7 @@ class Model:
             return None
         found = self.bindings(func.value, scope)
         if found and found[-1].kind == "def":
-            return next((f for f in self.functions if f.node is found[-1].node), None)
+            return self._function_of_node.get(id(found[-1].node))
         return None
 
     def _returned_client(self, function: FunctionInfo, depth: int) -> ClientUse | None:

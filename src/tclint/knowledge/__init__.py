@@ -140,6 +140,7 @@ CLIENTS = {
     "psycopg_pool.AsyncConnectionPool": _ASYNC_CONNECTION,
     "pymongo.MongoClient": _MONGO, "motor.motor_asyncio.AsyncIOMotorClient": _MOTOR,
     "httpx.Client": _HTTP, "httpx.AsyncClient": _ASYNC_HTTP, "requests.Session": _HTTP,
+    "fastapi.testclient.TestClient": _HTTP, "starlette.testclient.TestClient": _HTTP,
     "boto3.client": _NO_CLEANUP, "boto3.resource": _NO_CLEANUP, "aioboto3.Session": _NO_CLEANUP,
     "aiobotocore.session.get_session": _NO_CLEANUP,
     "kafka.KafkaProducer": _KAFKA, "kafka.KafkaConsumer": _KAFKA, "kafka.KafkaAdminClient": _KAFKA,
@@ -175,6 +176,9 @@ DERIVED_FIXTURE_SUFFIXES = ("_config", "_url", "_dsn")
 # Words in a fixture's name that say it stands for a service (with "mock", "fake"...: a stand-in).
 SERVICE_WORDS = (r"redis|db|database|postgres|pg|mysql|maria|mongo|s3|sqs|sns|dynamo|kafka|rabbit|queue|"
                  r"cache|elastic|opensearch|storage|bucket|broker|sql")  # fmt: skip
+# Words that say a client of a type tclint does not know holds data tests write (so it must be reset,
+# not only closed): the service words, and the shapes of data access.
+DATA_WORDS = SERVICE_WORDS + r"|repo|store|engine|session|pool|collection|table|index|topic"
 # Methods of containers that hand out a way to reach the service.
 CONTAINER_ACCESSORS = frozenset({
     "get_client", "get_async_client", "get_connection_client", "get_connection_url", "get_url",

@@ -13,12 +13,13 @@ from tclint.engine.fixes import Fix
 from tclint.engine.model import ClientUse, FunctionInfo, descendants, literal_string, source_of
 from tclint.engine.rule import Rule
 from tclint.engine.walk import children
-from tclint.knowledge import CLOSE_METHODS, CONTAINER_ACCESSORS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client
+from tclint.knowledge import CLOSE_METHODS, CONTAINER_ACCESSORS, DATA_WORDS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client
 
 # a class of another library or of the project whose name says what it is
 CLIENT_CLASS = re.compile(r"^[A-Z]\w*(Client|Connection|Engine|Session|Pool|Repository|Store|Producer|Consumer)$")
 RESET_METHOD = re.compile(RESET_WORDS, re.IGNORECASE)
 RESET_STATEMENT = re.compile(RESET_STATEMENTS)
+DATA = re.compile(DATA_WORDS, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ class ClientFixtureWithoutCleanup(Rule):
                 continue
             if not self.container_backed(function, found):
                 continue
-            needs_close, needs_reset = self.needs(found)
+            if (found is None or found.client is None) and self.fresh_container_per_test(function):
+                continue  # a wrapper over a container started for each test: its data leaves with it
+            needs_close, needs_reset = self.needs(found, handed, fixture.name)
             teardown = self.teardown(function, handed, found)
             if (teardown.closes or not needs_close) and (teardown.resets or not needs_reset):
                 continue
@@ -77,13 +80,34 @@ class ClientFixtureWithoutCleanup(Rule):
                    for n in descendants(function.node.body))  # fmt: skip
 
     @staticmethod
-    def needs(found: ClientUse | None) -> tuple[bool, bool]:
+    def needs(found: ClientUse | None, handed: HandedOut, fixture: str) -> tuple[bool, bool]:
         """(must be closed, must be reset): from the client's table entry; a client tclint does not know
-        is held to both."""
+        must be closed, and reset too when its type, its construction or the fixture's name says it holds
+        data (`UserRepository(engine)`, `CounterStore(redis)`), not when it is an HTTP client of a service."""
         client = found.client if found is not None else None
-        if client is None:
-            return True, True
-        return bool(client.closes), bool(client.resets)
+        if client is not None:
+            return bool(client.closes), bool(client.resets)
+        written = source_of(found.construction) if found is not None else source_of(handed.value)
+        return True, bool(DATA.search(f"{fixture} {written}"))
+
+    def fresh_container_per_test(self, function: FunctionInfo) -> bool:
+        """Every container behind the fixture is started for each test (function-scoped fixtures), which
+        function-scoped-container-fixture reports. A known client is still reported, with the cleanup that
+        makes sharing the container safe; a wrapper tclint cannot clean is left to that rule."""
+        graph = self.model.fixture_graph
+        behind = [param for param in function.params if graph.container_behind(param)]
+        if not behind:
+            return False
+        return all(self.started_per_test(param, graph, frozenset()) for param in behind)
+
+    def started_per_test(self, name: str, graph, seen: frozenset) -> bool:
+        fixture = graph.fixtures.get(name)
+        if fixture is None or fixture.scope != "function" or name in seen:
+            return False
+        if fixture.container is not None:
+            return True
+        leading = [param for param in fixture.params if graph.container_behind(param)]
+        return bool(leading) and all(self.started_per_test(param, graph, seen | {name}) for param in leading)
 
     @staticmethod
     def handed_out(function: FunctionInfo) -> HandedOut | None:

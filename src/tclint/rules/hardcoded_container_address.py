@@ -264,7 +264,7 @@ class HardcodedContainerAddress(Rule):
         if id(part.node) in self.model.foreign:  # a constant of another module: reported where it is used here
             if id(sink.address) not in self.reported:
                 self.reported.add(id(sink.address))
-                self.report(sink.address, f"`{source_of(sink.address)}` holds the hard-coded address `{match.group(0).replace('{}', '...')}`"
+                self.report(sink.address, f"`{source_of(sink.address)}` holds the hard-coded address `{shown(match)}`"
                                           " where the container's mapped address belongs: use `get_container_host_ip()`")  # fmt: skip
             return
         self.report_literal(part, match, value, sink, port, port_is_mapped, target, function)
@@ -298,7 +298,7 @@ class HardcodedContainerAddress(Rule):
 
     def report_literal(self, part, match, value: StringValue, sink: Sink, port, port_is_mapped, target, function) -> None:
         literal = part.node
-        where = f"`{match.group(0).replace('{}', '...')}`"
+        where = f"`{shown(match)}`"
         if target is not None and target.compose:
             self.report(literal, f"Hard-coded address {where} where the Compose service's address belongs: use "
                                  f"`{target.expression}.get_service_host(service, port)` and `get_service_port(...)`")  # fmt: skip
@@ -441,6 +441,12 @@ def signature_ports(signature: tuple | None) -> tuple[int, ...]:
         if call.startswith("with_exposed_ports("):
             ports.update(int(number) for number in re.findall(r"\d+", call))
     return tuple(sorted(ports))
+
+
+def shown(match: re.Match) -> str:
+    """The address as the message shows it: the host, and the port when it is written in the literal."""
+    port = match.group(2)
+    return match.group(1) + (f":{port}" if port and port.isdigit() else "")
 
 
 def called_name(func: cst.BaseExpression) -> str:
