@@ -106,3 +106,48 @@ def test_output_file_that_cannot_be_written_is_a_usage_error(project):
     code, out, err = tclint("--output-file", "no/such/dir/report.txt", "tests")
     assert (code, out) == (2, "")
     assert err == "tclint: error: no/such/dir/report.txt: cannot write: no such file or directory\n"
+
+
+PLAIN = "def test_add():\n    assert 1 + 1 == 2\n"
+
+
+@pytest.fixture
+def mixed_project(project):
+    write(project, {
+        "pyproject.toml": '[tool.tclint]\nextend-exclude = ["tests/fixtures/"]\n',
+        ".gitignore": "tests/generated_*.py\n",
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "tests/conftest.py": FUNCTION_SCOPED.format(comment=""),
+        "tests/test_plain.py": PLAIN,
+        "tests/fixtures/test_sample.py": PLAIN,
+        "tests/generated_cases.py": PLAIN,
+        "env/pyvenv.cfg": "home = /usr\n",
+        "env/lib/test_vendored.py": PLAIN,
+    })  # fmt: skip
+    return project
+
+
+def test_show_files_lists_what_a_run_would_lint_and_lints_nothing(mixed_project):
+    assert tclint("--show-files", ".") == (0, "tests/conftest.py\ntests/test_plain.py\n", "")
+    code, out, err = tclint("--show-files", "-v", ".")
+    assert (code, out) == (0, "tests/conftest.py\ntests/test_plain.py\n")
+    assert sorted(err.splitlines()) == [
+        ".git/: excluded (exclude/extend-exclude)",
+        "env/: excluded (a virtual environment)",
+        "tests/fixtures/: excluded (exclude/extend-exclude)",
+        "tests/generated_cases.py: ignored (.gitignore)",
+    ]
+
+
+def test_verbose_says_what_became_of_each_file(mixed_project):
+    code, _, err = tclint("-v", "-q", ".")
+    assert code == 1
+    assert sorted(line for line in err.splitlines() if line.startswith("tests/")) == [
+        "tests/conftest.py: linted",
+        "tests/fixtures/: excluded (exclude/extend-exclude)",
+        "tests/generated_cases.py: ignored (.gitignore)",
+        "tests/test_plain.py: not parsed: no enabled rule's words in it (or no container in reach)",
+    ]
+    _, _, err = tclint("-v", "-q", ".")
+    assert "tests/conftest.py: cached (unchanged since the last run)" in err.splitlines()
+    assert "tests/test_plain.py: cached (unchanged since the last run)" in err.splitlines()

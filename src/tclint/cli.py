@@ -101,6 +101,8 @@ class CheckOptions:
     unfixable: tuple[str, ...] = ()
     add_noqa: bool = False
     output_file: str | None = None
+    show_files: bool = False
+    verbose: bool = False
 
     @property
     def format_name(self) -> str:
@@ -143,6 +145,8 @@ class CheckOptions:
 @click.option("--unfixable", multiple=True, help="These rules' fixes are neither offered nor applied (adds to `unfixable`).")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: TCLxxx` to every line with a finding; exit 0.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--show-files", is_flag=True, help="List the files a run would lint (with -v: and those it leaves out, and why); lint nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="Say on stderr what happened to each file: linted, cached, skipped and why.")
 @click.pass_context
 def check(context: click.Context, **given) -> int:
     """Lint PATHS (default: the current directory)."""
@@ -157,7 +161,12 @@ def check(context: click.Context, **given) -> int:
         _fail("--add-noqa cannot go with --fix, --fix-only or --diff")
     settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes,
                          options.fixable, options.unfixable)  # fmt: skip
+    if options.show_files:
+        return _show_files(list(options.paths) or ["."], settings, options)
     result = _run_with_progress(list(options.paths) or ["."], settings, options)
+    if options.verbose:
+        for path, what in result.notes:
+            click.echo(f"{path}: {what}", err=True)
     if options.add_noqa:
         return _add_noqa(result)
     with _stdout_to(options.output_file):
@@ -172,6 +181,22 @@ def _run(paths: list[str], settings, options: CheckOptions, progress=None):
                              want_edits=options.format_name in ("json", "sarif"), cache=not options.no_cache,
                              jobs=options.jobs, force_exclude=options.force_exclude)  # fmt: skip
     return run(paths, settings, run_options, progress)
+
+
+def _show_files(paths: list[str], settings, options: CheckOptions) -> int:
+    from tclint.discovery import discover
+    from tclint.runner import display_entry, display_path
+
+    left_out: list[tuple[str, str]] = []
+    found, errors = discover(paths, settings, options.force_exclude, lambda path, why: left_out.append((display_entry(path), why)))
+    for error in errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
+    for path in sorted(display_path(path) for path in found):
+        click.echo(path)
+    if options.verbose:
+        for path, reason in left_out:
+            click.echo(f"{path}: {reason}", err=True)
+    return EXIT_ERROR if errors else EXIT_CLEAN
 
 
 def _add_noqa(result) -> int:

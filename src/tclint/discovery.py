@@ -9,6 +9,7 @@ are not followed, so a symlink loop cannot trap the walk.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,14 @@ def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
     return []  # not in a git work tree: the parents' .gitignore files do not apply
 
 
-def discover(paths: list[str], settings: Settings, force_exclude: bool = False) -> tuple[list[Path], list[PathError]]:
+def _ignore_note(path: Path, reason: str) -> None:
+    pass
+
+
+def discover(paths: list[str], settings: Settings, force_exclude: bool = False,
+             note: Callable[[Path, str], None] = _ignore_note) -> tuple[list[Path], list[PathError]]:  # fmt: skip
+    """The files to lint and the paths that do not exist; `note(path, reason)` hears of every file or
+    folder left out, and why (for --show-files and --verbose)."""
     project_root = settings.project_root.resolve()
     exclude_spec = None
     files: list[Path] = []
@@ -81,9 +89,11 @@ def discover(paths: list[str], settings: Settings, force_exclude: bool = False) 
             base = project_root if absolute.is_relative_to(project_root) else absolute.parent
             excluded = _Ignore(base, exclude_spec)
         if is_dir:
-            files.extend(_walk(path, excluded))
+            files.extend(_walk(path, excluded, note))
         elif not (force_exclude and _excluded_file(absolute, excluded)):
             files.append(path)
+        else:
+            note(path, "excluded (--force-exclude)")
     return _unique(files), errors
 
 
@@ -108,24 +118,27 @@ def _reason(error: OSError) -> str:
     return error.strerror.lower() if error.strerror else str(error)
 
 
-def _walk(root: Path, excluded: _Ignore) -> list[Path]:
+def _walk(root: Path, excluded: _Ignore, note: Callable[[Path, str], None]) -> list[Path]:
     absolute_root = root.resolve()
     ignores = _ancestor_gitignores(absolute_root)
     found: list[Path] = []
-    _walk_dir(root, absolute_root, ignores, excluded, found, named=True)
+    _walk_dir(root, absolute_root, ignores, excluded, (found, note), named=True)
     return found
 
 
-def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded: _Ignore, found: list[Path],
-              named: bool = False) -> None:  # fmt: skip
+def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded: _Ignore, out, named: bool = False) -> None:
+    """Walk one folder: `out` is (the list of files found, the note on what is left out)."""
+    found, note = out
     if not named and absolute.name == "site-packages":
+        note(directory, "excluded (site-packages)")
         return
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
         return
     if not named and any(entry.name == "pyvenv.cfg" and entry.is_file() for entry in entries):
-        return  # a virtual environment, however it is named (a folder named on the command line is walked)
+        note(directory, "excluded (a virtual environment)")
+        return  # however it is named (a folder named on the command line is walked)
     own = _gitignore(absolute)
     if own:
         ignores = [*ignores, own]
@@ -138,10 +151,14 @@ def _walk_dir(directory: Path, absolute: Path, ignores: list[_Ignore], excluded:
         if not (is_dir or (is_file and entry.name.endswith(".py"))):
             continue
         absolute_entry = absolute / entry.name
-        if excluded.matches(absolute_entry, is_dir) or any(i.matches(absolute_entry, is_dir) for i in ignores):
+        if excluded.matches(absolute_entry, is_dir):
+            note(directory / entry.name, "excluded (exclude/extend-exclude)")
+            continue
+        if any(i.matches(absolute_entry, is_dir) for i in ignores):
+            note(directory / entry.name, "ignored (.gitignore)")
             continue
         if is_dir:
-            _walk_dir(directory / entry.name, absolute_entry, ignores, excluded, found)
+            _walk_dir(directory / entry.name, absolute_entry, ignores, excluded, out)
         else:
             found.append(directory / entry.name)
 

@@ -51,6 +51,7 @@ class RunResult:
     files: int = 0
     sources: dict[str, bytes] = field(default_factory=dict)  # final content of fixed files, for reporters
     created: list[str] = field(default_factory=list)  # files fixes created (the wait helper)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, what became of it), for --verbose
 
 
 @dataclass
@@ -72,9 +73,15 @@ def display_path(path: Path) -> str:
     return Path(relative).as_posix() if not relative.startswith("..") else str(path.absolute().as_posix())
 
 
+def display_entry(path: Path) -> str:
+    """display_path, with a trailing / for a folder."""
+    return display_path(path) + ("/" if path.is_dir() else "")
+
+
 def run(paths: list[str], settings: Settings, options: RunOptions, progress: Callable[[int, int], None] | None = None) -> RunResult:
-    found, path_errors = discover(paths, settings, options.force_exclude)
-    result = RunResult(errors=[(error.path, error.message) for error in path_errors])
+    notes: list[tuple[str, str]] = []
+    found, path_errors = discover(paths, settings, options.force_exclude, lambda path, why: notes.append((display_entry(path), why)))
+    result = RunResult(errors=[(error.path, error.message) for error in path_errors], notes=notes)
     enabled = settings.enabled_rules()
     linted = [_File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled)) for path in found]
     result.files = len(linted)
@@ -241,6 +248,7 @@ class _Engine:
         if self.cache is not None:
             cached = self.cache.lookup(item.key, item.stat, self._cache_key(item), lambda: self._project_for(item)[1])
             if cached is not None and self._cache_serves(cached):
+                self._note(item, "cached (unchanged since the last run)")
                 return _relabelled(cached, item.display)
         try:
             source = read_source(item.path)
@@ -249,13 +257,19 @@ class _Engine:
         item.digest = digest(source)
         defines_fixtures = os.path.basename(item.key) == "conftest.py" and b"fixture" in source
         if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self._container_words(item)):
+            self._note(item, "not parsed: no enabled rule's words in it (or no container in reach)")
             report = worker.suppressions_only(item.display, source)
             self._store(item, report)
             return report
+        self._note(item, "linted")
         return worker.Task(
             item.display, source, item.rules, self.options.fix or self.options.diff, self.options.unsafe,
             self.options.want_edits, self._project_for(item)[0],
         )  # fmt: skip
+
+    def _note(self, item: _File, what: str) -> None:
+        if not item.facts_only:
+            self.result.notes.append((item.display, what))
 
     def _container_words(self, item: _File) -> re.Pattern[bytes] | None:
         """The container fixtures of the conftest.py files above the file, as a pattern."""
