@@ -18,7 +18,6 @@ import io
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
 import tomllib
 from collections import Counter, defaultdict
@@ -93,6 +92,7 @@ class Score:
     false_positives: list[Found] = field(default_factory=list)
     debatable_found: list[Expected] = field(default_factory=list)
     debatable_silent: list[Expected] = field(default_factory=list)
+    duplicates: list[Found] = field(default_factory=list)
 
 
 def rule_codes() -> dict[str, str]:
@@ -129,12 +129,35 @@ def git_dir(mirror: Path, repository: str) -> Path | None:
 
 
 def extract(git: Path, commit: str, destination: Path) -> str | None:
-    """Write the commit's tree into destination; return why not, or None."""
-    archive = subprocess.run(["git", "--git-dir", str(git), "archive", "--format=tar", commit], capture_output=True)
-    if archive.returncode != 0:
-        return f"commit {commit[:12]} is not in the snapshot ({archive.stderr.decode(errors='replace').strip()})"
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(destination, filter="data")
+    """Write the commit's files into destination; return why not, or None.
+
+    Snapshots lack their largest files (jars, pickles), so `git archive` cannot be used: every
+    blob present is written, the missing ones are left out.
+    """
+    listing = subprocess.run(
+        ["git", "--git-dir", str(git), "ls-tree", "-r", "-z", commit], capture_output=True
+    )
+    if listing.returncode != 0:
+        return f"commit {commit[:12]} is not in the snapshot"
+    entries = [line.split(b"\t", 1) for line in listing.stdout.split(b"\0") if line]
+    blobs = [(meta.split()[2].decode(), path.decode()) for meta, path in entries if meta.split()[0] == b"100644"
+             or meta.split()[0] == b"100755"]  # fmt: skip
+    batch = subprocess.run(
+        ["git", "--git-dir", str(git), "cat-file", "--batch"],
+        input=b"".join(sha.encode() + b"\n" for sha, _ in blobs),
+        capture_output=True,
+        check=True,
+    )
+    stream = io.BytesIO(batch.stdout)
+    for _, path in blobs:
+        header = stream.readline().split()
+        if header[-1] == b"missing":
+            continue
+        content = stream.read(int(header[2]))
+        stream.read(1)  # the newline after each object
+        target = destination / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     return None
 
 
@@ -162,7 +185,9 @@ def findings_on(manifest: Manifest, raw: list[dict], checkout: Path, names: dict
 
 
 def score_repository(manifest: Manifest, found: list[Found], scores: dict[str, Score]) -> None:
-    """One-to-one matching: each expected entry takes the first unused finding that matches it."""
+    """One-to-one matching: each expected entry takes the first unused finding that matches it. A further
+    finding that matches an entry already taken reports the same problem again (the same constant at two
+    constructors, say): it is a duplicate, not a false positive."""
     unused = list(found)
     for expected in sorted(manifest.expected, key=lambda entry: entry.certainty):  # clear-cut first
         score = scores[expected.rule]
@@ -176,7 +201,8 @@ def score_repository(manifest: Manifest, found: list[Found], scores: dict[str, S
         else:
             score.misses.append(expected)
     for finding in unused:
-        scores[finding.rule].false_positives.append(finding)
+        again = any(expected.matches(finding) for expected in manifest.expected)
+        (scores[finding.rule].duplicates if again else scores[finding.rule].false_positives).append(finding)
 
 
 def ratio(numerator: int, denominator: int) -> str:
@@ -230,6 +256,9 @@ def report(scores: dict[str, Score], codes: dict[str, str], repositories: list[s
     lines += ["", "## False positives (findings on annotated files that no entry expects)", ""]
     false_positives = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].false_positives]
     lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in false_positives] or ["none"]
+    duplicates = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].duplicates]
+    lines += ["", "## Duplicate reports (a second finding on an entry already found; counted neither way)", ""]
+    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in duplicates] or ["none"]
     lines += ["", "## Debatable entries", ""]
     debatable = [
         (entry, verdict)

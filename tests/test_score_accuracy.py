@@ -139,3 +139,36 @@ def test_a_missing_snapshot_is_skipped_with_one_line(tmp_path):
     )
     assert result.stderr.splitlines() == [f"skipped tdensmore/avatars: no snapshot under {tmp_path}"]
     assert f"- tdensmore/avatars: no snapshot under {tmp_path}" in result.stdout
+
+
+def test_a_second_finding_on_an_entry_already_found_is_a_duplicate_not_a_false_positive(tmp_path):
+    scores = scored(
+        tmp_path,
+        [found("tests/conftest.py", 5, 5, "unpinned-container-image"), found("tests/conftest.py", 20, 20, "unpinned-container-image")],
+    )["unpinned-container-image"]
+    assert [len(scores.true_positives), len(scores.duplicates), len(scores.false_positives)] == [1, 1, 0]
+
+
+def git(*args, cwd):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_extract_writes_every_file_the_snapshot_holds_and_leaves_out_missing_blobs(tmp_path):
+    repository = tmp_path / "repository"
+    (repository / "tests").mkdir(parents=True)
+    (repository / "tests" / "test_a.py").write_text("def test_a():\n    pass\n")
+    (repository / "big.jar").write_bytes(b"\x00" * 10)
+    git("init", "-q", cwd=repository)
+    git("add", ".", cwd=repository)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c", cwd=repository)
+    commit = git("rev-parse", "HEAD", cwd=repository)
+    missing = git("rev-parse", "HEAD:big.jar", cwd=repository)
+    (repository / ".git" / "objects" / missing[:2] / missing[2:]).unlink()
+    destination = tmp_path / "checkout"
+    destination.mkdir()
+    assert score_accuracy.extract(repository / ".git", commit, destination) is None
+    assert sorted(path.relative_to(destination).as_posix() for path in destination.rglob("*") if path.is_file()) == [
+        "tests/test_a.py"
+    ]
+    assert (destination / "tests" / "test_a.py").read_text() == "def test_a():\n    pass\n"
+    assert score_accuracy.extract(repository / ".git", "0" * 40, destination) == "commit 000000000000 is not in the snapshot"
