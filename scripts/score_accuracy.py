@@ -164,9 +164,12 @@ def extract(git: Path, commit: str, destination: Path) -> str | None:
 def run_tclint(checkout: Path, files: tuple[str, ...], whole_checkout: bool) -> tuple[list[dict], str]:
     targets = ["."] if whole_checkout else list(files)
     command = [sys.executable, "-m", "tclint", "check", "--output-format", "json", "--no-cache", "--select", "ALL"]
-    result = subprocess.run(
-        [*command, *targets], cwd=checkout, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
-    )
+    try:
+        result = subprocess.run(
+            [*command, *targets], cwd=checkout, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        return [], f"tclint did not finish within {TIMEOUT_SECONDS} s"
     if result.returncode not in (0, 1) or not result.stdout.strip():
         return [], f"tclint exited {result.returncode}: {result.stderr.strip()[:300]}"
     return json.loads(result.stdout), ""
