@@ -348,45 +348,28 @@ def verify_command(paths, select, extend_select, ignore, config, output_format, 
     """
     import json
 
+    from tclint import output
     from tclint import verify as verifying
 
     settings = _settings(config, select, extend_select, ignore, unsafe_fixes=True)
     options = verifying.VerifyOptions(python=python or sys.executable, reruns=reruns, timeout=timeout, dry_run=dry_run)
     try:
         report = verifying.Verifier(list(paths) or ["."], settings, options).verify()
-    except verifying.VerifyTimeout as error:
+    except verifying.VerifyError as error:
         _fail(f"verify stopped: {error}; nothing was changed")
     except FileError as error:
         _fail(str(error))
     if output_format == "json":
-        click.echo(json.dumps(verifying.as_json(report), indent=2))
+        click.echo(json.dumps(output.verify_json(report), indent=2))
     elif on_terminal(sys.stdout):
-        _verify_table(report, verifying)
+        output.verify_table(report, _console())
     else:
-        from tclint import output
-
-        click.echo(verifying.render_text(report), nl=False)
+        click.echo(output.verify_text(report), nl=False)
         click.echo(output.concise(report.remaining), nl=False)
+    warning = output.verify_warning(report)
+    if warning:
+        click.echo(f"tclint verify: {warning}", err=True)
     return EXIT_PROBLEMS if report.remaining else EXIT_CLEAN
-
-
-def _verify_table(report, verifying) -> None:
-    from rich.table import Table
-
-    table = Table(title="tclint verify")
-    for column in ("Fix", "Where", "Rule", "Change", "Failing tests"):
-        table.add_column(column, overflow="fold")
-    for outcome in report.fixes:
-        d = outcome.diagnostic
-        status = "[green]kept[/green]" if outcome.kept else "[red]rejected[/red]"
-        table.add_row(status, f"{d.path}:{d.line}:{d.column}", f"{d.code} {d.name}", d.fix.message, "\n".join(outcome.failing_tests))
-    console = _console()
-    console.print(table)
-    for label, result in (("before", report.before), ("after", report.after)):
-        if result is not None:
-            console.print(f"suite {label}: {verifying.describe(result)}", highlight=False)
-    if report.written:
-        console.print(f"{'would write' if report.dry_run else 'wrote'}: {', '.join(report.written)}", highlight=False)
 
 
 @cli.command()

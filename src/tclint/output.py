@@ -350,3 +350,93 @@ def rules_table(catalog, width: int):
     for row in rows:
         table.add_row(*(row if with_summary else (row[0], row[1], row[3])))
     return table
+
+
+# -- the `tclint verify` report ---------------------------------------------------------------------------
+# The report object comes from tclint.verify; rendering it needs none of its machinery.
+
+NOT_COUNTED = "not counted (no Docker engine answered)"
+
+
+def verify_text(report) -> str:
+    """The plain-text verify report (verify_table shows the same rows on a terminal)."""
+    lines = []
+    for outcome in report.fixes:
+        d = outcome.diagnostic
+        failing = f" (fails: {', '.join(outcome.failing_tests)})" if outcome.failing_tests else ""
+        lines.append(f"{outcome.status:<10} {d.path}:{d.line}:{d.column}: {d.code} [{d.name}] {d.fix.message}{failing}")
+    lines += [f"suite {label + ':':<7} {text}" for label, text in _suite_lines(report)]
+    if report.written:
+        lines.append(f"{'would write' if report.dry_run else 'wrote'}: {', '.join(report.written)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def verify_table(report, console) -> None:
+    from rich.table import Table
+
+    styles = {"kept": "green", "rejected": "red", "unverified": "yellow"}
+    table = Table(title="tclint verify")
+    for column in ("Fix", "Where", "Rule", "Change", "Failing tests"):
+        table.add_column(column, overflow="fold")
+    for outcome in report.fixes:
+        d = outcome.diagnostic
+        status = f"[{styles[outcome.status]}]{outcome.status}[/{styles[outcome.status]}]"
+        table.add_row(status, f"{d.path}:{d.line}:{d.column}", f"{d.code} {d.name}", d.fix.message, "\n".join(outcome.failing_tests))
+    console.print(table)
+    for label, text in _suite_lines(report):
+        console.print(f"suite {label}: {text}", highlight=False, markup=False)
+    if report.written:
+        console.print(f"{'would write' if report.dry_run else 'wrote'}: {', '.join(report.written)}", highlight=False, markup=False)
+
+
+def verify_warning(report) -> str | None:
+    """Said on stderr whatever the format: fixes that no test could judge are not written."""
+    unverified = report.unverified
+    if not unverified:
+        return None
+    before = report.before
+    why = f"pytest said: {before.last_line()}"
+    if before.containers is None:
+        why += "; no Docker engine answered"
+    count = len(unverified)
+    return (f"WARNING: {count} {'fix was' if count == 1 else 'fixes were'} not verified and not written: no test "
+            f"that the {'fix' if count == 1 else 'fixes'} can affect passed before them ({why})")  # fmt: skip
+
+
+def verify_json(report) -> dict:
+    return {
+        "fixes": [
+            {"filename": os.path.abspath(o.diagnostic.path), "path": o.diagnostic.path, "row": o.diagnostic.line,
+             "column": o.diagnostic.column, "code": o.diagnostic.code, "name": o.diagnostic.name,
+             "message": o.diagnostic.message, "fix": o.diagnostic.fix.message, "applicability": o.diagnostic.fix.applicability,
+             "status": o.status, "failing_tests": o.failing_tests}
+            for o in report.fixes
+        ],
+        "suite": {"before": _run_json(report.before), "after": _run_json(report.after)},
+        "written": report.written,
+        "dry_run": report.dry_run,
+    }  # fmt: skip
+
+
+def describe_run(result) -> str:
+    passed = len(result.passed)
+    failed = len(result.outcomes) - passed
+    containers = NOT_COUNTED if result.containers is None else (
+        ", ".join(f"{image} x {count}" for image, count in sorted(result.containers.items())) or "none")  # fmt: skip
+    return f"{passed} passed, {failed} failed in {result.wall_seconds:.1f} s; containers started: {containers}"
+
+
+def _suite_lines(report) -> list[tuple[str, str]]:
+    """Only what a run measured: no run after when no fix was kept."""
+    if report.before is None:
+        return []
+    after = describe_run(report.after) if report.after is not None else "not run (no fix was kept)"
+    return [("before", describe_run(report.before)), ("after", after)]
+
+
+def _run_json(result) -> dict | None:
+    if result is None:
+        return None
+    return {"wall_seconds": round(result.wall_seconds, 3), "passed": len(result.passed),
+            "failed": len(result.outcomes) - len(result.passed),
+            "containers": dict(result.containers) if result.containers is not None else None}  # fmt: skip

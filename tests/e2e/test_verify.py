@@ -1,20 +1,41 @@
 """`tclint verify` against real containers: it keeps the fixes the suite passes with, rejects exactly
-the one that breaks it, and changes nothing when it runs out of time."""
+the one that breaks it, and changes nothing when it runs out of time. Counting containers and removing
+them after a timeout is tested on a plain install (no `docker` package), as users have it."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import harness
+import pytest
 
 
 def verify(project, *args):
     return harness.tclint(project, "verify", "--output-format", "json", *args, ".")
 
 
-def test_verify_keeps_every_correct_fix(docker_client, tmp_path):
+@pytest.fixture(scope="module")
+def plain_install(tmp_path_factory):
+    """tclint as `pip install` without extras installs it: no `docker` package."""
+    venv = tmp_path_factory.mktemp("plain") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", str(harness.ROOT)], check=True, capture_output=True)
+    assert subprocess.run([python, "-c", "import docker"], capture_output=True).returncode == 1, "docker is not installed"
+    return python
+
+
+def verify_installed(python, project, *args):
+    """`tclint verify` from the plain install; the project's tests run with this interpreter (it has them)."""
+    return subprocess.run([python, "-m", "tclint", "verify", "--python", sys.executable, "--output-format", "json", *args, "."],
+                          cwd=project, capture_output=True, text=True, env=harness.environment(), timeout=300)  # fmt: skip
+
+
+def test_verify_keeps_every_correct_fix(docker_client, plain_install, tmp_path):
     project = harness.copy_project("redis_locks", tmp_path)
-    process = verify(project)
+    process = verify_installed(plain_install, project)
     assert process.returncode == 0, process.stdout + process.stderr
     report = json.loads(process.stdout)
     assert [fix["status"] for fix in report["fixes"]] == ["kept"] * 5
@@ -54,10 +75,10 @@ def test_verify_dry_run_and_the_fix_spelling_write_nothing(docker_client, tmp_pa
     assert json.loads(spelled.stdout)["written"] == ["tests/test_cache.py"]
 
 
-def test_verify_stops_at_the_time_limit_and_changes_nothing(docker_client, tmp_path):
+def test_verify_stops_at_the_time_limit_and_changes_nothing(docker_client, plain_install, tmp_path):
     project = harness.copy_project("postgres_repository", tmp_path)
     before = harness.tree(project)
-    process = verify(project, "--timeout", "4")
+    process = verify_installed(plain_install, project, "--timeout", "4")
     assert process.returncode == 2
     assert "verify stopped: the tests ran past the time limit (4 s); nothing was changed" in process.stderr
     assert harness.tree(project) == before
