@@ -373,6 +373,22 @@ def verify_command(paths, select, extend_select, ignore, config, output_format, 
 
 
 @cli.command()
+def server() -> None:
+    """Run the Language Server (over stdio) that editors start: diagnostics as you type, fixes as code actions.
+
+    Needs the `server` extra (pygls).
+    """
+    try:
+        from tclint.server import main as serve
+    except ImportError as error:
+        from importlib.metadata import packages_distributions
+
+        distribution = packages_distributions().get("tclint", ["tclint"])[0]
+        _fail(f"`tclint server` needs the server extra: pip install '{distribution}[server]' ({error})")
+    serve()
+
+
+@cli.command()
 def rules() -> None:
     """List every rule: code, name, summary and fix availability."""
     from tclint import output

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import harness
 import pytest
+from helpers import write
 
 
 def verify(project, *args):
@@ -75,12 +77,23 @@ def test_verify_dry_run_and_the_fix_spelling_write_nothing(docker_client, tmp_pa
     assert json.loads(spelled.stdout)["written"] == ["tests/test_cache.py"]
 
 
-def test_verify_stops_at_the_time_limit_and_changes_nothing(docker_client, plain_install, tmp_path):
-    project = harness.copy_project("postgres_repository", tmp_path)
-    before = harness.tree(project)
-    process = verify_installed(plain_install, project, "--timeout", "4")
+HANGS = {
+    "pyproject.toml": "",
+    "tests/conftest.py": "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
+                         "@pytest.fixture(scope='session')\ndef redis_container():\n"
+                         "    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n",
+    "tests/test_hangs.py": "import threading\n\n\ndef test_waits_forever(redis_container):\n    threading.Event().wait()\n",
+}  # fmt: skip
+
+
+def test_verify_stops_at_the_time_limit_removes_its_containers_and_changes_nothing(docker_client, plain_install, tmp_path):
+    write(tmp_path, HANGS)
+    before = harness.tree(tmp_path)
+    since = int(time.time())
+    process = verify_installed(plain_install, tmp_path, "--timeout", "30")
     assert process.returncode == 2
-    assert "verify stopped: the tests ran past the time limit (4 s); nothing was changed" in process.stderr
-    assert harness.tree(project) == before
+    assert process.stderr == "tclint: error: verify stopped: the tests ran past the time limit (30 s); nothing was changed\n"
+    assert harness.tree(tmp_path) == before
+    assert harness.containers_created(docker_client, since, int(time.time()) + 1) == {"redis:7-alpine": 1}
     leftovers = docker_client.containers.list(all=True, filters={"label": "org.testcontainers=true"})
     assert leftovers == [], "the containers of the stopped run are removed"
