@@ -3,13 +3,21 @@ opens, edits and saves documents of a project on disk, and applies the code acti
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from pathlib import Path
 
 import pytest
 import pytest_lsp
 from helpers import write
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 LEGACY = "from testcontainers.redis import RedisContainer\n\n\ndef test_ping():\n    assert RedisContainer\n"
 FIXED = LEGACY.replace("testcontainers.redis", "testcontainers.community.redis")
@@ -133,3 +141,19 @@ async def test_a_configuration_change_is_picked_up(client: LanguageClient, proje
     change = types.FileEvent(uri=(project / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[change]))
     assert await editor.diagnostics() == []
+    (project / "pyproject.toml").write_text("[tool.tclint]\n")  # unannounced, as with a client that watches nothing
+    editor.type(LEGACY + "\n")
+    assert [d.code for d in await editor.diagnostics()] == ["TCL701"]
+
+
+def test_the_readme_editor_settings_start_this_server():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In your editor: `tclint server`", 1)[1].split("\n## ", 1)[0]
+    blocks = dict(re.findall(r"```(\w+)\n(.*?)```", section, re.DOTALL))
+    vscode = json.loads(blocks["json"])
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == ["tclint", "server"]
+    assert vscode["glspc.server.languageId"] == ["python"]
+    assert 'cmd = { "tclint", "server" }' in blocks["lua"] and 'pattern = "python"' in blocks["lua"]
+    helix = tomllib.loads(blocks["toml"])
+    assert [helix["language-server"]["tclint"]["command"], *helix["language-server"]["tclint"]["args"]] == ["tclint", "server"]
+    assert "tclint" in helix["language"][0]["language-servers"]

@@ -28,15 +28,18 @@ from tclint.settings import ConfigError, Settings, find_config, load_settings
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "tclint"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
-WATCHED = ("pyproject.toml", "tclint.toml", ".tclint.toml", "pytest.ini", "pytest.toml", "tox.ini", "setup.cfg",
-           "conftest.py")  # fmt: skip
+# what the settings are read from: tclint's and pytest's configuration, and the lock files that say the
+# testcontainers version
+CONFIGURATION_FILES = ("pyproject.toml", "tclint.toml", ".tclint.toml", "pytest.ini", "pytest.toml", "tox.ini", "setup.cfg",
+                       "uv.lock", "poetry.lock", "Pipfile.lock")  # fmt: skip
+WATCHED = (*CONFIGURATION_FILES, "conftest.py")  # a conftest.py's fixtures change the diagnostics of the files below it
 TRAILING_IGNORE = re.compile(r"#\s*tclint:\s*ignore\[(?P<selectors>[^\]]*)\]")
 
 
 class TclintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.settings_by_folder: dict[Path, Settings] = {}
+        self.settings_by_folder: dict[Path, tuple[tuple, Settings]] = {}
         self.pending: dict[str, asyncio.Task] = {}  # uri -> the debounced lint of its latest change
         self.results: dict[str, tuple[int | None, FileReport]] = {}  # uri -> (version, report)
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tclint-server")
@@ -44,12 +47,14 @@ class TclintServer(LanguageServer):
     # -- settings -------------------------------------------------------------------------------------
 
     def settings_for(self, path: Path) -> Settings:
-        """What the CLI would use if run from the file's folder (cached until a configuration file changes)."""
+        """What the CLI would use if run from the file's folder. Cached while the configuration files
+        from there up keep their size and time (a client that watches no files still sees edits)."""
         folder = path.parent
-        settings = self.settings_by_folder.get(folder)
-        if settings is None:
-            settings = self.settings_by_folder[folder] = load_settings(find_config(folder), folder)
-        return settings
+        stamp = _configuration_stamp(folder)
+        cached = self.settings_by_folder.get(folder)
+        if cached is None or cached[0] != stamp:
+            cached = self.settings_by_folder[folder] = (stamp, load_settings(find_config(folder), folder))
+        return cached[1]
 
     def configuration_changed(self) -> None:
         self.settings_by_folder.clear()
@@ -208,6 +213,18 @@ def _wants_fix_all(wanted: list[str] | None) -> bool:
     if not wanted:
         return True
     return any(FIX_ALL_KIND.startswith(kind) or kind.startswith(types.CodeActionKind.QuickFix.value) for kind in wanted)
+
+
+def _configuration_stamp(folder: Path) -> tuple:
+    stamps = []
+    for directory in (folder, *folder.parents):
+        for name in CONFIGURATION_FILES:
+            try:
+                stat = (directory / name).stat()
+            except OSError:
+                continue
+            stamps.append((str(directory), name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 def _is_configuration(uri: str) -> bool:
