@@ -1,5 +1,5 @@
 """The verify report's renderings (text, table, JSON, the warning), on reports built by hand (the real
-runs are in tests/test_verify.py and tests/e2e/test_verify.py)."""
+runs are in tests/test_verify_trials.py and tests/e2e/test_verify.py)."""
 
 from __future__ import annotations
 
