@@ -157,3 +157,25 @@ def test_the_readme_editor_settings_start_this_server():
     helix = tomllib.loads(blocks["toml"])
     assert [helix["language-server"]["tclint"]["command"], *helix["language-server"]["tclint"]["args"]] == ["tclint", "server"]
     assert "tclint" in helix["language"][0]["language-servers"]
+
+
+SLEEPS = (
+    "import time\n\n\ndef test_entry_expires(cache):\n    cache.set('k', 'v')\n    time.sleep(2)\n"
+    "    assert cache.get('k') is None\n"
+)
+
+
+@pytest.mark.asyncio
+async def test_a_fix_that_calls_the_wait_helper_creates_it(client: LanguageClient, project):
+    editor = Editor(client, project / "tests/test_expiry.py", SLEEPS)
+    [diagnostic] = await editor.diagnostics()
+    [fix, _] = await editor.actions(diagnostic.range)
+    assert fix.title == "Wait for `cache.get('k') is None` instead of sleeping (TCL301, unsafe fix: review the change)"
+    created = [change.uri for change in fix.edit.document_changes if isinstance(change, types.CreateFile)]
+    assert created == [(project / "tests/test_utils/__init__.py").as_uri(), (project / "tests/test_utils/wait.py").as_uri()]
+    assert editor.apply(fix) == (
+        "import time\nfrom tests.test_utils import wait_for_condition_sync\n\n\ndef test_entry_expires(cache):\n"
+        "    cache.set('k', 'v')\n"
+        "    wait_for_condition_sync(lambda: cache.get('k') is None, \"cache.get('k') is None\", timeout_ms=5000)\n"
+        "    assert cache.get('k') is None\n"
+    )

@@ -23,7 +23,7 @@ from pygls.workspace import TextDocument
 
 from tclint import __version__
 from tclint.diagnostics import SAFE, Diagnostic, FileReport, edits_between
-from tclint.settings import ConfigError, Settings, find_config, load_settings
+from tclint.settings import ConfigError, Settings, find_config, load_settings, with_cli_overrides
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "tclint"
@@ -42,6 +42,7 @@ class TclintServer(LanguageServer):
         self.settings_by_folder: dict[Path, tuple[tuple, Settings]] = {}
         self.pending: dict[str, asyncio.Task] = {}  # uri -> the debounced lint of its latest change
         self.results: dict[str, tuple[int | None, FileReport]] = {}  # uri -> (version, report)
+        self.helpers: dict[str, tuple[int | None, dict[str, dict[Path, str]]]] = {}  # uri -> (version, rule -> files)
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tclint-server")
 
     # -- settings -------------------------------------------------------------------------------------
@@ -87,10 +88,16 @@ class TclintServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[self.to_lsp(document, d) for d in report.diagnostics])
         )  # fmt: skip
 
-    async def lint(self, path: Path, source: str, fix: bool = False) -> FileReport:
-        """On the one lint thread (the engine keeps per-run state in the process), never on the event loop."""
+    async def lint(self, path: Path, source: str, fix: bool = False, unsafe: bool = False, rule: str | None = None) -> FileReport:
+        """On the one lint thread (the engine keeps per-run state in the process), never on the event loop.
+        With `rule`: that rule alone."""
+
+        def settings_for(path: Path) -> Settings:
+            settings = self.settings_for(path)
+            return with_cli_overrides(settings, select=(rule,)) if rule else settings
+
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.lint_thread, _lint_source, source.encode(), path, self.settings_for, fix)
+        return await loop.run_in_executor(self.lint_thread, _lint_source, source.encode(), path, settings_for, fix, unsafe)
 
     def to_lsp(self, document: TextDocument, d: Diagnostic) -> types.Diagnostic:
         return types.Diagnostic(
@@ -124,12 +131,12 @@ class TclintServer(LanguageServer):
             for d in report.diagnostics:
                 where = self.client_range(document, d.line, d.column, d.end_line, d.end_column)
                 if _overlaps(where, params.range):
-                    actions += self.diagnostic_actions(document, d)
+                    actions += await self.diagnostic_actions(document, d)
         if any(d.fixable(unsafe=False) for d in report.diagnostics) and _wants_fix_all(wanted):
             actions.append(await self.fix_all_action(document))
         return actions
 
-    def diagnostic_actions(self, document: TextDocument, d: Diagnostic) -> list[types.CodeAction]:
+    async def diagnostic_actions(self, document: TextDocument, d: Diagnostic) -> list[types.CodeAction]:
         lsp_diagnostic = self.to_lsp(document, d)
         actions = []
         if d.fix is not None:
@@ -139,7 +146,8 @@ class TclintServer(LanguageServer):
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[lsp_diagnostic],
                 is_preferred=safe,
-                edit=self.workspace_edit(document, [self.text_edit(document, edit) for edit in d.fix.edits]),
+                edit=self.workspace_edit(document, [self.text_edit(document, edit) for edit in d.fix.edits],
+                                         await self.helper_files(document, d.name)),
             ))  # fmt: skip
         actions.append(types.CodeAction(
             title=f"Suppress with `# tclint: ignore[{d.name}]`",
@@ -159,6 +167,18 @@ class TclintServer(LanguageServer):
             kind=FIX_ALL_KIND,
             edit=self.workspace_edit(document, edits, self.new_files(path, fixed)),
         )
+
+    async def helper_files(self, document: TextDocument, rule: str) -> dict[Path, str]:
+        """The files a fix of this rule calls that do not exist yet (the wait helper), from fixing the
+        document with that rule alone; remembered for the document's version."""
+        version, known = self.helpers.get(document.uri, (None, {}))
+        if version != document.version:
+            known = {}
+            self.helpers[document.uri] = (document.version, known)
+        if rule not in known:
+            path = Path(to_fs_path(document.uri))
+            known[rule] = self.new_files(path, await self.lint(path, document.source, fix=True, unsafe=True, rule=rule))
+        return known[rule]
 
     def new_files(self, path: Path, report: FileReport) -> dict[Path, str]:
         """Files the fixes call (the wait helper) that do not exist yet."""
@@ -270,6 +290,7 @@ def create_server() -> TclintServer:
         pending = ls.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
+        ls.helpers.pop(uri, None)
         if ls.results.pop(uri, None) is not None:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -288,22 +309,23 @@ def create_server() -> TclintServer:
     return server
 
 
-def _lint_source(source: bytes, path: Path, settings_for, fix: bool) -> FileReport:
+def _lint_source(source: bytes, path: Path, settings_for, fix: bool, unsafe: bool) -> FileReport:
     """The document as if at `path`: its configuration, per-file-ignores and the conftest.py facts above
-    it. With `fix`: the safe fixes applied (and the files they need); otherwise each fix as text edits."""
+    it. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the files they need; otherwise
+    each fix as text edits."""
     from tclint import worker
     from tclint.runner import RunOptions, RunResult, _Engine, _File, _rules_for, _unlinted_conftests, display_path
 
     settings = settings_for(path)
     enabled = settings.enabled_rules()
     item = _File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled))
-    engine = _Engine(settings, RunOptions(fix=fix, want_edits=not fix), enabled, RunResult(), None, total=1)
+    engine = _Engine(settings, RunOptions(fix=fix, unsafe=unsafe, want_edits=not fix), enabled, RunResult(), None, total=1)
     try:
         engine.unlinted = {conftest.key: conftest for conftest in _unlinted_conftests([item], settings)}
         project = engine._project_for(item)[0]
     finally:
         engine.close()
-    return worker.run(worker.Task(item.display, source, item.rules, fix, False, not fix, project))
+    return worker.run(worker.Task(item.display, source, item.rules, fix, unsafe, not fix, project))
 
 
 def main() -> None:
