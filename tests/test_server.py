@@ -179,3 +179,17 @@ async def test_a_fix_that_calls_the_wait_helper_creates_it(client: LanguageClien
         "    wait_for_condition_sync(lambda: cache.get('k') is None, \"cache.get('k') is None\", timeout_ms=5000)\n"
         "    assert cache.get('k') is None\n"
     )
+
+
+@pytest.mark.asyncio
+async def test_a_broken_configuration_is_shown_and_its_repair_picked_up(client: LanguageClient, project):
+    editor = Editor(client, project / "tests/test_cache.py", LEGACY)
+    assert len(await editor.diagnostics()) == 1
+    (project / "pyproject.toml").write_text("[tool.tclint]\nselect = 1\n")
+    editor.type(LEGACY + "\n")
+    await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    (project / "pyproject.toml").write_text("[tool.tclint]\n")
+    editor.type(LEGACY)
+    assert len(await editor.diagnostics()) == 1
+    assert [(m.type, m.message.split(":")[0]) for m in client.messages] == [(types.MessageType.Error, "tclint")]
+    assert "`tool.tclint.select`" in client.messages[0].message

@@ -43,6 +43,7 @@ class TclintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}  # uri -> the debounced lint of its latest change
         self.results: dict[str, tuple[int | None, FileReport]] = {}  # uri -> (version, report)
         self.helpers: dict[str, tuple[int | None, dict[str, dict[Path, str]]]] = {}  # uri -> (version, rule -> files)
+        self.shown_error: str | None = None  # the configuration error last shown
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tclint-server")
 
     # -- settings -------------------------------------------------------------------------------------
@@ -79,8 +80,11 @@ class TclintServer(LanguageServer):
         try:
             report = await self.lint(Path(to_fs_path(uri)), source)
         except ConfigError as error:
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"tclint: {error}"))
+            if str(error) != self.shown_error:  # once, not on every keystroke
+                self.shown_error = str(error)
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"tclint: {error}"))
             return
+        self.shown_error = None
         if uri not in self.workspace.text_documents or self.workspace.get_text_document(uri).version != version:
             return  # the editor has moved on: the lint of its new version will publish
         self.results[uri] = (version, report)
