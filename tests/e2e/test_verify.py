@@ -97,3 +97,11 @@ def test_verify_stops_at_the_time_limit_removes_its_containers_and_changes_nothi
     assert harness.containers_created(docker_client, since, int(time.time()) + 1) == {"redis:7-alpine": 1}
     leftovers = docker_client.containers.list(all=True, filters={"label": "org.testcontainers=true"})
     assert leftovers == [], "the containers of the stopped run are removed"
+
+
+def test_the_server_on_a_plain_install_names_the_extra_it_needs(plain_install, tmp_path):
+    process = subprocess.run([plain_install, "-m", "tclint", "server"], cwd=tmp_path, capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    assert process.returncode == 2
+    assert process.stderr.startswith(
+        "tclint: error: `tclint server` needs the server extra: pip install 'tclint-testcontainers[server]' (")
