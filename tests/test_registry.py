@@ -9,7 +9,7 @@ import pytest
 from rule_docs import cases_of, fenced_blocks
 
 from tclint.catalog import load_catalog, rules_dir, split_front_matter
-from tclint.rules import RULES
+from tclint.registry import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options", "References"]

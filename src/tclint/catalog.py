@@ -20,6 +20,10 @@ FENCE = "+++"
 FIX_AVAILABILITY = ("always", "sometimes", "never")
 FIX_SAFETY = ("safe", "unsafe", "none")
 OPTION_TYPES = ("str", "choice", "int", "bool", "list", "table")
+FILE = "file"  # walks each file's syntax tree with the other rules
+PROJECT = "project"  # reads the facts of every file of the run, once they are all in
+SUPPRESSIONS = "suppressions"  # reads a file's suppression comments once every other rule has reported
+RULE_KINDS = (FILE, PROJECT, SUPPRESSIONS)
 
 
 class CatalogError(Exception):
@@ -46,6 +50,7 @@ class RuleInfo:
     since: str
     options: tuple[OptionSpec, ...]
     doc_path: Path
+    kind: str = FILE
     # groups of words: a file where some group has none of its words holds nothing for the rule (no
     # groups: any file may); tokens in braces stand for word lists (see worker.Prefilter)
     hints: tuple[tuple[str, ...], ...] = ()
@@ -128,6 +133,7 @@ def read_rule_info(path: Path) -> RuleInfo:
             since=meta["since"],
             options=_option_specs(meta, path),
             doc_path=path,
+            kind=meta.get("kind", FILE),
             hints=_hint_groups(meta.get("hints", ()), path),
         )
     except KeyError as missing:
@@ -135,6 +141,8 @@ def read_rule_info(path: Path) -> RuleInfo:
     for hint in (hint for group in info.hints for hint in group if hint.startswith("{option:")):
         if info.option(hint[len("{option:") : -1]) is None:
             raise CatalogError(f"{path}: hint {hint} names no option of the rule")
+    if info.kind not in RULE_KINDS:
+        raise CatalogError(f"{path}: `kind` must be one of {RULE_KINDS}")
     if info.fix not in FIX_AVAILABILITY or info.fix_safety not in FIX_SAFETY:
         raise CatalogError(f"{path}: `fix` must be one of {FIX_AVAILABILITY}, `fix-safety` one of {FIX_SAFETY}")
     if path.stem != info.name:
@@ -147,6 +155,16 @@ def load_catalog() -> tuple[RuleInfo, ...]:
     """Every rule, sorted by code."""
     infos = [read_rule_info(path) for path in sorted(rules_dir().glob("*.md"))]
     return tuple(sorted(infos, key=lambda info: info.code))
+
+
+def rule_type(info: RuleInfo) -> type:
+    """The rule's class, importing its module only (the project-wide and suppression rules need no
+    libcst, so the runner loads them without loading the others)."""
+    from importlib import import_module
+
+    module = import_module(f"tclint.rules.{info.module_name}")
+    return next(value for value in vars(module).values() if isinstance(value, type) and getattr(value, "name", None) == info.name
+                and getattr(value, "kind", None) is not None)  # fmt: skip
 
 
 def find_rule(selector: str) -> RuleInfo | None:

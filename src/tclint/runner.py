@@ -18,15 +18,14 @@ from pathlib import Path
 
 from tclint import worker
 from tclint.cache import Cache
-from tclint.catalog import RuleInfo
+from tclint.catalog import PROJECT, SUPPRESSIONS, RuleInfo, rule_type
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.discovery import discover
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, create_new, decode, digest, read_source, write_atomically
 from tclint.settings import Settings
-from tclint.suppressions import remove_directives, silenced
+from tclint.suppressions import silenced
 
-PROJECT_RULES = ("container-fixture-duplicated",)  # rules that read every file's facts at the end
 POOL_THRESHOLD = 8  # files to parse before a process pool pays for itself
 IN_FLIGHT_PER_WORKER = 4
 
@@ -144,7 +143,6 @@ class _Engine:
     def __init__(self, settings, options, enabled, result, progress, total) -> None:
         self.settings = settings
         self.options = options
-        self.enabled = {rule.name for rule in enabled}
         self.result = result
         self.progress = progress
         self.total = total
@@ -159,7 +157,9 @@ class _Engine:
         self.loaded: set[str] = set()
         self.created: set[str] = set()
         self.deferred: dict[str, tuple[_File, FileReport]] = {}  # files whose suppressions wait for the end
-        self.facts: list[tuple[_File, FileFacts]] = []
+        self.facts: dict[str, tuple[_File, FileFacts]] = {}
+        self.project_rules = {rule.name: rule for rule in enabled if rule.kind == PROJECT}
+        self.suppression_rules = [rule for rule in enabled if rule.kind == SUPPRESSIONS]
         worker.init(settings)
 
     # -- ordering ---------------------------------------------------------------------------------
@@ -257,10 +257,11 @@ class _Engine:
         item.digest = digest(source)
         defines_fixtures = os.path.basename(item.key) == "conftest.py" and b"fixture" in source
         if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self._container_words(item)):
-            self._note(item, "not parsed: no enabled rule's words in it (or no container in reach)")
-            report = worker.suppressions_only(item.display, source)
-            self._store(item, report)
-            return report
+            report = worker.suppressions_only(item.display, source, item.rules)
+            if not self._fixing(report):
+                self._note(item, "not parsed: no enabled rule's words in it (or no container in reach)")
+                self._store(item, report)
+                return report
         self._note(item, "linted")
         return worker.Task(
             item.display, source, item.rules, self.options.fix or self.options.diff, self.options.unsafe,
@@ -279,11 +280,13 @@ class _Engine:
         return self.container_words[key]
 
     def _cache_serves(self, cached: FileReport) -> bool:
-        if cached.error:
-            return False
+        return not cached.error and not self._fixing(cached)
+
+    def _fixing(self, report: FileReport) -> bool:
+        """Whether the run needs the file's fixes (or their edits), which only a parse gives."""
         if self.options.fix or self.options.diff or self.options.want_edits:
-            return not any(d.fix is not None and (d.fixable(self.options.unsafe) or self.options.want_edits) for d in cached.diagnostics)
-        return True
+            return any(d.fix is not None and (d.fixable(self.options.unsafe) or self.options.want_edits) for d in report.diagnostics)
+        return False
 
     def _store(self, item: _File, report: FileReport) -> None:
         if self.cache is None or report.error or report.changed or item.stat is None:
@@ -376,87 +379,129 @@ class _Engine:
     # -- results ----------------------------------------------------------------------------------
 
     def _collect(self, item: _File, report: FileReport) -> None:
-        if report.facts is not None:
-            self.facts.append((item, report.facts))
-            if os.path.basename(item.key) == "conftest.py":
-                self.conftest_facts[item.key] = report.facts
         if item.facts_only:
+            self._keep_facts(item, report)
             return
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
-        if report.error:
-            self.result.errors.append((item.display, report.error))
-        self.result.fixed += report.fixed
+        if not report.suppressions:
+            report = self._write(item, report)
+        self._keep_facts(item, report)
         if report.suppressions:
-            self.deferred[item.key] = (item, report)  # its suppressions are settled once every file is in
+            self.deferred[item.key] = (item, report)  # a project-wide rule may use its suppressions
         else:
             self._settle(item, report, report.diagnostics)
 
+    def _keep_facts(self, item: _File, report: FileReport) -> None:
+        if report.facts is not None:
+            self.facts[item.key] = (item, report.facts)
+            if os.path.basename(item.key) == "conftest.py":
+                self.conftest_facts[item.key] = report.facts
+
     def _finish(self) -> None:
+        """Once every file is in: the project-wide rules, and the files whose suppressions they may use.
+        Under --fix, such a file is fixed again knowing the other files' facts, so that its unused
+        suppressions go like any other fix."""
+        if self.options.fix or self.options.diff:
+            project = self._project_diagnostics()
+            for key, (item, report) in list(self.deferred.items()):
+                if self._unused_waiting(item, report, project):
+                    report = self._refixed(item, report)
+                report = self._write(item, report)
+                self._keep_facts(item, report)
+                self.deferred[key] = (item, report)
         for item, diagnostic in self._project_diagnostics():
             if item.key in self.deferred:
                 self.deferred[item.key][1].diagnostics.append(diagnostic)
             else:
                 self.result.diagnostics.append(diagnostic)
-        if not self.deferred:
-            return
-        from tclint.rules.unused_suppression import UnusedSuppression
-
         for item, report in self.deferred.values():
-            diagnostics = [d for d in report.diagnostics if not silenced(d, report.suppressions)]
-            unused = []
-            if "unused-suppression" in item.rules:
-                unused = UnusedSuppression.check(item.display, report.suppressions, set(item.rules))
-                unused = [entry for entry in unused if not silenced(entry[0], report.suppressions)]
-            if unused and (self.options.fix or self.options.diff):
-                report, removed = _remove_unused(report, unused)
-                diagnostics = _shift(diagnostics, removed)
-                self.result.fixed += len(unused)
-                unused = []
-            self._settle(item, report, diagnostics + [diagnostic for diagnostic, _, _ in unused])
+            diagnostics = [d for d in report.diagnostics if d.name not in self.project_rules or not silenced(d, report.suppressions)]
+            waiting = [suppression for suppression in report.suppressions if suppression.waits]
+            for info in self.suppression_rules:
+                if info.name in item.rules:
+                    found = rule_type(info).check(item.display, waiting, set(item.rules))
+                    diagnostics += [d for d, _ in found if not silenced(d, report.suppressions)]
+            self._settle(item, report, diagnostics)
 
-    def _container_fixtures_found(self) -> bool:
-        return any(fixture.container is not None for _, facts in self.facts for fixture in facts.fixtures)
+    def _unused_waiting(self, item: _File, report: FileReport, project: list[tuple[_File, Diagnostic]]) -> bool:
+        """Whether a waiting suppression of the file silences nothing, the project-wide rules included."""
+        suppressions = [dataclasses.replace(s, used=set(s.used)) for s in report.suppressions]
+        for _, diagnostic in project:
+            if diagnostic.path == item.display:
+                silenced(diagnostic, suppressions)
+        waiting = [suppression for suppression in suppressions if suppression.waits]
+        return any(rule_type(info).check(item.display, waiting, set(item.rules))
+                   for info in self.suppression_rules if info.name in item.rules)  # fmt: skip
 
-    def _project_diagnostics(self) -> list[tuple[_File, Diagnostic]]:
-        """What the project-wide rules find in the facts of every file."""
-        if not any(rule in self.enabled for rule in PROJECT_RULES) or not self._container_fixtures_found():
-            return []  # nothing to compare (and libcst, which the rules import, stays unloaded)
-        from tclint.rules import RULES_BY_NAME
+    def _refixed(self, item: _File, report: FileReport) -> FileReport:
+        """The file fixed again from where its first fix left it, knowing every other file's facts."""
+        source = report.source
+        if source is None:  # a report from the cache
+            try:
+                source = read_source(item.path)
+            except FileError as error:
+                self.result.errors.append((item.display, str(error)))
+                return report
+            item.digest = digest(source)
+        others = tuple(facts for key, (_, facts) in self.facts.items() if key != item.key)
+        task = worker.Task(item.display, source, item.rules, True, self.options.unsafe, self.options.want_edits,
+                           self._project_for(item)[0], others)  # fmt: skip
+        again = worker.run(task)
+        if again.error:
+            self.result.errors.append((item.display, again.error))
+            return report
+        return dataclasses.replace(again, original=report.original if report.original is not None else source,
+                                   fixed=report.fixed + again.fixed, new_files={**report.new_files, **again.new_files})  # fmt: skip
 
-        linted = {item.display: item for item, _ in self.facts if not item.facts_only}
-        found = []
-        for name in PROJECT_RULES:
-            if name in self.enabled:
-                for diagnostic in RULES_BY_NAME[name].check_project([facts for _, facts in self.facts]):
-                    item = linted.get(diagnostic.path)
-                    if item is not None and name in item.rules:
-                        found.append((item, diagnostic))
-        return found
-
-    def _settle(self, item: _File, report: FileReport, diagnostics: list[Diagnostic]) -> None:
-        self.result.diagnostics.extend(diagnostics)
+    def _write(self, item: _File, report: FileReport) -> FileReport:
+        """Write (or under --diff, show) a fixed file. A file that cannot be written is reported as it is
+        on disk, each finding in the count."""
         if not report.changed:
-            return
+            return report
         if self.options.diff:
             self.result.diffs.append(_unified_diff(item.display, report.original, report.source))
             self._create_files(report.new_files)
-            return
+            return report
         try:
             write_atomically(item.path, report.source, item.digest)
         except FileError as error:
             self.result.errors.append((item.display, str(error)))
-            self.result.fixed -= report.fixed
-            return
+            task = worker.Task(item.display, report.original, item.rules, False, self.options.unsafe, self.options.want_edits,
+                               self._project_for(item)[0])  # fmt: skip
+            return worker.run(task)
         self._create_files(report.new_files)
         self.result.sources[item.display] = report.source
         if self.cache is not None:
             item.stat = os.stat(item.path)
             item.digest = digest(report.source)
             self.cache.store(item.key, item.stat, self._cache_key(item), self._project_for(item)[1], item.digest,
-                             dataclasses.replace(report, original=report.source, diagnostics=diagnostics))  # fmt: skip
+                             dataclasses.replace(report, original=report.source))  # fmt: skip
+        return report
 
+    def _container_fixtures_found(self) -> bool:
+        return any(fixture.container is not None for _, facts in self.facts.values() for fixture in facts.fixtures)
+
+    def _project_diagnostics(self) -> list[tuple[_File, Diagnostic]]:
+        """What the project-wide rules find in the facts of every file."""
+        if not self.project_rules or not self._container_fixtures_found():
+            return []  # nothing to compare
+        linted = {item.display: item for item, _ in self.facts.values() if not item.facts_only}
+        every = [facts for _, facts in self.facts.values()]
+        found = []
+        for name, info in self.project_rules.items():
+            for diagnostic in rule_type(info).check_project(every):
+                item = linted.get(diagnostic.path)
+                if item is not None and name in item.rules:
+                    found.append((item, diagnostic))
+        return found
+
+    def _settle(self, item: _File, report: FileReport, diagnostics: list[Diagnostic]) -> None:
+        self.result.diagnostics.extend(diagnostics)
+        self.result.fixed += report.fixed
+        if report.error:
+            self.result.errors.append((item.display, report.error))
 
     def _create_files(self, files: dict[str, str]) -> None:
         """Files a fix needs (the wait helper): written once, never over an existing file."""
@@ -492,25 +537,6 @@ def _relabelled(report: FileReport, display: str) -> FileReport:
     report.path = display
     report.diagnostics = [dataclasses.replace(d, path=display) for d in report.diagnostics]
     return report
-
-
-def _remove_unused(report: FileReport, unused) -> tuple[FileReport, list[int]]:
-    from tclint.rules.unused_suppression import UnusedSuppression
-
-    text, encoding = decode(report.source)
-    changes = [(suppression, UnusedSuppression.new_text(suppression, selectors)) for _, suppression, selectors in unused]
-    new_text, removed = remove_directives(text, changes)
-    return dataclasses.replace(report, source=new_text.encode(encoding)), removed
-
-
-def _shift(diagnostics: list[Diagnostic], removed_lines: list[int]) -> list[Diagnostic]:
-    if not removed_lines:
-        return diagnostics
-    shifted = []
-    for diagnostic in diagnostics:
-        above = sum(1 for line in removed_lines if line < diagnostic.line)
-        shifted.append(dataclasses.replace(diagnostic, line=diagnostic.line - above, end_line=diagnostic.end_line - above))
-    return shifted
 
 
 def _unified_diff(path: str, old: bytes, new: bytes, new_file: bool = False) -> str:

@@ -39,6 +39,8 @@ class Suppression:
     own_line: bool
     foreign_codes: tuple[str, ...] = ()  # other tools' codes sharing a `# noqa`
     used: set[str] = field(default_factory=set)
+    project: bool = False  # it may silence a project-wide rule: the file's report keeps its suppressions
+    waits: bool = False  # whether it is used is known only once the project-wide rules have reported
 
     def covers(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
@@ -140,6 +142,11 @@ def silenced(diagnostic, suppressions: list[Suppression]) -> bool:
     return False
 
 
+def may_silence(suppression: Suppression, rules) -> bool:
+    """Whether the suppression can silence one of these rules (RuleInfo) somewhere."""
+    return any(suppression.silences(rule.code, rule.name) is not None for rule in rules)
+
+
 def rewritten_directive(suppression: Suppression, unused: set[str]) -> str:
     """The directive's text once its unused selectors are gone ("" when nothing is left)."""
     kept = [selector for selector in suppression.selectors if selector not in unused]
@@ -149,40 +156,3 @@ def rewritten_directive(suppression: Suppression, unused: set[str]) -> str:
     if not kept:
         return ""
     return f"# tclint: {suppression.kind}[{', '.join(kept)}]"
-
-
-def remove_directives(text: str, changes: list[tuple[Suppression, str]]) -> tuple[str, list[int]]:
-    """Replace each directive's span by its new text; drop comments and lines left empty.
-
-    Returns the new text and the numbers of the lines removed altogether."""
-    lines = text.splitlines(keepends=True)
-    by_line: dict[int, list[tuple[Suppression, str]]] = {}
-    removed: list[int] = []
-    for suppression, new_text in changes:
-        by_line.setdefault(suppression.line, []).append((suppression, new_text))
-    for line_number, line_changes in by_line.items():
-        line = lines[line_number - 1]
-        body = line.rstrip("\r\n")
-        ending = line[len(body) :]
-        for suppression, new_text in sorted(line_changes, key=lambda item: -item[0].start):
-            body = _replace_span(body, suppression.start, suppression.end, new_text)
-        if body.strip():
-            lines[line_number - 1] = body + ending
-        elif all(suppression.own_line for suppression, _ in line_changes):
-            lines[line_number - 1] = ""
-            removed.append(line_number)
-        else:
-            lines[line_number - 1] = ending
-    return "".join(lines), sorted(removed)
-
-
-def _replace_span(body: str, start: int, end: int, new_text: str) -> str:
-    before, after = body[:start], body[end:]
-    if new_text:
-        return before + new_text + after
-    rest = after.strip()
-    if not rest:
-        return before.rstrip()
-    if not rest.startswith("#"):
-        rest = "# " + rest  # the words after the directive were part of its comment
-    return (before.rstrip() + "  " + rest) if before.strip() else before + rest

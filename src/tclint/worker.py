@@ -12,18 +12,17 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from tclint.catalog import RuleInfo
+from tclint.catalog import PROJECT, SUPPRESSIONS, RuleInfo, find_rule, rule_type
 from tclint.diagnostics import FileReport
-from tclint.facts import ProjectFacts
+from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, decode
 from tclint.knowledge import CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, SERVICE_WORDS
 from tclint.settings import Settings
-from tclint.suppressions import may_hold_suppression, parse_suppressions
+from tclint.suppressions import may_hold_suppression, may_silence, parse_suppressions, silenced
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
-SUPPRESSION_RULE = "unused-suppression"
 # libcst's parser (native code) and its code generation recurse once per nesting level, and real
 # files nest deeper than an 8 MB stack and Python's limit of 1,000 allow (a generated table with a
 # 5,000-term sum). Measured: 300,000 levels of code generation fit in 512 MB; parsing gets
@@ -45,8 +44,8 @@ class Prefilter:
     def __init__(self, rules: tuple[RuleInfo, ...], settings: Settings) -> None:
         self.rules: list[list[_Group]] | None = []
         for rule in rules:
-            if rule.name == SUPPRESSION_RULE:
-                continue
+            if rule.kind == SUPPRESSIONS:
+                continue  # it reads suppression comments, which every file's report carries
             if not rule.hints:
                 self.rules = None  # a rule that may find something in any file
                 return
@@ -135,6 +134,7 @@ class Task:
     unsafe: bool
     want_edits: bool
     project: ProjectFacts
+    others: tuple[FileFacts, ...] | None = None  # see LintTask
 
 
 _settings: Settings | None = None
@@ -145,15 +145,35 @@ def init(settings: Settings) -> None:
     _settings = settings
 
 
-def suppressions_only(path: str, source: bytes) -> FileReport:
-    """A file no rule can match: only its suppression comments matter (all of them unused)."""
+def suppressions_only(path: str, source: bytes, rules: tuple[str, ...]) -> FileReport:
+    """A file no file rule can match: only its suppression comments matter (none of them used by a
+    file rule; those a project-wide rule may use wait for the end of the run)."""
     report = FileReport(path, original=source, source=source)
-    if may_hold_suppression(source):
-        try:
-            report.suppressions = parse_suppressions(decode(source)[0])
-        except FileError as error:
-            report.error = str(error)
+    if not may_hold_suppression(source):
+        return report
+    try:
+        suppressions = parse_suppressions(decode(source)[0])
+    except FileError as error:
+        report.error = str(error)
+        return report
+    report.diagnostics, report.suppressions = settle_without_tree(path, suppressions, rules)
     return report
+
+
+def settle_without_tree(path: str, suppressions: list, rules: tuple[str, ...]) -> tuple[list, list]:
+    """(diagnostics, suppressions to keep) of the suppression rules, the fixes left out."""
+    infos = [find_rule(name) for name in rules]
+    project_rules = [info for info in infos if info.kind == PROJECT]
+    for suppression in suppressions:
+        suppression.project = suppression.waits = may_silence(suppression, project_rules)
+    diagnostics = []
+    for info in infos:
+        if info.kind == SUPPRESSIONS:
+            settled = [suppression for suppression in suppressions if not suppression.waits]
+            for diagnostic, _ in rule_type(info).check(path, settled, set(rules)):
+                if not silenced(diagnostic, suppressions):
+                    diagnostics.append(diagnostic)
+    return diagnostics, suppressions if any(suppression.project for suppression in suppressions) else []
 
 
 def run(task: Task) -> FileReport:
@@ -175,7 +195,7 @@ def _lint(task: Task) -> FileReport:
 
     assert _settings is not None
     return lint(
-        LintTask(task.path, task.source, task.rules, task.fix, task.unsafe, task.want_edits, task.project),
+        LintTask(task.path, task.source, task.rules, task.fix, task.unsafe, task.want_edits, task.project, task.others),
         _settings,
     )
 

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tclint.catalog import FILE, PROJECT, SUPPRESSIONS, find_rule
 from tclint.diagnostics import Diagnostic, FileReport, FixInfo, edits_between, with_edits
 from tclint.engine.fixes import Fix, apply_fixes, compatible
 from tclint.engine.model import Model
 from tclint.engine.positions import node_positions
-from tclint.engine.rule import FileContext, Rule
+from tclint.engine.rule import FileContext
 from tclint.engine.walk import Walker
 from tclint.files import FileError, decode
 from tclint.facts import FileFacts, FixtureFact, ProjectFacts
-from tclint.rules import RULES_BY_NAME
+from tclint.registry import RULES_BY_NAME
 from tclint.settings import Settings
-from tclint.suppressions import Suppression, parse_suppressions, silenced
+from tclint.suppressions import Suppression, may_silence, parse_suppressions, silenced
 
 MAX_PASSES = 10
 
@@ -34,6 +35,9 @@ class LintTask:
     unsafe: bool = False
     want_edits: bool = False
     project: ProjectFacts = ProjectFacts()
+    # the facts of every other file of the run: known only once they all are in (None before). With
+    # them, the project-wide rules settle which suppressions they use while this file is fixed.
+    others: tuple[FileFacts, ...] | None = None
 
 
 def parse(source: bytes) -> cst.Module:
@@ -67,7 +71,7 @@ class Pass:
     """The outcome of one walk: live diagnostics paired with their fixes, and the module's facts."""
 
     found: list[tuple[Diagnostic, Fix | None]]
-    suppressions: list[Suppression]
+    suppressions: list[Suppression]  # those that may silence a project-wide rule, with every other one
     facts: FileFacts
 
 
@@ -123,7 +127,7 @@ def checked_parse(original: bytes, new_source: bytes) -> cst.Module:
 def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings) -> Pass:
     walker = Walker([])
     model = Model(module, task.path, settings.container_classes, walker, settings.collection, task.project)
-    rule_types = [RULES_BY_NAME[name] for name in task.rules if issubclass(RULES_BY_NAME[name], Rule)]
+    rule_types = [RULES_BY_NAME[name] for name in task.rules if RULES_BY_NAME[name].kind == FILE]
     context = FileContext(
         path=task.path,
         module=module,
@@ -134,7 +138,7 @@ def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings)
         options={rule.name: settings.options_for(rule.info()) for rule in rule_types},
     )
     rules = [rule_type(context) for rule_type in rule_types]
-    walker._listeners = [model, *rules]
+    walker.listen(model, *rules)
     walker.walk(module)
     for rule in rules:
         rule.finish()
@@ -148,10 +152,34 @@ def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings)
         diagnostic = to_diagnostic(task.path, report, positions[report.node])
         if not silenced(diagnostic, suppressions):
             found.append((diagnostic, report.fix))
+    if suppressions:
+        found += settle_suppressions(module, suppressions, facts, task)
     found.sort(key=lambda item: item[0].sort_key())
     blocked = settings.unfixable_rules()  # `unfixable`: reported without a fix
     found = [(dataclasses.replace(d, fix=None), None) if d.name in blocked else (d, fix) for d, fix in found]
-    return Pass(found, suppressions, facts)
+    return Pass(found, suppressions if any(s.waits or s.project for s in suppressions) else [], facts)
+
+
+def settle_suppressions(module: cst.Module, suppressions: list[Suppression], facts: FileFacts, task: LintTask):
+    """What the suppression rules find once the file rules have reported. A suppression that a
+    project-wide rule could use waits for the end of the run, unless the other files' facts are known."""
+    project_rules = [find_rule(name) for name in task.rules if RULES_BY_NAME[name].kind == PROJECT]
+    for suppression in suppressions:
+        suppression.project = may_silence(suppression, project_rules)
+        suppression.waits = suppression.project and task.others is None
+    if task.others is not None:
+        for info in project_rules:
+            for diagnostic in RULES_BY_NAME[info.name].check_project([*task.others, facts]):
+                if diagnostic.path == task.path:
+                    silenced(diagnostic, suppressions)
+    settled = [suppression for suppression in suppressions if not suppression.waits]
+    found = []
+    for name in task.rules:
+        if RULES_BY_NAME[name].kind == SUPPRESSIONS:
+            for diagnostic, fix in RULES_BY_NAME[name].check(task.path, settled, set(task.rules), module if task.fix or task.want_edits else None):
+                if not silenced(diagnostic, suppressions):
+                    found.append((diagnostic, fix))
+    return found
 
 
 def to_diagnostic(path: str, report, position) -> Diagnostic:

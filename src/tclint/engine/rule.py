@@ -1,18 +1,24 @@
-"""The base of every rule, and what a rule sees of the file being linted."""
+"""The base of every rule, and what a rule sees of the file being linted.
+
+Imports no libcst (only for type checking): the project-wide and suppression rules run in the main
+process on plain data, and a warm run that needs no parsing never loads libcst.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import libcst as cst
+from tclint.catalog import FILE, RuleInfo, find_rule
 
-from tclint.catalog import RuleInfo, find_rule
-from tclint.engine.fixes import Fix
-from tclint.engine.model import Model
-from tclint.engine.walk import Walker
-from tclint.facts import ProjectFacts
-from tclint.settings import Settings
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from tclint.engine.fixes import Fix
+    from tclint.engine.model import Model
+    from tclint.engine.walk import Walker
+    from tclint.facts import ProjectFacts
+    from tclint.settings import Settings
 
 
 @dataclass(eq=False)
@@ -36,9 +42,11 @@ class FileContext:
 
 
 class Described:
-    """A rule's identity: its name, and through it the metadata of its doc."""
+    """A rule's identity: its name and its kind (`catalog.RULE_KINDS`), which its doc declares as well
+    (a test checks that they agree), and through its name the rest of its doc's metadata."""
 
     name: ClassVar[str]
+    kind: ClassVar[str] = FILE
 
     @classmethod
     def info(cls) -> RuleInfo:

@@ -83,6 +83,12 @@ class Walker:
         self._table: dict[type, tuple[tuple, tuple, tuple[str, ...]]] = {}
         self.parents: list[cst.CSTNode] = []
 
+    def listen(self, *listeners: object) -> None:
+        """Add listeners after the walker exists (the model needs the walker to follow parents);
+        before the walk starts."""
+        self._listeners = [*self._listeners, *listeners]
+        self._table.clear()
+
     def _entry(self, node_type: type) -> tuple[tuple, tuple, tuple[str, ...]]:
         name = node_type.__name__
         visits, leaves = [], []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from tclint.catalog import PROJECT
 from tclint.diagnostics import Diagnostic
 from tclint.engine.rule import Described
 from tclint.facts import FileFacts, FixtureFact
@@ -19,6 +20,7 @@ LOCALSTACK = "testcontainers.localstack.LocalStackContainer"
 
 class ContainerFixtureDuplicated(Described):
     name = "container-fixture-duplicated"
+    kind = PROJECT
 
     @classmethod
     def check_project(cls, files: list[FileFacts]) -> list[Diagnostic]:
