@@ -450,10 +450,10 @@ def config(path: str | None, config: str | None) -> None:
 
 
 def _per_file_ignored(path: Path, settings) -> set[str]:
-    from tclint.runner import _rules_for
+    from tclint.runner import rules_for
 
     enabled = settings.enabled_rules()
-    return {rule.name for rule in enabled} - set(_rules_for(path, settings, enabled))
+    return {rule.name for rule in enabled} - set(rules_for(path, settings, enabled))
 
 
 def _show(value: object) -> str:

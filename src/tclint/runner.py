@@ -82,7 +82,7 @@ def run(paths: list[str], settings: Settings, options: RunOptions, progress: Cal
     found, path_errors = discover(paths, settings, options.force_exclude, lambda path, why: notes.append((display_entry(path), why)))
     result = RunResult(errors=[(error.path, error.message) for error in path_errors], notes=notes)
     enabled = settings.enabled_rules()
-    linted = [_File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled)) for path in found]
+    linted = [_File(path, display_path(path), str(path.absolute()), rules_for(path, settings, enabled)) for path in found]
     result.files = len(linted)
     extra = _unlinted_conftests(linted, settings)
     engine = _Engine(settings, options, enabled, result, progress, total=len(linted))
@@ -95,7 +95,7 @@ def run(paths: list[str], settings: Settings, options: RunOptions, progress: Cal
     return result
 
 
-def _rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> tuple[str, ...]:
+def rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> tuple[str, ...]:
     if not settings.per_file_ignores:
         return tuple(rule.name for rule in enabled)
     import pathspec

@@ -1,0 +1,73 @@
+"""Lint one source text as if it were the file at a given path (for --stdin-filename and the editor
+server): the path decides the configuration's per-file ignores and which conftest.py files above it lend
+their fixtures; nothing is written and no cache is used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tclint import worker
+from tclint.catalog import PROJECT, find_rule, rule_type
+from tclint.diagnostics import Diagnostic, FileReport
+from tclint.facts import FileFacts, ProjectFacts
+from tclint.files import FileError, read_source
+from tclint.runner import display_path, rules_for
+from tclint.settings import Settings
+from tclint.suppressions import silenced
+
+
+def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: bool = False, unsafe: bool = False) -> tuple[FileReport, bytes]:
+    """The report on `source` (its diagnostics, or `error`: a one-line reason it could not be linted)
+    and the source once fixed (`source` itself without `fix`). The project-wide rules compare the file
+    with the conftest.py files above it."""
+    target = Path(os.path.abspath(path))
+    shown = display_path(target)
+    enabled = settings.enabled_rules()
+    worker.init(settings)
+    conftests = _conftest_facts_above(target, settings)
+    task = worker.Task(shown, source, rules_for(target, settings, enabled), fix, unsafe, False,
+                       ProjectFacts(tuple(reversed(conftests))), tuple(conftests))  # fmt: skip
+    report = worker.run(task)
+    if report.facts is not None:
+        report.diagnostics += _project_diagnostics(report, [*conftests, report.facts], task.rules)
+        report.diagnostics.sort(key=Diagnostic.sort_key)
+    return report, report.source if report.source is not None else source
+
+
+def _conftest_facts_above(target: Path, settings: Settings) -> list[FileFacts]:
+    """The facts of the conftest.py files above the file (its own folder's too, unless it is that
+    conftest.py), outermost first, each read with the fixtures of those above it."""
+    root = os.path.abspath(settings.project_root)
+    directory = os.path.dirname(target) if target.name != "conftest.py" else os.path.dirname(os.path.dirname(target))
+    found = []
+    while True:
+        candidate = os.path.join(directory, "conftest.py")
+        if os.path.isfile(candidate):
+            found.append(Path(candidate))
+        parent = os.path.dirname(directory)
+        if directory == root or parent == directory or not directory.startswith(root):
+            break
+        directory = parent
+    facts: list[FileFacts] = []
+    for conftest in reversed(found):
+        try:
+            source = read_source(conftest)
+        except FileError:
+            continue  # an unreadable conftest.py lends no fixtures; it is its own run's error
+        task = worker.Task(display_path(conftest), source, (), False, False, False, ProjectFacts(tuple(reversed(facts))))
+        report = worker.run(task)
+        if report.facts is not None:
+            facts.append(report.facts)
+    return facts
+
+
+def _project_diagnostics(report: FileReport, files: list[FileFacts], rules: tuple[str, ...]) -> list[Diagnostic]:
+    found = []
+    for info in (find_rule(name) for name in rules):
+        if info is not None and info.kind == PROJECT:
+            for diagnostic in rule_type(info).check_project(files):
+                if diagnostic.path == report.path and not silenced(diagnostic, report.suppressions):
+                    found.append(diagnostic)
+    return found
+
