@@ -12,7 +12,7 @@ from tclint.catalog import PROJECT, find_rule, rule_type
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, read_source
-from tclint.runner import display_path, rules_for
+from tclint.project_index import display_path, rules_for
 from tclint.settings import Settings
 from tclint.suppressions import silenced
 
