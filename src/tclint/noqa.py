@@ -12,11 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tclint.catalog import SUPPRESSIONS, load_catalog
 from tclint.diagnostics import Diagnostic
 from tclint.files import FileError, decode, digest, read_source, write_atomically
 from tclint.suppressions import NOQA, NOQA_CODE
-
-NOT_SUPPRESSED = ("TCL001",)  # an unused suppression is fixed (--fix removes it), never silenced
 
 
 @dataclass
@@ -29,8 +28,10 @@ class NoqaResult:
 def add_noqa(diagnostics: list[Diagnostic]) -> NoqaResult:
     result = NoqaResult()
     by_file: dict[str, dict[int, list[Diagnostic]]] = defaultdict(lambda: defaultdict(list))
+    # the findings of a rule on suppressions (an unused one) are fixed (--fix removes it), never silenced
+    not_suppressed = {rule.code for rule in load_catalog() if rule.kind == SUPPRESSIONS}
     for diagnostic in diagnostics:
-        if diagnostic.code not in NOT_SUPPRESSED:
+        if diagnostic.code not in not_suppressed:
             by_file[diagnostic.path][diagnostic.line].append(diagnostic)
     for path, by_line in by_file.items():
         try:
