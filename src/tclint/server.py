@@ -317,19 +317,9 @@ def _lint_source(source: bytes, path: Path, settings_for, fix: bool, unsafe: boo
     """The document as if at `path`: its configuration, per-file-ignores and the conftest.py facts above
     it. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the files they need; otherwise
     each fix as text edits."""
-    from tclint import worker
-    from tclint.runner import RunOptions, RunResult, _Engine, _File, _rules_for, _unlinted_conftests, display_path
+    from tclint.single import lint_source
 
-    settings = settings_for(path)
-    enabled = settings.enabled_rules()
-    item = _File(path, display_path(path), str(path.absolute()), _rules_for(path, settings, enabled))
-    engine = _Engine(settings, RunOptions(fix=fix, unsafe=unsafe, want_edits=not fix), enabled, RunResult(), None, total=1)
-    try:
-        engine.unlinted = {conftest.key: conftest for conftest in _unlinted_conftests([item], settings)}
-        project = engine._project_for(item)[0]
-    finally:
-        engine.close()
-    return worker.run(worker.Task(item.display, source, item.rules, fix, unsafe, not fix, project))
+    return lint_source(source, path, settings_for(path), fix=fix, unsafe=unsafe, edits=not fix)[0]
 
 
 def main() -> None:

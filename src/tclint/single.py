@@ -17,16 +17,17 @@ from tclint.settings import Settings
 from tclint.suppressions import silenced
 
 
-def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: bool = False, unsafe: bool = False) -> tuple[FileReport, bytes]:
+def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: bool = False, unsafe: bool = False,
+                edits: bool = False) -> tuple[FileReport, bytes]:  # fmt: skip
     """The report on `source` (its diagnostics, or `error`: a one-line reason it could not be linted)
     and the source once fixed (`source` itself without `fix`). The project-wide rules compare the file
-    with the conftest.py files above it."""
+    with the conftest.py files above it. With `edits`, each diagnostic's fix carries its text edits."""
     target = Path(os.path.abspath(path))
     shown = display_path(target)
     enabled = settings.enabled_rules()
     worker.init(settings)
     conftests = _conftest_facts_above(target, settings)
-    task = worker.Task(shown, source, rules_for(target, settings, enabled), fix, unsafe, False,
+    task = worker.Task(shown, source, rules_for(target, settings, enabled), fix, unsafe, edits,
                        ProjectFacts(tuple(reversed(conftests))), tuple(conftests))  # fmt: skip
     report = worker.run(task)
     if report.facts is not None:
