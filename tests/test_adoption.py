@@ -151,3 +151,12 @@ def test_verbose_says_what_became_of_each_file(mixed_project):
     _, _, err = tclint("-v", "-q", ".")
     assert "tests/conftest.py: cached (unchanged since the last run)" in err.splitlines()
     assert "tests/test_plain.py: cached (unchanged since the last run)" in err.splitlines()
+
+
+def test_config_shows_which_rules_fixes_are_off(project):
+    write(project, {"pyproject.toml": '[tool.tclint]\nunfixable = ["TCL4"]\n'})
+    code, out, _ = tclint("config")
+    assert code == 0
+    assert 'unfixable: ["TCL4"]' in out.splitlines()
+    assert "  TCL401 unpinned-container-image: on (on by default); fixes off (fixable/unfixable)" in out.splitlines()
+    assert "  TCL101 function-scoped-container-fixture: on (on by default)" in out.splitlines()

@@ -420,33 +420,11 @@ def explain(rule: str) -> None:
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file.")
 def config(path: str | None, config: str | None) -> None:
     """Show the resolved settings and why each rule is on or off (for PATH, if given)."""
+    from tclint import output
+
     settings = _settings(config)
-    click.echo(f"configuration: {settings.config_path or 'none found (defaults)'}")
-    click.echo(f"project root:  {settings.project_root}")
-    for label, value in (
-        ("exclude", settings.exclude),
-        ("extend-exclude", settings.extend_exclude),
-        ("unsafe-fixes", settings.unsafe_fixes),
-        ("container-classes", settings.container_classes),
-        ("image-pins", dict(settings.image_pins)),
-        ("wait-helper", settings.wait_helper),
-    ):
-        click.echo(f"{label}: {_show(value)}")
-    pinned = settings.testcontainers_version
-    click.echo(f"testcontainers version: {pinned + ' (pinned or locked by the project)' if pinned else 'unknown (not pinned)'}")
-    collection = settings.collection
-    click.echo(f"pytest collects: files {_show(collection.files)}, classes {_show(collection.classes)}, "
-               f"functions {_show(collection.functions)} ({collection.source or 'pytest defaults'})")  # fmt: skip
     ignored_here = _per_file_ignored(Path(path), settings) if path else set()
-    click.echo("rules:")
-    for choice in settings.selections():
-        rule = choice.rule
-        enabled, reason = choice.enabled, choice.reason
-        if enabled and rule.name in ignored_here:
-            enabled, reason = False, f"per-file-ignores match {path}"
-        click.echo(f"  {rule.code} {rule.name}: {'on' if enabled else 'off'} ({reason})")
-        for option, value in settings.options_for(rule).items():
-            click.echo(f"      {option} = {_show(value)}")
+    click.echo(output.config_text(settings, path, ignored_here), nl=False)
 
 
 def _per_file_ignored(path: Path, settings) -> set[str]:
@@ -454,16 +432,6 @@ def _per_file_ignored(path: Path, settings) -> set[str]:
 
     enabled = settings.enabled_rules()
     return {rule.name for rule in enabled} - set(rules_for(path, settings, enabled))
-
-
-def _show(value: object) -> str:
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_show(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key} = {_show(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -440,3 +440,45 @@ def _run_json(result) -> dict | None:
     return {"wall_seconds": round(result.wall_seconds, 3), "passed": len(result.passed),
             "failed": len(result.outcomes) - len(result.passed),
             "containers": dict(result.containers) if result.containers is not None else None}  # fmt: skip
+
+
+def config_text(settings, path: str | None, ignored_here: set[str]) -> str:
+    """`tclint config`: the resolved settings, and why each rule is on or off (for `path`, if given)."""
+    lines = [f"configuration: {settings.config_path or 'none found (defaults)'}", f"project root:  {settings.project_root}"]
+    for label, value in (
+        ("exclude", settings.exclude),
+        ("extend-exclude", settings.extend_exclude),
+        ("unsafe-fixes", settings.unsafe_fixes),
+        ("fixable", settings.fixable),
+        ("unfixable", settings.unfixable),
+        ("container-classes", settings.container_classes),
+        ("image-pins", dict(settings.image_pins)),
+        ("wait-helper", settings.wait_helper),
+    ):
+        lines.append(f"{label}: {_show(value)}")
+    pinned = settings.testcontainers_version
+    lines.append(f"testcontainers version: {pinned + ' (pinned or locked by the project)' if pinned else 'unknown (not pinned)'}")
+    collection = settings.collection
+    lines.append(f"pytest collects: files {_show(collection.files)}, classes {_show(collection.classes)}, "
+                 f"functions {_show(collection.functions)} ({collection.source or 'pytest defaults'})")  # fmt: skip
+    lines.append("rules:")
+    unfixable = settings.unfixable_rules()
+    for choice in settings.selections():
+        rule = choice.rule
+        enabled, reason = choice.enabled, choice.reason
+        if enabled and rule.name in ignored_here:
+            enabled, reason = False, f"per-file-ignores match {path}"
+        fixes = "; fixes off (fixable/unfixable)" if rule.fix != "never" and rule.name in unfixable else ""
+        lines.append(f"  {rule.code} {rule.name}: {'on' if enabled else 'off'} ({reason}){fixes}")
+        lines += [f"      {option} = {_show(value)}" for option, value in settings.options_for(rule).items()]
+    return "".join(line + "\n" for line in lines)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f'"{value}"' if isinstance(value, str) else str(value)
