@@ -69,11 +69,11 @@ def test_each_other_supported_python_gets_its_own_venv_and_the_tests_without_doc
         "3.12.7/python --version\n"
         f"3.12.7/python -m venv {tmp_path}/tclint-ci-py3.12\n"
         "tclint-ci-py3.12/pip install -q -e .[test]\n"
-        "tclint-ci-py3.12/python -m pytest -m not docker -p no:cacheprovider -q\n"
+        "tclint-ci-py3.12/python -m pytest -m not docker and not slow -p no:cacheprovider -q\n"
         "3.13.0/python --version\n"
         f"3.13.0/python -m venv {tmp_path}/tclint-ci-py3.13\n"
         "tclint-ci-py3.13/pip install -q -e .[test]\n"
-        "tclint-ci-py3.13/python -m pytest -m not docker -p no:cacheprovider -q\n"
+        "tclint-ci-py3.13/python -m pytest -m not docker and not slow -p no:cacheprovider -q\n"
     ), "the newest patch release of each minor; python3's own minor (3.11) is left to the full suite"
 
 
