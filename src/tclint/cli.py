@@ -56,12 +56,13 @@ def on_terminal(stream) -> bool:
     return stream.isatty()
 
 
-def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False, fixable=(), unfixable=()):
+def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False, fixable=(), unfixable=(),
+              start: Path | None = None):  # fmt: skip
     from tclint.catalog import CatalogError
     from tclint.settings import ConfigError, load_settings, split_selectors, with_cli_overrides
 
     try:
-        settings = load_settings(Path(config) if config else None, Path.cwd())
+        settings = load_settings(Path(config) if config else None, start or Path.cwd())
         return with_cli_overrides(
             settings,
             select=split_selectors(select),
@@ -103,6 +104,7 @@ class CheckOptions:
     output_file: str | None = None
     show_files: bool = False
     verbose: bool = False
+    stdin_filename: str | None = None
 
     @property
     def format_name(self) -> str:
@@ -146,6 +148,8 @@ class CheckOptions:
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: TCLxxx` to every line with a finding; exit 0.")
 @click.option("--output-file", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.option("--show-files", is_flag=True, help="List the files a run would lint (with -v: and those it leaves out, and why); lint nothing.")
+@click.option("--stdin-filename", type=click.Path(dir_okay=False),
+              help="Lint the source read from stdin as if it were the file at this path; with --fix, print the fixed source.")  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Say on stderr what happened to each file: linted, cached, skipped and why.")
 @click.pass_context
 def check(context: click.Context, **given) -> int:
@@ -159,8 +163,14 @@ def check(context: click.Context, **given) -> int:
                               output_format=options.output_format)  # fmt: skip
     if options.add_noqa and (options.fixing or options.diff):
         _fail("--add-noqa cannot go with --fix, --fix-only or --diff")
+    if options.stdin_filename is not None and (options.paths or options.diff or options.add_noqa or options.show_files):
+        _fail("--stdin-filename lints stdin alone: it goes with neither PATHS, --diff, --add-noqa nor --show-files")
+    # the configuration is found from where the file is (stdin's: where it would be)
+    start = Path(options.stdin_filename).absolute().parent if options.stdin_filename is not None else Path.cwd()
     settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes,
-                         options.fixable, options.unfixable)  # fmt: skip
+                         options.fixable, options.unfixable, start=start)  # fmt: skip
+    if options.stdin_filename is not None:
+        return _check_stdin(settings, options)
     if options.show_files:
         return _show_files(list(options.paths) or ["."], settings, options)
     result = _run_with_progress(list(options.paths) or ["."], settings, options)
@@ -181,6 +191,29 @@ def _run(paths: list[str], settings, options: CheckOptions, progress=None):
                              want_edits=options.format_name in ("json", "sarif"), cache=not options.no_cache,
                              jobs=options.jobs, force_exclude=options.force_exclude)  # fmt: skip
     return run(paths, settings, run_options, progress)
+
+
+def _check_stdin(settings, options: CheckOptions) -> int:
+    """Lint stdin as the file at --stdin-filename. With --fix the fixed source goes to stdout, and the
+    report to stderr; an editor replaces its buffer with stdout (the source unchanged on an error)."""
+    from tclint.runner import RunResult
+    from tclint.single import lint_source
+
+    source = click.get_binary_stream("stdin").read()
+    report, fixed = lint_source(source, options.stdin_filename, settings, fix=options.fixing, unsafe=settings.unsafe_fixes,
+                                edits=options.format_name in ("json", "sarif"))
+    result = RunResult(diagnostics=report.diagnostics, errors=[(report.path, report.error)] if report.error else [],
+                       fixed=report.fixed, files=1, sources={report.path: fixed})  # fmt: skip
+    if not options.fixing:
+        with _stdout_to(options.output_file):
+            _report(result, options, settings.unsafe_fixes)
+        return _exit_code(result, options)
+    stdout = click.get_binary_stream("stdout")
+    stdout.write(source if report.error else fixed)
+    stdout.flush()
+    with redirect_stdout(sys.stderr):
+        _report(result, options, settings.unsafe_fixes)
+    return _exit_code(result, options)
 
 
 def _show_files(paths: list[str], settings, options: CheckOptions) -> int:
