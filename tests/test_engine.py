@@ -117,7 +117,7 @@ def test_function_local_imports_stay_in_their_function():
 
     walker = Walker([])
     model = Model(module, "tests/test_x.py", (), walker)
-    walker._listeners = [model, Probe()]
+    walker.listen(model, Probe())
     walker.walk(module)
     assert resolved == ["time.sleep", None]
 
@@ -166,3 +166,12 @@ def test_many_files_through_the_pool_give_the_serial_results(project):
     pooled = run(["."], settings, RunOptions(cache=False, jobs=2))
     assert len(serial.diagnostics) == 30
     assert pooled.diagnostics == serial.diagnostics
+
+
+def test_what_libcst_cannot_parse_is_a_one_line_error_of_its_file(project):
+    from tclint.runner import RunOptions, run
+    from tclint.settings import load_settings
+
+    write(project, {"tests/test_t.py": 'import testcontainers\nx = t"{a}" t"{b}"\n', "tests/test_ok.py": "import testcontainers\n"})
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    assert result.errors == [("tests/test_t.py", "libcst cannot parse this file (CSTLogicError: Logic error!)")]

@@ -218,7 +218,7 @@ def _check_stdin(settings, options: CheckOptions) -> int:
 
 def _show_files(paths: list[str], settings, options: CheckOptions) -> int:
     from tclint.discovery import discover
-    from tclint.runner import display_entry, display_path
+    from tclint.project_index import display_entry, display_path
 
     left_out: list[tuple[str, str]] = []
     found, errors = discover(paths, settings, options.force_exclude, lambda path, why: left_out.append((display_entry(path), why)))
@@ -461,7 +461,7 @@ def config(path: str | None, config: str | None) -> None:
 
 
 def _per_file_ignored(path: Path, settings) -> set[str]:
-    from tclint.runner import rules_for
+    from tclint.project_index import rules_for
 
     enabled = settings.enabled_rules()
     return {rule.name for rule in enabled} - set(rules_for(path, settings, enabled))

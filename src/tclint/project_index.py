@@ -52,6 +52,11 @@ def display_path(path: Path) -> str:
     return Path(relative).as_posix() if not relative.startswith("..") else str(path.absolute().as_posix())
 
 
+def display_entry(path: Path) -> str:
+    """display_path, with a trailing / for a folder."""
+    return display_path(path) + ("/" if path.is_dir() else "")
+
+
 def rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> tuple[str, ...]:
     """The enabled rules, minus those `per-file-ignores` turns off for this path."""
     if not settings.per_file_ignores:
@@ -74,8 +79,9 @@ def rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> 
 
 
 class ProjectIndex:
-    def __init__(self, paths: list[str], settings: Settings) -> None:
-        found, path_errors = discover(paths, settings)
+    def __init__(self, paths: list[str], settings: Settings, force_exclude: bool = False) -> None:
+        self.notes: list[tuple[str, str]] = []  # (path, why discovery left it out), for --verbose
+        found, path_errors = discover(paths, settings, force_exclude, lambda path, why: self.notes.append((display_entry(path), why)))
         enabled = settings.enabled_rules()
         self.errors = [(error.path, error.message) for error in path_errors]
         self.files = [SourceFile(path, display_path(path), str(path.absolute()), rules_for(path, settings, enabled)) for path in found]

@@ -47,7 +47,7 @@ def parse(source: bytes) -> cst.Module:
         raise FileError(syntax_error(source, error)) from None
     except (RecursionError, MemoryError):
         raise FileError("too deeply nested for libcst to parse") from None
-    except Exception as error:  # libcst trips on syntax newer than it knows (t-strings, for one)
+    except cst.CSTLogicError as error:  # syntax newer than libcst knows (concatenated t-strings, for one)
         raise FileError(f"libcst cannot parse this file ({type(error).__name__}: {error})") from None
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from tclint.diagnostics import Diagnostic
 from tclint.files import FileError, digest, write_atomically
-from tclint.runner import RunOptions, display_path, run
+from tclint.project_index import display_path
+from tclint.runner import RunOptions, run
 from tclint.settings import DEFAULT_EXCLUDE, Settings, with_cli_overrides
 from tclint.verify.docker_engine import DockerEngine
 from tclint.verify.pytest_runs import PytestRunner, TestRun, VerifyError
