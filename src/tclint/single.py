@@ -21,7 +21,8 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
                 edits: bool = False) -> tuple[FileReport, bytes]:  # fmt: skip
     """The report on `source` (its diagnostics, or `error`: a one-line reason it could not be linted)
     and the source once fixed (`source` itself without `fix`). The project-wide rules compare the file
-    with the conftest.py files above it. With `edits`, each diagnostic's fix carries its text edits."""
+    with the conftest.py files above it. With `edits`, each diagnostic's fix carries its text edits. Files
+    the fixes ask for (the wait helper) are in `report.new_files`, not written."""
     target = Path(os.path.abspath(path))
     shown = display_path(target)
     enabled = settings.enabled_rules()
