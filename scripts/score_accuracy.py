@@ -19,10 +19,14 @@ import json
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # tclint supports 3.10, where tomli (a dependency there) is the same parser
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ROOT / "bench" / "real_corpus" / "manifests"
