@@ -240,7 +240,7 @@ def report(scores: dict[str, Score], codes: dict[str, str], repositories: list[s
     lines = [
         "# tclint accuracy on real test suites",
         "",
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on tclint {version.strip().split()[-1]} "
+        f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on tclint {version.strip().split()[-1]} "
         f"at commit `{head}`, with:",
         "",
         f"    {command}",
