@@ -232,6 +232,7 @@ class ContainerClass:
     configured: bool = False  # named by the `container-classes` setting, not by testcontainers
     deprecated_parameters: tuple[tuple[str, str], ...] = ()
     deprecated: bool = False
+    image_position: int | None = 0  # where `image` is among the constructor's positional arguments
 
     @property
     def short_name(self) -> str:
@@ -252,7 +253,7 @@ def container_class(qualname: str | None, configured: tuple[str, ...] = ()) -> C
     if facts is not None:
         return ContainerClass(qualname, facts["default_image"], facts["waits_until_ready"], facts["ports"],
                               deprecated_parameters=tuple(facts["deprecated_parameters"].items()),
-                              deprecated=facts["deprecated"])  # fmt: skip
+                              deprecated=facts["deprecated"], image_position=facts["image_position"])  # fmt: skip
     if any(fnmatch.fnmatchcase(qualname, pattern) for pattern in configured):
         return ContainerClass(qualname, None, False, (), configured=True)
     return None

@@ -71,6 +71,8 @@ class ClassFacts:
     bases: list[str]
     image_default: object = None  # str, None when the class takes no image or it is not a literal
     takes_image: bool = False
+    image_position: int | None = None  # of `image` among `__init__`'s positional parameters, self excluded
+    has_init: bool = False
     fixed_image: str | None = None
     ports: list[int] = field(default_factory=list)
     own_readiness: bool = False
@@ -152,6 +154,9 @@ def _read_init(init: ast.FunctionDef, facts: ClassFacts, consts: dict[str, str])
     args = init.args.args + init.args.kwonlyargs
     defaults = [None] * (len(init.args.args) - len(init.args.defaults)) + list(init.args.defaults)
     defaults += list(init.args.kw_defaults)
+    facts.has_init = True
+    positional = [arg.arg for arg in init.args.posonlyargs + init.args.args][1:]
+    facts.image_position = positional.index("image") if "image" in positional else None
     for arg, default in zip(args, defaults):
         if arg.arg == "image":
             facts.takes_image = True
@@ -228,6 +233,13 @@ def testcontainers_tables() -> dict:
                     return found
         return value
 
+    def image_position(facts: ClassFacts) -> int | None:
+        """Read from the nearest `__init__`: a class without one takes its base's parameters."""
+        if facts.has_init:
+            return facts.image_position
+        parents = (resolved(base) for base in facts.bases)
+        return next((image_position(parent) for parent in parents if parent is not None and parent.has_init), None)
+
     def inherited_methods(facts: ClassFacts) -> dict[str, str]:
         methods: dict[str, str] = {}
         for base in facts.bases:
@@ -245,6 +257,7 @@ def testcontainers_tables() -> dict:
         default = inherited(facts, "image_default") if takes_image else None
         table[_public_name(qualname)] = {
             "default_image": default if isinstance(default, str) else inherited(facts, "fixed_image"),
+            "image_position": image_position(facts) if takes_image else None,
             "waits_until_ready": bool(inherited(facts, "own_readiness")) and qualname != DOCKER_CONTAINER,
             "ports": tuple(sorted(set(inherited(facts, "ports")))),
             "deprecated_parameters": dict(sorted(inherited(facts, "deprecated_parameters", stop_at_docker=False).items()))
