@@ -51,7 +51,8 @@ def test_edited_file_is_linted_again(project, parsed):
 
 
 def test_settings_change_invalidates(project, parsed):
-    write(project, {"tests/conftest.py": BAD.replace("@pytest.fixture\n", '@pytest.fixture(scope="module")\n')})
+    # in a test module: a module scope in a conftest.py is reported whatever min-scope says
+    write(project, {"tests/test_redis.py": BAD.replace("@pytest.fixture\n", '@pytest.fixture(scope="module")\n')})
     assert lint(project).diagnostics == []
     write(project, {"pyproject.toml": "[tool.tclint.rules.function-scoped-container-fixture]\nmin-scope = 'session'\n"})
     assert len(lint(project).diagnostics) == 1

@@ -723,6 +723,10 @@ class Model:
             value = keyword_value(base.expr, attribute)
             if value is not None:
                 return self.origin(value, base.scope, depth + 1)
+            owner = self._class_named(base.expr.func.value, base.scope) if isinstance(base.expr.func, cst.Name) else None
+            defaults = owner.bindings.get(attribute) if owner is not None and not base.expr.args else None
+            if defaults and defaults[-1].value is not None:  # `Settings().image`: the class's default
+                return self.origin(defaults[-1].value, owner, depth + 1)
         return Origin(expr, scope)
 
     def _class_named(self, name: str, scope) -> ClassInfo | None:

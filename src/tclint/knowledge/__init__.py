@@ -74,6 +74,16 @@ DEFAULT_IMAGE_PINS = {
     "mockserver/mockserver": "5.15.0", "confluentinc/cp-kafka": "7.5.0",
 }  # fmt: skip
 
+# Context managers of client libraries that start a container and yield it (not testcontainers
+# classes, so not in the generated tables).
+CONTAINER_FACTORIES = frozenset({"wiremock.testing.testcontainer.wiremock_container"})
+
+# Tags that name only a variant (a base image, a flavour), no version: they move with every release.
+VARIANT_TAG_WORDS = frozenset({
+    "alpine", "slim", "bookworm", "bullseye", "buster", "trixie", "jammy", "focal", "noble", "bionic", "ubi",
+    "management", "stable", "lts", "community", "enterprise",
+})  # fmt: skip
+
 # Gone from testcontainers (3.x names and modules), so not in its source: what replaces them.
 REMOVED_MODULES = {"testcontainers.general": "testcontainers.core.container.DockerContainer"}
 REMOVED_ATTRIBUTES = {

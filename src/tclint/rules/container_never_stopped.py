@@ -26,7 +26,8 @@ class ContainerNeverStopped(Rule):
         for node in ref.handed_out_after_with:
             self.report(node, f"Container {label} is handed out after its `with` block ended: it is already stopped")
         if ref.start_kind == "start" and not ref.stopped and not self.owned_by_caller(ref, scope):
-            self.report_leak(ref, scope, label)
+            if not self.handed_out_wrapped(ref, scope):
+                self.report_leak(ref, scope, label)
         elif ref.start_kind == "start" and ref.finalizers and not ref.stop_calls:
             self.check_finalizer_order(ref, scope, label)
 
@@ -35,6 +36,23 @@ class ContainerNeverStopped(Rule):
         """A plain function that returns the container hands it to a caller that owns it (a factory)."""
         returns = any(isinstance(node, cst.Return) for node in ref.handed_out)
         return returns and isinstance(scope, FunctionInfo) and scope.fixture is None
+
+    @staticmethod
+    def handed_out_wrapped(ref: ContainerRef, scope: Scope) -> bool:
+        """`return Info(container=c)`, `yield c, url`: the container travels inside what the function hands
+        out. A plain function's caller owns it; a fixture that stops something after its `yield` is
+        taken to stop it there (`info.container.stop()`)."""
+        if not isinstance(scope, FunctionInfo) or ref.var is None or "." in ref.var:
+            return False
+        nested = {id(node) for inner in scope.nested for node in descendants(inner.node)}
+        handed = [node for node in descendants(scope.node.body) if isinstance(node, (cst.Return, cst.Yield))
+                  and id(node) not in nested and isinstance(node.value, cst.BaseExpression)]  # fmt: skip
+        carried = any(isinstance(name, cst.Name) and name.value == ref.var for node in handed for name in descendants(node.value))
+        if not carried:
+            return False
+        if scope.fixture is None:
+            return True
+        return any(_is_stop_call(node) for node in descendants(scope.node.body) if id(node) not in nested)
 
     def report_leak(self, ref: ContainerRef, scope: Scope, label: str) -> None:
         if not isinstance(scope, FunctionInfo):
@@ -92,3 +110,7 @@ class ContainerNeverStopped(Rule):
 def _is_generator(function: FunctionInfo) -> bool:
     own = {id(node) for nested in function.nested for node in descendants(nested.node)}
     return any(isinstance(node, cst.Yield) and id(node) not in own for node in descendants(function.node))
+
+
+def _is_stop_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "stop"

@@ -11,6 +11,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
+from tclint.engine.starts import Start, StartSites
 
 
 class ContainerStartedInTest(Rule):
@@ -19,6 +20,13 @@ class ContainerStartedInTest(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.new_fixtures: dict[tuple, str] = {}  # container signature -> fixture made for it here
+        self.starts = StartSites(self.model)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.starts.visit_Call(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.starts.visit_With(node)
 
     def finish(self) -> None:
         if self.options["testcontainers-library"]:
@@ -26,17 +34,24 @@ class ContainerStartedInTest(Rule):
         for test in self.model.functions:
             if not test.is_test:
                 continue
-            for where, ref in self.model.containers_started_by(test):
-                self.check(test, where, ref)
+            reported = set()
+            for start in self.starts.of(test):
+                if id(start.where) not in reported:
+                    reported.add(id(start.where))
+                    self.check(test, start)
 
-    def check(self, test: FunctionInfo, where: cst.CSTNode, ref: ContainerRef) -> None:
-        kind = ref.cls.qualname.rsplit(".", 1)[-1]
-        if ref.scope is not test:
-            helper = where.func.value if isinstance(where, cst.Call) and isinstance(where.func, cst.Name) else "a helper"
-            self.report(where, f"Test `{test.name}` starts a `{kind}` through `{helper}()`: every run starts a new container")
+    def check(self, test: FunctionInfo, start: Start) -> None:
+        ref, where = start.ref, start.where
+        if start.through is not None:
+            self.report(where, f"Test `{test.name}` starts a `{start.kind}` through `{start.through}()`: every run starts a new container")
             return
-        label = f"container `{ref.var}`" if ref.var else f"a `{kind}`"
-        self.report(where, f"Test `{test.name}` starts {label} in its body: every run starts a new container", self.extract(test, ref))
+        if ref is None:
+            what = "a Docker Compose stack" if start.kind == "DockerCompose" else f"a container (`{start.kind}`)"
+            self.report(where, f"Test `{test.name}` starts {what} in its body: every run starts new containers")
+            return
+        label = f"container `{ref.var}`" if ref.var else f"a `{start.kind}`"
+        fix = self.extract(test, ref) if ref.scope is test and where is ref.started_by else None
+        self.report(where, f"Test `{test.name}` starts {label} in its body: every run starts a new container", fix)
 
     # -- the fix ----------------------------------------------------------------------------------
 

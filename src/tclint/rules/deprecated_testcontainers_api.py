@@ -7,7 +7,6 @@ import libcst as cst
 from tclint.diagnostics import SAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
-from tclint.engine.fixture_graph import FixtureGraph
 from tclint.engine.model import ContainerRef, keyword_arg, source_of
 from tclint.engine.names import dotted, module_name
 from tclint.engine.rule import Rule
@@ -22,7 +21,7 @@ class DeprecatedTestcontainersApi(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self.attributes: list[cst.Attribute] = []
+        self.attributes: list[tuple[cst.Attribute, object]] = []
         self.calls: list[tuple[cst.Call, str, cst.CSTNode | None, cst.CSTNode | None]] = []
 
     # -- imports of removed modules -----------------------------------------------------------------
@@ -52,14 +51,20 @@ class DeprecatedTestcontainersApi(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         name = self.model.qualified(node.func)
         if name in DEPRECATED_FUNCTIONS and not self.is_decorator(node):
-            if name in WAIT_STRATEGY_OK and not self.legacy_predicate(node):
+            if name in WAIT_STRATEGY_OK and self.is_wait_strategy(self.predicate(node)):
                 return
             # reported in finish(): whether the fix can drop the import depends on every use of the name
             self.calls.append((node, name, self.context.walker.parent(2), self.context.walker.parent(3)))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in REMOVED_ATTRIBUTES:
-            self.attributes.append(node)
+            self.attributes.append((node, self.model.current_scope))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            found = self.model.container_class_of(base.value)
+            if found is not None and found.deprecated and self.model.qualified(base.value) is not None:
+                self.report(base, f"`{found.short_name}` is deprecated: subclass the container class of the database, or `DockerContainer`")
 
     def finish(self) -> None:
         for node, name, statement, block in self.calls:
@@ -70,13 +75,8 @@ class DeprecatedTestcontainersApi(Rule):
         for scope in (self.model.module_scope, *self.model.functions):
             for ref in scope.containers:
                 self.check_construction(ref)
-        graph = FixtureGraph(self.model, self.context.project)
-        for node in self.attributes:
-            receiver = node.value
-            is_container = isinstance(receiver, cst.Name) and (
-                self.model.variable(receiver.value) is not None or graph.container_behind(receiver.value) is not None
-            )
-            if is_container:
+        for node, scope in self.attributes:
+            if self.model.container_of(node.value, scope) is not None:
                 new = REMOVED_ATTRIBUTES[node.attr.value]
                 self.report(node, f"`.{node.attr.value}` is a testcontainers 3.x attribute, gone in 4.x: use `.{new}`")
 
@@ -84,13 +84,22 @@ class DeprecatedTestcontainersApi(Rule):
         return isinstance(self.context.walker.parent(), cst.Decorator)
 
     @staticmethod
-    def legacy_predicate(call: cst.Call) -> bool:
-        """`wait_for_logs(container, "text")` or a callable: not a WaitStrategy object."""
-        predicate = call.args[1].value if len(call.args) > 1 else None
+    def predicate(call: cst.Call) -> cst.BaseExpression | None:
+        positional = [arg for arg in call.args if arg.keyword is None]
+        if len(positional) > 1:
+            return positional[1].value
+        arg = keyword_arg(call, "predicate")
+        return arg.value if arg else None
+
+    def is_wait_strategy(self, predicate: cst.BaseExpression | None) -> bool:
+        """A `WaitStrategy` object (`LogMessageWaitStrategy(...)`, configured or in a variable) is the new
+        API; a text, a pattern or a callable is the deprecated one."""
         if predicate is None:
-            arg = keyword_arg(call, "predicate")
-            predicate = arg.value if arg else None
-        return isinstance(predicate, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Lambda))
+            return True  # no predicate: not the deprecated form (nor a working call)
+        value = self.model.origin(predicate).expr
+        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value.startswith("with_"):
+            value = value.func.value
+        return isinstance(value, cst.Call) and (self.model.qualified(value.func) or "").startswith(STRATEGIES + ".")
 
     @staticmethod
     def advice(name: str) -> str:

@@ -9,6 +9,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import FixtureInfo, FunctionInfo
 from tclint.engine.rule import Rule
+from tclint.engine.starts import StartSites
 from tclint.knowledge import fixture_scope, narrower, scope_rank
 
 FIX_SCOPE = "session"
@@ -24,6 +25,13 @@ class FunctionScopedContainerFixture(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.request_scopes: dict[FunctionInfo, str] = {}
+        self.starts = StartSites(self.model)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.starts.visit_Call(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.starts.visit_With(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value.value == "request":
@@ -40,12 +48,15 @@ class FunctionScopedContainerFixture(Rule):
             fixture = function.fixture
             if fixture is None or fixture.scope is None or fixture.scope not in PER:
                 continue
-            if scope_rank(fixture.scope) >= scope_rank(min_scope) or not self.model.containers_started_by(function):
+            shared_module_scope = fixture.scope == "module" and self.model.is_conftest
+            if (scope_rank(fixture.scope) >= scope_rank(min_scope) and not shared_module_scope) or not self.starts.of(function):
                 continue
             message = (
                 f"Container fixture `{fixture.name}` has scope `{fixture.scope}`: "
                 f"every {PER[fixture.scope]} starts a new container"
             )
+            if shared_module_scope:
+                message += " (it is in a conftest.py, so shared by several modules)"
             blocker = self.scope_blocker(function)
             if blocker:
                 self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -9,12 +10,17 @@ import libcst as cst
 from tclint.diagnostics import UNSAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix
-from tclint.engine.model import ContainerRef, keyword_arg
-from tclint.engine.names import top_level_statements
+from tclint.engine.model import ContainerRef, FunctionInfo, descendants, keyword_arg, literal_string, source_of
+from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
-from tclint.knowledge import DEFAULT_IMAGE_PINS
+from tclint.knowledge import DEFAULT_IMAGE_PINS, VARIANT_TAG_WORDS
 
 ENVIRONMENT_LOOKUPS = ("os.environ.get", "os.getenv")
+IMAGE_BUILDERS = ("testcontainers.core.image.DockerImage",)
+PARAMETRIZE = ("pytest.mark.parametrize", "mark.parametrize")
+PYTEST_PARAM = ("pytest.param",)
+# `name:tag` or `registry/owner/name:tag`, as written in a string literal: an image reference
+IMAGE_WITH_TAG = re.compile(r"[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
 REGISTRY_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "library/")
 
 
@@ -44,90 +50,193 @@ class UnpinnedContainerImage(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.pins = {**DEFAULT_IMAGE_PINS, **dict(context.settings.image_pins)}
-        self.constants = self.module_constants()
-
-    def module_constants(self) -> dict[str, cst.BaseExpression]:
-        """Module-level names assigned exactly once, to their value."""
-        values: dict[str, cst.BaseExpression] = {}
-        seen: set[str] = set()
-        for statement in top_level_statements(self.model.module):
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, (cst.Assign, cst.AnnAssign)):
-                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            if target.value in seen:
-                                values.pop(target.value, None)
-                            else:
-                                values[target.value] = small.value
-                            seen.add(target.value)
-        return values
+        self.image_builds: list[tuple[cst.Call, object]] = []  # `DockerImage(tag=...)` and `images.build(tag=...)`
+        self.reported: set[int] = set()
+        self.built: set[str] = set()  # tags of the images the tests build
+        self.loose: list[cst.SimpleString] = []  # image-like literals with a moving tag, wherever they are
+        self.imports_testcontainers = any(name.startswith("testcontainers") for name in self.model.resolver.imported_names())
 
     def floating(self, tag: str | None) -> bool:
-        return tag is None or tag in self.options["floating-tags"] or tag.endswith("-latest")
+        if tag is None:
+            return True
+        words = tag.split("-")
+        moving = {"latest", *self.options["floating-tags"]}
+        if tag in self.options["floating-tags"] or (len(words) > 1 and (words[0] in moving or words[-1] in moving)):
+            return True  # `latest`, `latest-pg15`, `3.12-latest`
+        return all(word in VARIANT_TAG_WORDS for word in words)  # `alpine`, `slim-bookworm`
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if not self.imports_testcontainers or ":" not in node.value or " " in node.value or "//" in node.value:
+            return
+        value = node.evaluated_value
+        if isinstance(value, str) and IMAGE_WITH_TAG.fullmatch(value) and not value.startswith("localhost:"):
+            if not isinstance(self.context.walker.parent(), (cst.Comparison, cst.ComparisonTarget)):
+                self.loose.append(node)  # `assert container.image == "redis:latest"` checks, it does not choose
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if keyword_arg(node, "tag") is None:
+            return
+        func = node.func
+        if self.model.qualified(func) in IMAGE_BUILDERS or (isinstance(func, cst.Attribute) and func.attr.value == "build"):
+            self.image_builds.append((node, self.model.current_scope))
 
     def finish(self) -> None:
+        for call, scope in self.image_builds:
+            self.built.update(image.text for image, _ in self.images(keyword_arg(call, "tag").value, scope))
         scopes = [self.model.module_scope, *self.model.functions]
         for ref in (ref for scope in scopes for ref in scope.containers):
             if not ref.cls.configured:
                 self.check(ref)
+        for info in self.model.classes:
+            if info.node.name.value in self.model.local_container_classes:
+                self.check_subclass(info)
+        for literal in self.loose:
+            self.judge(ImageText(literal.evaluated_value, literal), literal)
 
     def check(self, ref: ContainerRef) -> None:
         call = ref.construction
-        argument = keyword_arg(call, "image") or (call.args[0] if call.args and call.args[0].keyword is None else None)
+        argument = image_argument(call, ref.cls.image_position)
         if argument is None:
+            if any(isinstance(arg.value, (cst.Name, cst.Attribute)) and arg.star == "**" for arg in call.args):
+                return  # the image may be among the keywords
+            own = self.local_class(call.func)
+            if own is not None and has_init(own):
+                return  # what its `__init__` passes up is judged where the class is defined
             default = ref.cls.default_image
             name, tag, digest = split_image(default) if default else ("", "", True)
             if default and not digest and self.floating(tag):
-                message = f"`{ref.cls.short_name}()` uses its default image `{default}`, whose tag moves"
-                self.report(call, message, self.pin_default(call, name))
+                message = f"`{source_of(call.func)}()` uses its default image `{default}`, whose tag moves"
+                self.report(call, message, self.pin_default(call, name) if own is None else None)
             return
-        image = self.image_text(argument.value)
-        if image is None:
-            return
+        for image, node in self.images(argument.value, ref.scope):
+            self.judge(image, node or self.written_at(image) or argument.value)
+
+    def check_subclass(self, info) -> None:
+        """A container class of the project: the image its `__init__` passes up, or its default."""
+        default, literal = subclass_default(info.node)
+        if literal is not None and default is not None:
+            self.judge(ImageText(default, literal), literal)
+
+    def judge(self, image: ImageText, node: cst.CSTNode) -> None:
         name, tag, digest = split_image(image.text)
-        if digest or not self.floating(tag):
+        if digest or not self.floating(tag) or image.text in self.built or id(node) in self.reported:
             return
+        self.reported.add(id(node))
         if tag is None:
             message = f"Image `{image.text}` has no tag, so it means `latest`: the image changes under the tests"
         else:
             message = f"Image `{image.text}` uses the moving tag `{tag}`: the image changes under the tests"
-        self.report(argument.value, message, self.pin(image, name))
+        self.report(node, message, self.pin(image, name))
+
+    @staticmethod
+    def written_at(image: ImageText) -> cst.SimpleString | None:
+        """The literal that holds the whole image, reported where it is written (once for every use)."""
+        literal = image.literal
+        if literal is not None and not image.literal_is_tag and literal.evaluated_value == image.text:
+            return literal
+        return None
+
+    def local_class(self, func: cst.BaseExpression) -> cst.ClassDef | None:
+        if isinstance(func, cst.Name) and func.value in self.model.local_container_classes:
+            return next((info.node for info in self.model.classes if info.node.name.value == func.value), None)
+        return None
 
     # -- what the image is --------------------------------------------------------------------------
 
-    def image_text(self, expr: cst.BaseExpression, depth: int = 0) -> ImageText | None:
-        if depth > 3:
+    def images(self, expr: cst.BaseExpression, scope) -> list[tuple[ImageText, cst.CSTNode | None]]:
+        """The images an argument can be, each with the node to report when it is not the argument itself:
+        one for a value tclint can read, one per parameter set for `request.param` and parametrized names,
+        none for what it cannot read (a function's result, an environment variable with no default)."""
+        origin = self.model.origin(expr, scope)
+        value, scope = origin.expr, origin.scope
+        if origin.param is not None and isinstance(scope, FunctionInfo):
+            return self.parameter_images(origin.param, scope)
+        if is_request_param(value) and isinstance(scope, FunctionInfo):
+            return self.fixture_param_images(scope)
+        image = self.image_text(value, scope)
+        return [(image, None)] if image is not None else []
+
+    def image_text(self, expr: cst.BaseExpression, scope, depth: int = 0) -> ImageText | None:
+        if depth > 6:
             return None
         if isinstance(expr, cst.SimpleString) and isinstance(expr.evaluated_value, str):
             return ImageText(expr.evaluated_value, expr)
-        if isinstance(expr, cst.Name) and expr.value in self.constants:
-            return self.image_text(self.constants[expr.value], depth + 1)
-        if isinstance(expr, cst.Call) and self.model.qualified(expr.func) in ENVIRONMENT_LOOKUPS and len(expr.args) == 2:
-            return self.image_text(expr.args[1].value, depth + 1)  # the literal default
+        if isinstance(expr, cst.ConcatenatedString) and isinstance(expr.evaluated_value, str):
+            return ImageText(expr.evaluated_value, None)
+        if isinstance(expr, cst.Call):
+            name = self.model.qualified(expr.func)
+            if name in ENVIRONMENT_LOOKUPS and len(expr.args) == 2:
+                return self.image_text(expr.args[1].value, scope, depth + 1)  # the literal default
+            if name is None and isinstance(expr.func, cst.Name) and expr.func.value == "str" and len(expr.args) == 1:
+                return self.image_text(expr.args[0].value, scope, depth + 1)
+            return None
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            return self.image_text(expr.right, scope, depth + 1)  # `os.environ.get("IMAGE") or "redis:7"`
         if isinstance(expr, cst.FormattedString):
-            return self.formatted(expr, depth)
+            return self.formatted(expr, scope, depth)
+        origin = self.model.origin(expr, scope)
+        if origin.expr is not expr and origin.param is None:
+            return self.image_text(origin.expr, origin.scope, depth + 1)
         return None
 
-    def formatted(self, expr: cst.FormattedString, depth: int) -> ImageText | None:
+    def formatted(self, expr: cst.FormattedString, scope, depth: int) -> ImageText | None:
         text, literal, parts = "", None, list(expr.parts)
         if len(parts) == 1 and isinstance(parts[0], cst.FormattedStringExpression):
-            return self.image_text(parts[0].expression, depth + 1)
+            return self.image_text(parts[0].expression, scope, depth + 1)
         for index, part in enumerate(parts):
             if isinstance(part, cst.FormattedStringText):
                 text += part.value
                 continue
             if part.format_spec or part.conversion:
                 return None
-            inner = self.image_text(part.expression, depth + 1)
+            inner = self.image_text(part.expression, scope, depth + 1)
             if inner is None:
                 return None
             text += inner.text
             if index == len(parts) - 1 and text.endswith(":" + inner.text):
                 literal = inner.literal  # the last part is the tag alone
         return ImageText(text, literal, literal_is_tag=literal is not None)
+
+    def fixture_param_images(self, fixture: FunctionInfo) -> list[tuple[ImageText, cst.CSTNode | None]]:
+        """`request.param` in a fixture: each of the fixture's `params=[...]`."""
+        info = fixture.fixture
+        params = keyword_arg(info.call, "params") if info is not None and info.call is not None else None
+        return self.listed_images(params.value, fixture) if params is not None else []
+
+    def parameter_images(self, name: str, function: FunctionInfo) -> list[tuple[ImageText, cst.CSTNode | None]]:
+        """A parameter filled by `@pytest.mark.parametrize("name", [...])` or by a fixture of this module."""
+        for decorator in function.node.decorators:
+            call = decorator.decorator
+            if not (isinstance(call, cst.Call) and len(call.args) >= 2 and dotted(call.func) in PARAMETRIZE):
+                continue
+            names = literal_string(call.args[0].value)
+            names = [n.strip() for n in names.split(",")] if names is not None else []
+            if name in names and len(names) == 1:
+                return self.listed_images(call.args[1].value, function)
+        provider = next((f for f in self.model.functions if f.fixture is not None and f.fixture.name == name
+                         and f is not function), None)  # fmt: skip
+        if provider is None:
+            return []
+        found = []
+        for node in descendants(provider.node.body):
+            value = node.value if isinstance(node, (cst.Return, cst.Yield)) else None
+            if isinstance(value, cst.BaseExpression):
+                found += [(image, where or value) for image, where in self.images(value, provider)]
+        return found
+
+    def listed_images(self, values: cst.BaseExpression, scope) -> list[tuple[ImageText, cst.CSTNode | None]]:
+        origin = self.model.origin(values, scope)
+        if not isinstance(origin.expr, (cst.List, cst.Tuple)):
+            return []
+        found = []
+        for element in origin.expr.elements:
+            value = element.value
+            if isinstance(value, cst.Call) and dotted(value.func) in PYTEST_PARAM and value.args:
+                value = value.args[0].value
+            image = self.image_text(value, origin.scope)
+            if image is not None:
+                found.append((image, self.written_at(image) or value))
+        return found
 
     # -- fixes --------------------------------------------------------------------------------------
 
@@ -155,3 +264,47 @@ class UnpinnedContainerImage(Rule):
         args = [image.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))] + list(call.args) if call.args else [image]
         return Fix(f"Pin `{name}:{tag}`", UNSAFE, [(call, call.with_changes(args=args))])
 
+
+
+def image_argument(call: cst.Call, position: int | None) -> cst.Arg | None:
+    """The argument that holds the image: `image=`, or the positional one at the class's position."""
+    keyword = keyword_arg(call, "image")
+    if keyword is not None:
+        return keyword
+    positional = [arg for arg in call.args if arg.keyword is None]
+    if position is None or any(arg.star for arg in positional[: position + 1]) or position >= len(positional):
+        return None
+    return positional[position]
+
+
+def is_request_param(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "param" and dotted(expr.value) == "request"
+
+
+def has_init(node: cst.ClassDef) -> cst.FunctionDef | None:
+    return next((item for item in node.body.body if isinstance(item, cst.FunctionDef) and item.name.value == "__init__"), None)
+
+
+def subclass_default(node: cst.ClassDef) -> tuple[str | None, cst.SimpleString | None]:
+    """What a project container class passes up as its image when constructed without one: the
+    default of its `image` parameter, or a literal it passes to `super().__init__`; (None, None) when it
+    has no `__init__` or passes up something else."""
+    init = has_init(node)
+    if init is None:
+        return None, None
+    params = {param.name.value: param for param in (*init.params.params, *init.params.kwonly_params)}
+    for call in (n for n in descendants(init.body) if isinstance(n, cst.Call)):
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__"):
+            continue
+        argument = image_argument(call, 0)
+        value = argument.value if argument is not None else None
+        if isinstance(value, cst.Name) and value.value in params:
+            default = params[value.value].default
+            if isinstance(default, cst.SimpleString) and isinstance(default.evaluated_value, str):
+                return default.evaluated_value, default
+            return None, None
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            return value.evaluated_value, value
+        return None, None
+    return None, None
