@@ -503,7 +503,11 @@ from testcontainers.core.generic import DbContainer
 class ClickHouse(DbContainer):  # error: [deprecated-testcontainers-api]
     def _configure(self):
         pass
-'''}, id="db-container-base"),
+
+
+def database_url(container: DbContainer) -> str:  # error: [deprecated-testcontainers-api]
+    return container.get_connection_url()
+'''}, id="db-container-base-and-type"),
 ]
 
 

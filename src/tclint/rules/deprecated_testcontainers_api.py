@@ -60,6 +60,16 @@ class DeprecatedTestcontainersApi(Rule):
         if node.attr.value in REMOVED_ATTRIBUTES:
             self.attributes.append((node, self.model.current_scope))
 
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        """`container: DbContainer`: the deprecated class as the type of what a helper takes or returns."""
+        expr = node.annotation
+        while isinstance(expr, cst.Subscript):  # `Optional[DbContainer]`
+            elements = [element.slice.value for element in expr.slice if isinstance(element.slice, cst.Index)]
+            expr = elements[0] if len(elements) == 1 else expr.value
+        found = self.model.container_class_of(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+        if found is not None and found.deprecated and self.model.qualified(expr) is not None:
+            self.report(node, f"`{found.short_name}` is deprecated: use the container class of the database, or `DockerContainer`")
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
             found = self.model.container_class_of(base.value)
