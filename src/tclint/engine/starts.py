@@ -39,6 +39,8 @@ class StartSites:
         self.calls: dict[int, list[cst.Call]] = {}  # id(FunctionInfo) -> `obj.method()` calls
         self.site_function: dict[int, FunctionInfo] = {}  # id of a `.start()` call or `with` -> where it is
         self._cache: dict[int, list[Start]] = {}
+        self._by_site: dict[int, list[ContainerRef]] | None = None
+        self._has_classes: bool | None = None
 
     # -- fed from the walk ---------------------------------------------------------------------------
 
@@ -125,13 +127,23 @@ class StartSites:
     def started_in(self, function: FunctionInfo) -> list[ContainerRef]:
         """Containers whose start is in this function's body, wherever they were built; and those it
         builds that a function nested in it starts."""
-        scopes = (self.model.module_scope, *self.model.functions)
-        found = []
-        for ref in (ref for scope in scopes for ref in scope.containers if ref.started):
+        found = list(self.started_by_site().get(id(function), ()))
+        for ref in function.started_containers():
             where = self.site_function.get(id(ref.started_by))
-            if where is function or (ref.scope is function and where is not None and self.nested_in(where, function)):
+            if where is not function and where is not None and self.nested_in(where, function):
                 found.append(ref)
         return found
+
+    def started_by_site(self) -> dict[int, list[ContainerRef]]:
+        """id(function) -> the containers whose start is in its body (computed once)."""
+        if self._by_site is None:
+            self._by_site = {}
+            for scope in (self.model.module_scope, *self.model.functions):
+                for ref in scope.containers:
+                    where = self.site_function.get(id(ref.started_by)) if ref.started else None
+                    if where is not None:
+                        self._by_site.setdefault(id(where), []).append(ref)
+        return self._by_site
 
     @staticmethod
     def nested_in(inner: FunctionInfo, outer: FunctionInfo) -> bool:
@@ -168,7 +180,9 @@ class StartSites:
 
     def has_local_classes(self) -> bool:
         """Whether any class of the module could be what a method call reaches (most test modules: none)."""
-        return any(info.methods for info in self.model.classes)
+        if self._has_classes is None:
+            self._has_classes = any(info.methods for info in self.model.classes)
+        return self._has_classes
 
     def local_class(self, name: str) -> ClassInfo | None:
         if name in self.model.local_container_classes:
