@@ -24,3 +24,15 @@ def parsed(monkeypatch):
 
     monkeypatch.setattr(worker, "run", recording)
     return paths
+
+
+def pytest_addoption(parser):
+    parser.addoption("--snapshot-update", action="store_true",
+                     help="rewrite tests/snapshots/*.snap from the rules' current output (also TCLINT_SNAPSHOT_UPDATE=1)")  # fmt: skip
+
+
+@pytest.fixture
+def snapshot_update(request) -> bool:
+    import os
+
+    return request.config.getoption("--snapshot-update") or os.environ.get("TCLINT_SNAPSHOT_UPDATE") == "1"

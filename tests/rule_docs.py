@@ -1,23 +1,45 @@
 """Reading the examples of `rules/<name>.md` as test cases.
 
-A fence's info string is `python bad|fixed|good` or `toml config`, then `key=value` attributes:
+A fence's info string is `python bad|fixed|good|file` or `toml config`, then `key=value` attributes:
 `id=` (required on bad and good blocks: test ids never come from list indexes) and `path=` (where the
 example lives in the scratch project; default `tests/test_example.py`). A `fixed` block belongs to the
 `bad` block right before it. A `toml config` block, and `python file path=...` blocks (other files of the
 scratch project, such as a conftest.py), apply to the next bad or good block. Lines that
-should be reported end with `# error: [rule-name]`; the marker is stripped before linting.
+should be reported end with `# error: [rule-name]`; the marker is stripped before linting. A bare
+`toml` block is an illustration (it must parse) and a bare fence is plain text; any other fence, an
+unknown attribute or an unclosed fence is an error, so a mistyped example is never silently dropped.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tclint.catalog import rules_dir, split_front_matter
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 MARKER = re.compile(r"\s*# error: \[(?P<rules>[a-z0-9, -]+)\]\s*$")
 DEFAULT_PATH = "tests/test_example.py"
+# the info words a fence may have, and the attributes each kind takes
+FENCES = {
+    (): set(),
+    ("toml",): set(),
+    ("toml", "config"): set(),
+    ("python", "bad"): {"id", "path"},
+    ("python", "fixed"): set(),
+    ("python", "good"): {"id", "path"},
+    ("python", "file"): {"path"},
+}
+
+
+class DocError(AssertionError):
+    """A rule doc that the loader cannot read as the examples its author meant."""
 
 
 @dataclass
@@ -68,12 +90,32 @@ def fenced_blocks(body: str):
             info = line[3:].strip().split()
             start = index + 1
             index = start
-            while not lines[index].startswith("```"):
+            while index < len(lines) and not lines[index].startswith("```"):
                 index += 1
+            if index == len(lines):
+                raise DocError(f"the fence `{line.strip()}` (line {start}) is never closed")
             words = [word for word in info if "=" not in word]
             attributes = dict(word.split("=", 1) for word in info if "=" in word)
             yield section, words, attributes, "".join(lines[start:index])
         index += 1
+
+
+def checked_blocks(doc: Path, body: str):
+    """fenced_blocks, failing on a fence or an attribute the loader does not know."""
+    for section, words, attributes, text in fenced_blocks(body):
+        where = f"{doc.name}, section {section!r}, fence `{' '.join(words)}`"
+        allowed = FENCES.get(tuple(words))
+        if allowed is None:
+            known = ", ".join(f"`{' '.join(kind)}`" for kind in FENCES if kind)
+            raise DocError(f"{where}: unknown fence (known: {known}, or a bare fence for text)")
+        if set(attributes) - allowed:
+            raise DocError(f"{where}: unknown attribute {', '.join(sorted(set(attributes) - allowed))}")
+        if words == ["toml"]:
+            try:
+                tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                raise DocError(f"{where}: not TOML ({error})") from None
+        yield section, words, attributes, text
 
 
 def cases_of(doc: Path) -> list[Case]:
@@ -82,13 +124,13 @@ def cases_of(doc: Path) -> list[Case]:
     config = ""
     files: dict[str, str] = {}
     extra_expected: list[tuple[str, int, str]] = []
-    for section, words, attributes, text in fenced_blocks(body):
+    for section, words, attributes, text in checked_blocks(doc, body):
         kind = words[1] if len(words) > 1 else ""
         if words[:2] == ["toml", "config"]:
             config = text
         elif words[:1] == ["python"] and kind in ("bad", "good"):
             if "id" not in attributes:
-                raise AssertionError(f"{doc}: a `python {kind}` block in section {section!r} has no id=")
+                raise DocError(f"{doc}: a `python {kind}` block in section {section!r} has no id=")
             source, marked = strip_markers(text)
             path = attributes.get("path", DEFAULT_PATH)
             expected = [(path, line, name) for line, name in marked] + extra_expected
@@ -97,9 +139,11 @@ def cases_of(doc: Path) -> list[Case]:
             config, files, extra_expected = "", {}, []
         elif words[:1] == ["python"] and kind == "fixed":
             if not cases or cases[-1].kind != "bad" or cases[-1].fixed is not None:
-                raise AssertionError(f"{doc}: a `python fixed` block in section {section!r} follows no bad block")
+                raise DocError(f"{doc}: a `python fixed` block in section {section!r} follows no bad block")
             cases[-1].fixed = text
         elif words[:1] == ["python"] and kind == "file":
+            if "path" not in attributes:
+                raise DocError(f"{doc}: a `python file` block in section {section!r} has no path=")
             files[attributes["path"]], marked = strip_markers(text)
             extra_expected += [(attributes["path"], line, name) for line, name in marked]
     return cases

@@ -191,3 +191,23 @@ def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
     assert exported["constants"] == (("TIMEOUT", 30),)
     assert exported["factories"] == (("start_gateway", "testcontainers.core.container.DockerContainer"),)
     assert exported["plugins"] == ("tests.plugins.db",)
+
+
+def test_a_name_rebound_from_itself_comes_from_its_earlier_binding():
+    """`stmt = stmt.with_only_columns(...)` once looped forever (a `with_*` chain read as a container's)."""
+    source = (
+        "from sqlalchemy import select\n\n\n"
+        "def query(table):\n"
+        "    stmt = select(table)\n"
+        "    stmt = stmt.with_only_columns(table.c.id)\n"
+        "    stmt = stmt.with_for_update()\n"
+        "    return stmt\n"
+    )
+    module = cst.parse_module(source)
+    walker = Walker([])
+    model = Model(module, "tests/test_x.py", (), walker)
+    walker._listeners = [model]
+    walker.walk(module)
+    function = model.module_functions["query"]
+    assert code(model, model.origin(cst.Name("stmt"), function).expr) == "select(table)"
+    assert model.container_of(cst.Name("stmt"), function) is None

@@ -4,6 +4,7 @@ reads them: pyproject, the README's snippets, `--version`, SARIF output."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -101,3 +102,98 @@ def test_sarif_points_at_this_project_not_the_tcl_linter():
     [run] = json.loads(output.sarif([]))["runs"]
     assert run["tool"]["driver"]["informationUri"] == REPOSITORY
     assert run["tool"]["driver"]["version"] == __version__
+
+
+CLEAN_CONFTEST = """import pytest
+from testcontainers.community.redis import RedisContainer
+
+
+@pytest.fixture(scope="session")
+def redis_container():
+    with RedisContainer("redis:7.2.4-alpine") as redis:
+        yield redis
+"""
+SLEEPING_TEST = """import time
+
+
+def test_ping(redis_container):
+    time.sleep(1)
+    assert redis_container.get_client().ping()
+"""
+EXCLUDED_LEGACY = """import pytest
+from testcontainers.redis import RedisContainer
+
+
+@pytest.fixture
+def redis_container():
+    with RedisContainer() as redis:
+        yield redis
+"""
+
+
+@pytest.mark.slow
+def test_the_readme_pre_commit_snippet_through_three_commits_with_edits_between(tmp_path):
+    """The snippet as a user pastes it, `repo:` pointed at a clone of this checkout tagged with the snippet's
+    rev (CI's clone of main carries no tags, so the test makes its own), installed with the real
+    pre-commit, then three commits with edits between them: the second run onward reads the cache."""
+    import shutil
+
+    import yaml
+    from test_packaging import snapshot_of_this_checkout
+
+    config = pre_commit_snippet()
+    hooks_repo = snapshot_of_this_checkout(tmp_path / "tclint")
+    subprocess.run(["git", "tag", config["repos"][0]["rev"]], cwd=hooks_repo, check=True)
+    config["repos"][0]["repo"] = str(hooks_repo)
+
+    repo = tmp_path / "user-repo"
+    (repo / "tests/legacy").mkdir(parents=True)
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (repo / "pyproject.toml").write_text('[tool.tclint]\nextend-exclude = ["tests/legacy/"]\n')
+    (repo / "tests/conftest.py").write_text(CLEAN_CONFTEST)
+    (repo / "tests/legacy/test_old.py").write_text(EXCLUDED_LEGACY)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or "pre-commit"
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+    git("init", "-q")
+    installed = subprocess.run([pre_commit, "install"], cwd=repo, env=env, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    git("add", ".")
+    first = git("commit", "-qm", "first")
+    assert first.returncode == 0, f"--force-exclude skips the excluded file pre-commit names\n{first.stdout}{first.stderr}"
+
+    # second commit: a safe fix the fixer hook applies, and a finding (an unsafe fix) that stays
+    edited = "# shared fixtures\n" + CLEAN_CONFTEST
+    (repo / "tests/conftest.py").write_text(edited.replace("testcontainers.community.redis", "testcontainers.redis"))
+    (repo / "tests/test_cache.py").write_text(SLEEPING_TEST)
+    git("add", ".")
+    second = git("commit", "-qm", "second")
+    hook_output = second.stdout + second.stderr  # git shows the hook's output on stderr
+    assert second.returncode == 1, hook_output
+    assert "files were modified by this hook" in hook_output, hook_output
+    assert (repo / "tests/conftest.py").read_text() == edited, "the safe fix restored the import"
+    assert "tests/test_cache.py:5:5: TCL301 [sleep-in-test]" in hook_output
+
+    # the user edits another file and tries again: the finding is still reported (from the cache)
+    (repo / "tests/conftest.py").write_text(edited + "\n\n# a comment\n")
+    git("add", ".")
+    retried = git("commit", "-qm", "second")
+    hook_output = retried.stdout + retried.stderr
+    assert retried.returncode == 1 and "internal error" not in hook_output, hook_output
+    assert "tests/test_cache.py:5:5: TCL301 [sleep-in-test]" in hook_output
+
+    (repo / "tests/test_cache.py").write_text(SLEEPING_TEST.replace("    time.sleep(1)\n", ""))
+    git("add", ".")
+    fixed_by_hand = git("commit", "-qm", "second")
+    assert fixed_by_hand.returncode == 0, fixed_by_hand.stdout + fixed_by_hand.stderr
+
+    (repo / "tests/test_more.py").write_text("def test_two(redis_container):\n    assert redis_container\n")
+    git("add", ".")
+    third = git("commit", "-qm", "third")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert git("log", "--format=%s").stdout.split() == ["third", "second", "first"]

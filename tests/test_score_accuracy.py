@@ -172,3 +172,21 @@ def test_extract_writes_every_file_the_snapshot_holds_and_leaves_out_missing_blo
     ]
     assert (destination / "tests" / "test_a.py").read_text() == "def test_a():\n    pass\n"
     assert score_accuracy.extract(repository / ".git", "0" * 40, destination) == "commit 000000000000 is not in the snapshot"
+
+
+def test_findings_on_keeps_scored_rules_of_annotated_files_from_the_gitlab_report(tmp_path):
+    manifest = score_accuracy.Manifest("someone/suite", "0" * 40, ("tests/test_a.py",), ())
+    names = {"TCL301": "sleep-in-test", "TCL701": "legacy-testcontainers-import"}
+
+    def item(path, code, name, begin, end):
+        location = {"path": path, "lines": {"begin": begin, "end": end}}
+        return {"check_name": f"{code} {name}", "description": f"{code} [{name}] Waits 1 s", "location": location}
+
+    raw = [
+        item("tests/test_a.py", "TCL301", "sleep-in-test", 4, 6),
+        item("tests/test_a.py", "TCL701", "legacy-testcontainers-import", 1, 1),
+        item("tests/other.py", "TCL301", "sleep-in-test", 2, 2),
+    ]
+    assert score_accuracy.findings_on(manifest, raw, tmp_path, names) == [
+        score_accuracy.Found("someone/suite", "tests/test_a.py", 4, 6, "sleep-in-test", "Waits 1 s")
+    ]

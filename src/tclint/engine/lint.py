@@ -13,6 +13,7 @@ import libcst as cst
 from tclint.catalog import FILE, PROJECT, SUPPRESSIONS, find_rule
 from tclint.diagnostics import Diagnostic, FileReport, FixInfo, edits_between, with_edits
 from tclint.engine.fixes import Fix, apply_fixes, compatible
+from tclint.engine.deep_codegen import allow_deep_codegen
 from tclint.engine.model import Model
 from tclint.engine.positions import node_positions
 from tclint.engine.rule import FileContext
@@ -24,6 +25,7 @@ from tclint.settings import Settings
 from tclint.suppressions import Suppression, may_silence, parse_suppressions, silenced
 
 MAX_PASSES = 10
+allow_deep_codegen()
 
 
 @dataclass(frozen=True)

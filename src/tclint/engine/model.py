@@ -221,6 +221,7 @@ class Model:
         self.project = project
         self._class_of_node: dict[int, ClassInfo] = {}
         self._function_of_node: dict[int, FunctionInfo] = {}
+        self._self_updates: dict[int, bool] = {}
         self._fixture_graph = None
         self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
         self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
@@ -688,7 +689,7 @@ class Model:
         key = key_of(expr)
         if key is not None:
             found = self.bindings(key, scope)
-            binding = next((b for b in reversed(found) if b.value is not None or b.kind != "assign"), None)
+            binding = next((b for b in reversed(found) if (b.value is not None or b.kind != "assign") and not self._updates_itself(b)), None)
             if binding is not None:
                 if binding.kind == "param":
                     return Origin(expr, binding.scope, param=binding.name)
@@ -709,6 +710,17 @@ class Model:
                 if value is not None:
                     return self.origin(value, base.scope, _depth + 1)
         return Origin(expr, scope)
+
+    def _updates_itself(self, binding: Binding) -> bool:
+        """`stmt = stmt.where(...)`, `url = url + "/0"`: the value reads the name it rebinds, so where the
+        value comes from is an earlier binding."""
+        known = self._self_updates.get(id(binding))
+        if known is None:
+            known = binding.value is not None and any(
+                isinstance(node, (cst.Name, cst.Attribute)) and key_of(node) == binding.name for node in descendants(binding.value)
+            )
+            self._self_updates[id(binding)] = known
+        return known
 
     def _attribute_origin(self, expr: cst.Attribute, scope, depth: int) -> Origin:
         attribute = expr.attr.value
@@ -792,7 +804,9 @@ class Model:
         scope = scope if scope is not None else self.current_scope
         origin = self.origin(expr, scope)
         value = unwrap(origin.expr)
-        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and is_self_returning(value.func.attr.value):
+        for _ in range(MAX_DEPTH):  # a configuration chain, followed through the names it passes
+            if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and is_self_returning(value.func.attr.value)):
+                break
             value = value.func.value
             if isinstance(value, (cst.Name, cst.Attribute)):
                 origin = self.origin(value, origin.scope)
@@ -875,6 +889,8 @@ class Model:
         """The client of a service an expression holds: built by a known client library, handed out by
         a container (`get_client()`), or any object built from a container's address, URL or client."""
         scope = scope if scope is not None else self.current_scope
+        if _depth > 3:
+            return None
         origin = self.origin(expr, scope)
         value = unwrap(origin.expr)
         if not isinstance(value, cst.Call):
@@ -894,7 +910,7 @@ class Model:
         written = name or source_of(value.func)
         last = written.rsplit(".", 1)[-1]
         looks_like_client = last[:1].isupper() or CLIENT_WORDS.search(last)
-        if looks_like_client and not SETTINGS.search(last) and self.built_from_container(value, origin.scope):
+        if looks_like_client and not SETTINGS.search(last) and self.built_from_container(value, origin.scope, _depth):
             return ClientUse(None, value, written, origin.scope)
         return None
 
@@ -928,7 +944,7 @@ class Model:
                 return True
             if _depth < 2:
                 inner = unwrap(self.origin(argument, scope).expr)
-                if isinstance(inner, cst.Call) and (self.client_of(inner, scope) or self.built_from_container(inner, scope, _depth + 1)):
+                if isinstance(inner, cst.Call) and (self.client_of(inner, scope, _depth + 1) or self.built_from_container(inner, scope, _depth + 1)):
                     return True
         return False
 

@@ -65,6 +65,7 @@ class HardcodedContainerAddress(Rule):
         self.server_ports: set[int] = set()
 
     def finish(self) -> None:
+        self.uses_compose = any(name.startswith("testcontainers.compose") for name in self.model.resolver.imported_names())
         for function in self.model.functions:
             containers = self.reachable(function)
             if not containers:
@@ -120,7 +121,7 @@ class HardcodedContainerAddress(Rule):
                 if ref.var and "." not in ref.var:
                     held = Held(ref.cls, ref)
                     found.append(Reachable(ref.var, ports_of(held)))
-            for name, bindings in scope.bindings.items():
+            for name, bindings in scope.bindings.items() if self.uses_compose else ():
                 if bindings and bindings[-1].value is not None and "." not in name and "[" not in name:
                     held = self.model.container_of(cst.Name(name), scope)
                     if held is not None and held.compose:

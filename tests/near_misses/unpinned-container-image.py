@@ -1,0 +1,26 @@
+# Images pinned to an exact version or a digest, directly or through a constant.
+import pytest
+from testcontainers.community.postgres import PostgresContainer
+from testcontainers.community.redis import RedisContainer
+from testcontainers.core.container import DockerContainer
+
+REDIS_IMAGE = "redis:7.2.4-alpine"
+
+
+@pytest.fixture(scope="session")
+def redis_container():
+    with RedisContainer(REDIS_IMAGE) as redis:
+        yield redis
+
+
+@pytest.fixture(scope="session")
+def postgres_container():
+    with PostgresContainer("postgres:16.0-alpine") as postgres:
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def nginx_container():
+    image = "nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31"
+    with DockerContainer(image).with_exposed_ports(80) as nginx:
+        yield nginx
