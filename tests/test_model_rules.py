@@ -126,6 +126,27 @@ def make_client(host="localhost", port=6379):
 def test_helper_defaults():
     assert make_client()
 ''', id="near-miss-no-container-in-reach"),
+    pytest.param('''
+import pytest
+from sqlalchemy import make_url
+from testcontainers.postgres import PostgresContainer
+
+
+@pytest.fixture(scope="session")
+def template_url():
+    with PostgresContainer("postgres:16.4") as postgres:
+        yield postgres.get_connection_url()
+
+
+@pytest.fixture
+def database_url(template_url):
+    yield make_url(template_url).set(database="test_1").render_as_string(hide_password=False)
+
+
+def test_settings(database_url):
+    url = make_url(database_url)
+    assert connect(host=url.host, port=url.port or 5432)
+''', id="near-miss-fallback-on-a-url-fixture-that-depends-on-a-container"),
 ]
 
 

@@ -24,3 +24,13 @@ def nginx_container():
     image = "nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31"
     with DockerContainer(image).with_exposed_ports(80) as nginx:
         yield nginx
+
+
+def retag_built(built, name):
+    built.tag(name, tag="latest")  # local builds are tagged `latest`, under names read at run time
+
+
+@pytest.fixture(scope="session")
+def postgres_latest_next_to_a_retag():
+    with PostgresContainer("postgres:latest") as postgres:  # reported: testcontainers pulls `postgres`
+        yield postgres

@@ -827,11 +827,23 @@ class Model:
             ref = owner.attributes.get(value.attr.value) if owner else None
             return Held(ref.cls, ref) if ref is not None else None
         if origin.param is not None and isinstance(origin.scope, FunctionInfo) and (origin.scope.fixture or origin.scope.is_test):
+            if not self._fixture_may_hand_out_container(origin.param, _depth):
+                return None
             signature = self.fixture_graph.container_behind(origin.param)
             if signature is not None:
                 known = container_class(signature[0], self._configured) if len(signature) == 3 else None
                 return Held(known, fixture=origin.param)
         return None
+
+    def _fixture_may_hand_out_container(self, name: str, depth: int) -> bool:
+        """False for a fixture of this module that hands out something else than a container (a URL, a
+        client built from one): depending on a container fixture does not make its value a container."""
+        fixture = next((f for f in self.module_functions.values() if f.fixture is not None and f.fixture.name == name), None)
+        if fixture is None or depth > 3:
+            return True
+        handed_out = [node.value for node in descendants(fixture.node.body)
+                      if isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression)]  # fmt: skip
+        return not handed_out or any(self.container_of(value, fixture, depth + 1) is not None for value in handed_out)
 
     def _factory_result(self, call: cst.Call, scope, depth: int) -> Held | None:
         """The container a helper returns: one of this module (`start_postgres()`), or one another module

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 from dataclasses import dataclass
 
 from tclint.knowledge.generated import (
@@ -226,6 +227,13 @@ MOCK_FACTORIES = frozenset({
     "unittest.mock.patch.object", "mock.Mock", "mock.MagicMock", "mock.AsyncMock", "mock.create_autospec",
     "mock.patch", "mock.patch.object",
 })  # fmt: skip
+
+
+@functools.cache
+def public_image_names() -> frozenset[str]:
+    """The images testcontainers' classes default to and the pinned defaults: names pulled from a registry."""
+    defaults = (facts["default_image"] for facts in CONTAINER_CLASSES.values() if facts["default_image"])
+    return frozenset({*(image.rsplit(":", 1)[0] for image in defaults), *DEFAULT_IMAGE_PINS})
 
 
 def client_method_type(container: str, method: str) -> str | None:

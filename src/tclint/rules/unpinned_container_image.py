@@ -13,7 +13,7 @@ from tclint.engine.fixes import Fix
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, keyword_arg, literal_string, source_of
 from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
-from tclint.knowledge import DEFAULT_IMAGE_PINS, VARIANT_TAG_WORDS
+from tclint.knowledge import DEFAULT_IMAGE_PINS, VARIANT_TAG_WORDS, public_image_names
 
 ENVIRONMENT_LOOKUPS = ("os.environ.get", "os.getenv")
 IMAGE_BUILDERS = ("testcontainers.core.image.DockerImage",)
@@ -53,6 +53,8 @@ class UnpinnedContainerImage(Rule):
         self.image_builds: list[tuple[cst.Call, object]] = []  # `DockerImage(tag=...)` and `images.build(tag=...)`
         self.reported: set[int] = set()
         self.built: set[str] = set()  # tags of the images the tests build
+        self.image_retags: list[tuple[cst.Call, object]] = []  # docker's `image.tag(repository, tag="latest")`
+        self.retagged: set[str] = set()  # tags given to built images whose repository tclint cannot read
         self.loose: list[cst.SimpleString] = []  # image-like literals with a moving tag, wherever they are
         self.imports_testcontainers = any(name.startswith("testcontainers") for name in self.model.resolver.imported_names())
 
@@ -74,15 +76,20 @@ class UnpinnedContainerImage(Rule):
                 self.loose.append(node)  # `assert container.image == "redis:latest"` checks, it does not choose
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "tag" and 1 <= len(node.args) <= 2:
+            self.image_retags.append((node, self.model.current_scope))
+            return
         if keyword_arg(node, "tag") is None:
             return
-        func = node.func
         if self.model.qualified(func) in IMAGE_BUILDERS or (isinstance(func, cst.Attribute) and func.attr.value == "build"):
             self.image_builds.append((node, self.model.current_scope))
 
     def finish(self) -> None:
         for call, scope in self.image_builds:
             self.built.update(image.text for image, _ in self.images(keyword_arg(call, "tag").value, scope))
+        for call, scope in self.image_retags:
+            self.note_retag(call, scope)
         scopes = [self.model.module_scope, *self.model.functions]
         for ref in (ref for scope in scopes for ref in scope.containers):
             if not ref.cls.configured:
@@ -92,6 +99,21 @@ class UnpinnedContainerImage(Rule):
                 self.check_subclass(info)
         for literal in self.loose:
             self.judge(ImageText(literal.evaluated_value, literal), literal)
+
+    def note_retag(self, call: cst.Call, scope) -> None:
+        """`image.tag("app", tag="latest")` names an image the tests built: `app:latest` is never pulled."""
+        tag_arg = keyword_arg(call, "tag") or (call.args[1] if len(call.args) == 2 else None)
+        tag = literal_string(tag_arg.value) if tag_arg is not None else "latest"
+        repositories = [image.text for image, _ in self.images(call.args[0].value, scope)]
+        if tag is not None and repositories:
+            self.built.update(f"{repository}:{tag}" for repository in repositories)
+        elif tag is not None and tag_arg is not None:
+            self.retagged.add(tag)
+
+    def built_here(self, image: str, name: str, tag: str | None) -> bool:
+        """Built by the tests: tagged by them, or, when they tag built images with names tclint cannot read,
+        an image of that tag that no testcontainers class pulls from a registry."""
+        return image in self.built or (tag in self.retagged and not {name, name.rsplit("/", 1)[-1]} & public_image_names())
 
     def check(self, ref: ContainerRef) -> None:
         call = ref.construction
@@ -119,7 +141,7 @@ class UnpinnedContainerImage(Rule):
 
     def judge(self, image: ImageText, node: cst.CSTNode) -> None:
         name, tag, digest = split_image(image.text)
-        if digest or not self.floating(tag) or image.text in self.built or id(node) in self.reported:
+        if digest or not self.floating(tag) or self.built_here(image.text, name, tag) or id(node) in self.reported:
             return
         self.reported.add(id(node))
         if tag is None:
