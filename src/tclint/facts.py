@@ -40,6 +40,9 @@ class FileFacts:
     constants: tuple[tuple[str, str | int], ...] = ()  # module-level names bound once to a string or integer
     plugins: tuple[str, ...] = ()  # the modules `pytest_plugins` names
     factories: tuple[tuple[str, str], ...] = ()  # functions that start or build a container: (name, its class)
+    imports: tuple[tuple[str, str], ...] = ()  # module-level `from M import N`, M as written, N "*" for a star import
+    requested: tuple[str, ...] = ()  # the names the module's tests and fixtures ask for as parameters
+    collected: bool = False  # pytest reads its fixtures: a `conftest.py` or a test module
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -51,6 +54,9 @@ class FileFacts:
             tuple(_tuples(pair) for pair in data.get("constants", ())),
             tuple(data.get("plugins", ())),
             tuple(_tuples(pair) for pair in data.get("factories", ())),
+            tuple(_tuples(pair) for pair in data.get("imports", ())),
+            tuple(data.get("requested", ())),
+            data.get("collected", False),
         )
 
     def defines(self, dotted_module: str) -> bool:

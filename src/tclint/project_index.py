@@ -49,7 +49,7 @@ def display_path(path: Path) -> str:
         relative = os.path.relpath(path)
     except ValueError:
         return path.as_posix()
-    return Path(relative).as_posix() if not relative.startswith("..") else str(path.absolute().as_posix())
+    return Path(relative).as_posix() if not relative.startswith("..") else Path(os.path.abspath(path)).as_posix()
 
 
 def display_entry(path: Path) -> str:

@@ -262,7 +262,10 @@ class Model:
             held = self._returned_container(function, 0) if function.fixture is None and not function.is_test else None
             if held is not None and held.cls is not None:
                 factories.append((name, held.cls.qualname))
-        return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories)}
+        requested = sorted({param for function in self.functions if function.fixture is not None or function.is_test for param in function.params})
+        return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
+                "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
+                "collected": self.is_test_module or self.is_conftest}  # fmt: skip
 
     def _imported_constant(self, name: cst.Name) -> cst.BaseExpression | None:
         """A string or integer constant another module of the project defines (from the project index)."""

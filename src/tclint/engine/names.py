@@ -51,6 +51,13 @@ def bindings(node: cst.Import | cst.ImportFrom) -> list[tuple[str, str]]:
     return pairs
 
 
+def from_imported(node: cst.ImportFrom) -> list[tuple[str, str]]:
+    source = module_name(node)
+    if isinstance(node.names, cst.ImportStar):
+        return [(source, "*")]
+    return [(source, dotted(alias.name) or "") for alias in node.names]
+
+
 def top_level_statements(module: cst.Module):
     """Module-level statements, looking inside `if`/`try`/`with` blocks but not into defs or classes."""
     pending = list(module.body)
@@ -82,9 +89,12 @@ class Resolver:
 
     def __init__(self, module: cst.Module) -> None:
         module_scope: dict[str, str] = {}
+        self.from_imports: list[tuple[str, str]] = []  # module-level `from M import N` as written; N is "*" for a star
         for statement in top_level_statements(module):
             for node in imports_in(statement):
                 module_scope.update(bindings(node))
+                if isinstance(node, cst.ImportFrom):
+                    self.from_imports.extend(from_imported(node))
         self._scopes: list[dict[str, str]] = [module_scope]
 
     def push(self) -> None:

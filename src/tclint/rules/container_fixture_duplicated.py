@@ -14,6 +14,7 @@ from tclint.engine.rule import Described
 from tclint.facts import FileFacts, FixtureFact
 
 SHARED_SCOPES = ("module", "package", "session")
+SHARED_SESSION = ("package", "session")  # a module-scoped fixture is one per module wherever it is registered
 NAMED_OTHERS = 3  # a message names this many of the other fixtures: n messages of n names each would be n² text
 LOCALSTACK = "testcontainers.localstack.LocalStackContainer"
 
@@ -29,7 +30,7 @@ class ContainerFixtureDuplicated(Described):
             for fixture in facts.fixtures:
                 if fixture.container is not None and fixture.scope in SHARED_SCOPES:
                     groups[cls.key(fixture.container)].append((facts.path, fixture))
-        diagnostics = []
+        diagnostics = [cls.registered_diagnostic(path, fixture, modules) for path, fixture, modules in Registrations(files).repeated()]
         for key, members in groups.items():
             if len(members) < 2:
                 continue
@@ -65,6 +66,18 @@ class ContainerFixtureDuplicated(Described):
         info = cls.info()
         return Diagnostic(path, fixture.line, fixture.column, fixture.line, fixture.column, info.code, info.name, message)
 
+    @classmethod
+    def registered_diagnostic(cls, path: str, fixture: FixtureFact, modules: list[str]) -> Diagnostic:
+        shown = ", ".join(f"`{module}`" for module in modules[:NAMED_OTHERS])
+        more = len(modules) - NAMED_OTHERS
+        message = (
+            f"Fixture `{fixture.name}` is registered by {len(modules)} modules ({shown}"
+            f"{f' and {more:,} more' if more > 0 else ''}): pytest makes a separate {fixture.scope} fixture of each "
+            f"import, so one run starts its container {len(modules)} times; import it in the one `conftest.py` they share"
+        )
+        info = cls.info()
+        return Diagnostic(path, fixture.line, fixture.column, fixture.line, fixture.column, info.code, info.name, message)
+
     @staticmethod
     def others(fixture: FixtureFact, members) -> str:
         """The first few of the other fixtures, and how many more: constant work per message."""
@@ -76,3 +89,87 @@ class ContainerFixtureDuplicated(Described):
                     break
         more = len(members) - 1 - len(named)
         return ", ".join(named) + (f" and {more:,} more" if more else "")
+
+
+class Registrations:
+    """Where pytest registers each container fixture: its own module when pytest reads that module's
+    fixtures (a `conftest.py` or a test module), and every such module that imports it, by name or with
+    a star import, directly or through modules that re-export it. Each registration is a fixture of its
+    own, with its own container, even at session scope."""
+
+    def __init__(self, files: list[FileFacts]) -> None:
+        self.files = {normalized(facts.path): facts for facts in files}
+        self._visible: dict[str, dict[str, tuple[str, FixtureFact]]] = {}
+        self._by_last_name: dict[str, list[tuple[str, FileFacts]]] = defaultdict(list)  # `db` -> tests/fixtures/db.py
+        for path, facts in self.files.items():
+            stem = path.removesuffix(".py").removesuffix("/__init__")
+            self._by_last_name[stem.rsplit("/", 1)[-1]].append((path, facts))
+
+    def repeated(self):
+        """(path, fixture, registering modules) for each shared container fixture registered twice or more."""
+        if not any(f.container is not None and f.scope in SHARED_SESSION for facts in self.files.values() for f in facts.fixtures):
+            return
+        registered: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for path, facts in self.files.items():
+            if not facts.collected:
+                continue
+            for name, (home, fixture) in self.visible(path).items():
+                if fixture.container is not None and fixture.scope in SHARED_SESSION and self.starts_here(facts, path, home, name):
+                    registered[(home, name)].append(facts.path)
+        for (home, name), modules in sorted(registered.items()):
+            if len(modules) > 1:
+                yield self.files[home].path, next(f for f in self.files[home].fixtures if f.name == name), sorted(modules)
+
+    def starts_here(self, facts: FileFacts, path: str, home: str, name: str) -> bool:
+        """A `conftest.py` serves every test below it; a test module's copy runs only if the module asks for
+        it, directly or through the fixtures visible there."""
+        if facts.path.replace("\\", "/").endswith("conftest.py") or (path == home and name in facts.requested):
+            return True
+        wanted, seen = set(facts.requested), set()
+        visible = self.visible(path)
+        while wanted - seen:
+            current = (wanted - seen).pop()
+            seen.add(current)
+            if current == name:
+                return True
+            if current in visible:
+                wanted.update(visible[current][1].params)
+        return False
+
+    def visible(self, path: str, _seen: frozenset = frozenset()) -> dict[str, tuple[str, FixtureFact]]:
+        """The fixtures in a module's namespace: its own and those it imports, with the module defining each."""
+        if path in self._visible:
+            return self._visible[path]
+        facts = self.files[path]
+        found: dict[str, tuple[str, FixtureFact]] = {}
+        for module, name in facts.imports:
+            source = self.module_path(module, path)
+            if source is None or source in _seen or source == path:
+                continue
+            exported = self.visible(source, _seen | {path})
+            if name == "*":
+                found.update((n, where) for n, where in exported.items() if not n.startswith("_"))
+            elif name in exported:
+                found[name] = exported[name]
+        found.update((fixture.name, (path, fixture)) for fixture in facts.fixtures)
+        self._visible[path] = found
+        return found
+
+    def module_path(self, module: str, importer: str) -> str | None:
+        """The file of the run an import names: relative to the importer's package, or any file whose
+        dotted path ends with the name (`tests.fixtures.db`, or `fixtures.db` from a folder on the path)."""
+        if module.startswith("."):
+            dots = len(module) - len(module.lstrip("."))
+            parts = importer.split("/")[:-1]
+            base = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
+            stem = "/".join([*base, *module.lstrip(".").split(".")]) if module.lstrip(".") else "/".join(base)
+            for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+                if candidate in self.files:
+                    return candidate
+            return None
+        matches = [path for path, facts in self._by_last_name.get(module.rsplit(".", 1)[-1], ()) if facts.defines(module)]
+        return min(matches, key=len) if matches else None
+
+
+def normalized(path: str) -> str:
+    return path.replace("\\", "/")
