@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import write
@@ -101,8 +102,9 @@ def test_existing_helper_is_imported_not_overwritten(project):
     mine = "def wait_for_condition_sync(condition, description, timeout_ms=5000):\n    return condition()\n"
     write(project, {"tests/test_utils/wait.py": mine, "tests/test_flag.py": TEST_MODULE})
     result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
-    assert result.created == ["tests/test_utils/__init__.py"]
+    assert result.created == [], "no file is written, not even an __init__.py into the user's folder"
     assert (project / "tests/test_utils/wait.py").read_text() == mine
+    assert "from tests.test_utils.wait import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
 
 
 def test_helper_module_and_indentation_follow_the_project(project):
@@ -119,3 +121,40 @@ def test_diff_shows_the_new_helper_and_writes_nothing(project):
     result = run(["."], load_settings(None, project), RunOptions(diff=True, unsafe=True, cache=False))
     assert any(diff.startswith("--- /dev/null\n+++ b/tests/test_utils/wait.py\n") for diff in result.diffs)
     assert not (project / "tests/test_utils").exists()
+
+
+def test_a_helper_package_never_shadows_an_existing_module(project):
+    mine = "def make_user():\n    return {}\n"
+    user = "from tests.test_utils import make_user\n\n\ndef test_user():\n    assert make_user() == {}\n"
+    write(project, {"tests/__init__.py": "", "tests/test_utils.py": mine, "tests/test_flag.py": TEST_MODULE, "tests/test_user.py": user})
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.created == ["tests/waiting.py"]
+    assert not (project / "tests/test_utils").exists() and (project / "tests/test_utils.py").read_text() == mine
+    assert "from tests.waiting import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=project,
+                             capture_output=True, text=True)  # fmt: skip
+    assert process.returncode == 0, process.stdout + process.stderr
+
+
+def test_the_projects_own_helpers_are_reused(project):
+    mine = (
+        "async def wait_for_condition(condition, description, timeout_ms=5000, poll_interval_ms=10):\n    return condition()\n\n\n"
+        "def wait_for_condition_sync(condition, description, timeout_ms=5000, poll_interval_ms=10):\n    return condition()\n"
+    )
+    write(project, {"tests/support/polling.py": mine, "tests/test_flag.py": TEST_MODULE})
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.created == [] and result.fixed == 1
+    assert "from tests.support.polling import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+
+
+def test_the_helper_goes_into_the_project_of_the_file_fixed(tmp_path, monkeypatch):
+    write(tmp_path, {"other/pyproject.toml": '[project]\nname = "other"\n', "app/pyproject.toml": '[project]\nname = "app"\n',
+                     "app/tests/test_flag.py": TEST_MODULE})  # fmt: skip
+    monkeypatch.chdir(tmp_path / "other")
+    result = run(["../app"], load_settings(None, tmp_path / "other"), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.fixed == 1 and not (tmp_path / "other/tests").exists()
+    created = sorted(Path(path).resolve() for path in result.created)
+    assert created == [tmp_path / "app/tests/test_utils/__init__.py", tmp_path / "app/tests/test_utils/wait.py"]
+    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=tmp_path / "app",
+                             capture_output=True, text=True)  # fmt: skip
+    assert process.returncode == 0, process.stdout + process.stderr

@@ -57,7 +57,7 @@ def on_terminal(stream) -> bool:
 
 
 def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe_fixes=False, fixable=(), unfixable=(),
-              start: Path | None = None):  # fmt: skip
+              start: Path | None = None, testcontainers_version=None):  # fmt: skip
     from tclint.catalog import CatalogError
     from tclint.settings import ConfigError, load_settings, split_selectors, with_cli_overrides
 
@@ -71,6 +71,7 @@ def _settings(config: str | None, select=(), extend_select=(), ignore=(), unsafe
             unsafe_fixes=unsafe_fixes,
             fixable=split_selectors(fixable),
             unfixable=split_selectors(unfixable),
+            testcontainers_version=testcontainers_version,
         )
     except (ConfigError, CatalogError) as error:
         _fail(str(error))
@@ -105,6 +106,7 @@ class CheckOptions:
     show_files: bool = False
     verbose: bool = False
     stdin_filename: str | None = None
+    testcontainers_version: str | None = None
 
     @property
     def format_name(self) -> str:
@@ -151,6 +153,7 @@ class CheckOptions:
 @click.option("--stdin-filename", type=click.Path(dir_okay=False),
               help="Lint the source read from stdin as if it were the file at this path; with --fix, print the fixed source.")  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Say on stderr what happened to each file: linted, cached, skipped and why.")
+@click.option("--testcontainers-version", metavar="VERSION", help="The testcontainers version the tests run with (default: each project's pin).")
 @click.pass_context
 def check(context: click.Context, **given) -> int:
     """Lint PATHS (default: the current directory)."""
@@ -171,6 +174,7 @@ def check(context: click.Context, **given) -> int:
                          options.fixable, options.unfixable, start=start)  # fmt: skip
     if options.stdin_filename is not None:
         return _check_stdin(settings, options)
+                         options.fixable, options.unfixable, options.testcontainers_version)  # fmt: skip
     if options.show_files:
         return _show_files(list(options.paths) or ["."], settings, options)
     result = _run_with_progress(list(options.paths) or ["."], settings, options)

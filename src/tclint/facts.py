@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tclint.project import PythonProject
+
 
 @dataclass(frozen=True)
 class FixtureFact:
@@ -68,9 +70,11 @@ class FileFacts:
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    """Fixtures of the `conftest.py` files above a module, nearest first."""
+    """Fixtures of the `conftest.py` files above a module, nearest first, and the Python project the
+    module belongs to (its root, versions and wait helper)."""
 
     conftests: tuple[FileFacts, ...] = ()
+    python: PythonProject | None = None
     modules: tuple[FileFacts, ...] = ()  # other project modules the file imports, when the index carries them
 
     def imported(self, qualname: str) -> tuple[FileFacts, str] | None:
@@ -90,7 +94,7 @@ class ProjectFacts:
         return None
 
     def key(self) -> str:
-        return repr((self.conftests, self.modules))
+        return repr((self.conftests, self.modules, self.python))
 
     def container_fixture_names(self) -> frozenset[str]:
         """The fixtures that start a container or depend on one that does (through other fixtures)."""

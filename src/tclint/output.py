@@ -442,6 +442,19 @@ def _run_json(result) -> dict | None:
             "containers": dict(result.containers) if result.containers is not None else None}  # fmt: skip
 
 
+def testcontainers_version_text(settings, path: str | None) -> str:
+    """The testcontainers version that applies to `path` (default: the current folder), and where from."""
+    from pathlib import Path
+
+    from tclint.project import package_version, project_root_of
+
+    given = Path(path or ".").resolve()
+    folder = given if given.is_dir() else given.parent
+    where = project_root_of(folder, settings.project_root.absolute())
+    spec = settings.version_override() or package_version(where, "testcontainers")
+    return f"{spec.describe()}, for the project at {where}" if spec else f"unknown (not pinned by the project at {where})"
+
+
 def config_text(settings, path: str | None, ignored_here: set[str]) -> str:
     """`tclint config`: the resolved settings, and why each rule is on or off (for `path`, if given)."""
     lines = [f"configuration: {settings.config_path or 'none found (defaults)'}", f"project root:  {settings.project_root}"]
@@ -456,8 +469,7 @@ def config_text(settings, path: str | None, ignored_here: set[str]) -> str:
         ("wait-helper", settings.wait_helper),
     ):
         lines.append(f"{label}: {_show(value)}")
-    pinned = settings.testcontainers_version
-    lines.append(f"testcontainers version: {pinned + ' (pinned or locked by the project)' if pinned else 'unknown (not pinned)'}")
+    lines.append(f"testcontainers version: {testcontainers_version_text(settings, path)}")
     collection = settings.collection
     lines.append(f"pytest collects: files {_show(collection.files)}, classes {_show(collection.classes)}, "
                  f"functions {_show(collection.functions)} ({collection.source or 'pytest defaults'})")  # fmt: skip

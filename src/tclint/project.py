@@ -1,8 +1,13 @@
-"""What the project itself says: the testcontainers version it uses, and what its pytest collects.
+"""What the project itself says: the versions it uses, where it lives, and what its pytest collects.
 
-The version: lock files first (they say what is installed: uv.lock, poetry.lock, Pipfile.lock), then
-exact pins in pyproject.toml (PEP 621 dependencies and optional dependencies, dependency groups,
-Poetry) and requirements*.txt. Ranges say nothing exact: the version is then unknown (None).
+A file belongs to the nearest folder above it that holds a project file (pyproject.toml, setup.cfg,
+setup.py, a lock file, requirements*.txt, Pipfile, or the repository's .git). The testcontainers and
+pytest versions that apply to it come from the nearest folder above it that mentions the package: lock
+files first (they say what is installed: uv.lock, poetry.lock, pdm.lock, Pipfile.lock), then
+pyproject.toml (PEP 621 dependencies and optional dependencies, dependency groups, Poetry, PDM and
+Hatch), requirements*.txt, requirements/*.txt, tests/requirements*.txt, setup.cfg and setup.py. A range
+(`>=4,<5`) is kept as bounds; when it does not decide a question, a lock file further up (a workspace's)
+may. Nothing found: the version is unknown.
 """
 
 from __future__ import annotations
@@ -24,79 +29,363 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PACKAGE = "testcontainers"
-REQUIREMENT = re.compile(r"^\s*testcontainers(?:\[[^\]]*\])?\s*==\s*([0-9][0-9a-zA-Z.+-]*)\s*(?:;.*)?$", re.IGNORECASE)
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", ".git", *LOCK_FILES)
+_SPECIFIER = re.compile(r"(===|==|~=|!=|<=|>=|<|>|\^|~|=)?\s*v?([0-9][0-9a-zA-Z.*+!-]*)")
 
 
-def testcontainers_version(root: Path) -> str | None:
-    for reader in (_uv_or_poetry_lock, _pipfile_lock, _pyproject, _requirements):
+@dataclass(frozen=True)
+class VersionSpec:
+    """What a project says of a package's version: the bounds it allows, as far as it pins them."""
+
+    low: tuple[int, ...] | None = None  # inclusive
+    high: tuple[int, ...] | None = None  # exclusive
+    text: str = ""  # as written: "==3.7.1", ">=4,<5"
+    source: str = ""  # the file it was read from
+
+    @property
+    def exact(self) -> bool:
+        return self.low is not None and self.high == _next(self.low)
+
+    def at_least(self, version: tuple[int, ...]) -> bool | None:
+        """Whether every allowed version is `version` or newer; False when none is; None: it depends."""
+        version = _padded(version)
+        if self.low is not None and self.low >= version:
+            return True
+        if self.high is not None and self.high <= version:
+            return False
+        return None
+
+    def describe(self) -> str:
+        return f"{self.text} ({self.source})"
+
+
+def _next(version: tuple[int, ...]) -> tuple[int, ...]:
+    return _padded(version) + (1,)
+
+
+def _padded(version: tuple[int, ...]) -> tuple[int, ...]:
+    """Three parts at least, so that 4 and 4.0.0 compare equal."""
+    return (*version, 0, 0, 0)[: max(3, len(version))]
+
+
+def parse_spec(text: str, source: str = "") -> VersionSpec | None:
+    """PEP 440 specifiers and Poetry's (`^4.10`, `~4.10`, a bare `4.10`); None when it bounds nothing."""
+    low: tuple[int, ...] | None = None
+    high: tuple[int, ...] | None = None
+    for part in text.split(","):
+        match = _SPECIFIER.fullmatch(part.strip())
+        numbers = version_tuple(match.group(2)) if match else ()
+        if not numbers or match.group(1) == "!=":
+            continue
+        start, end = _bounds(match.group(1) or "==", numbers, match.group(2).endswith("*"))
+        if start is not None and (low is None or _padded(start) > low):
+            low = _padded(start)
+        if end is not None and (high is None or _padded(end) < high):
+            high = _padded(end)
+    if low is None and high is None:
+        return None
+    return VersionSpec(low, high, text.strip(), source)
+
+
+def _bounds(operator: str, numbers: tuple[int, ...], wildcard: bool) -> tuple:
+    """(inclusive low, exclusive high) of one specifier."""
+    if operator in ("==", "===", "="):
+        return (numbers, _bumped(numbers, len(numbers))) if wildcard else (numbers, _next(numbers))
+    if operator == "~=":
+        return numbers, _bumped(numbers, max(1, len(numbers) - 1))
+    if operator == "~":  # Poetry: ~4.10 allows 4.10.*, ~4 allows 4.*
+        return numbers, _bumped(numbers, min(2, len(numbers)))
+    if operator == "^":  # Poetry: up to the next change of the first non-zero part
+        first = next((index for index, number in enumerate(numbers) if number), len(numbers) - 1)
+        return numbers, _bumped(numbers, first + 1)
+    if operator in (">=", ">"):
+        return numbers, None
+    if operator == "<":
+        return None, numbers
+    return None, _next(numbers)  # <=
+
+
+def _bumped(numbers: tuple[int, ...], length: int) -> tuple[int, ...]:
+    """The first `length` parts, the last of them plus one: (4, 10, 2), 2 -> (4, 11)."""
+    kept = numbers[:length]
+    return (*kept[:-1], kept[-1] + 1)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
+
+
+@dataclass(frozen=True)
+class PythonProject:
+    """The project a file belongs to: where tclint writes what its fixes need, and the versions of the
+    packages its tests run with. Plain data: it travels to the workers and into the cache key."""
+
+    root: str
+    testcontainers: VersionSpec | None = None
+    pytest: VersionSpec | None = None
+    wait_helper: HelperPlace | None = None
+
+
+@dataclass(frozen=True)
+class HelperPlace:
+    """Where the project's `wait_for_condition` helpers are, or where tclint may write them: each name's
+    module (dotted, from the project root) and the files to create (paths from the project root)."""
+
+    modules: tuple[tuple[str, str], ...]  # (function name, module to import it from)
+    new_files: tuple[tuple[str, str], ...] = ()  # (path, kind): kind "helper" or "package"
+    module_path: str = ""  # the helper module's file, existing or to be written
+
+    def module_of(self, name: str) -> str | None:
+        return dict(self.modules).get(name)
+
+
+def project_root_of(directory: Path, default: Path) -> Path:
+    """The nearest folder, from `directory` upwards, that holds a project file; `default` when none does."""
+    for folder in (directory, *directory.parents):
+        if any((folder / name).exists() for name in PROJECT_FILES):
+            return folder
+        if folder.name not in TESTS_FOLDERS and any(folder.glob("requirements*.txt")):
+            return folder  # a tests folder's requirements belong to the project above it
+    return default
+
+
+def package_version(directory: Path, package: str) -> VersionSpec | None:
+    """The version of `package` that applies to files in `directory` (see the module's docstring)."""
+    found: VersionSpec | None = None
+    for folder in (directory, *directory.parents):
+        if found is None:
+            found = _declared(folder, package)
+        else:
+            locked = _locked(folder, package)
+            if locked is not None and found.at_least(locked.low) is not False and _below(locked.low, found.high):
+                return locked  # a workspace's lock file pins what the project's range allows
+        if found is not None and found.exact:
+            return found
+        if (folder / ".git").exists():
+            break
+    return found
+
+
+def _below(version: tuple[int, ...], high: tuple[int, ...] | None) -> bool:
+    return high is None or version < high
+
+
+def _declared(folder: Path, package: str) -> VersionSpec | None:
+    return _locked(folder, package) or _first(folder, package, _DECLARATIONS)
+
+
+def _locked(folder: Path, package: str) -> VersionSpec | None:
+    return _first(folder, package, (_uv_poetry_pdm_lock, _pipfile_lock))
+
+
+def _first(folder: Path, package: str, readers) -> VersionSpec | None:
+    for reader in readers:
         try:
-            version = reader(root)
-        except (OSError, ValueError, tomllib.TOMLDecodeError, KeyError, TypeError):
-            version = None
-        if version:
-            return version
+            spec = reader(folder, package)
+        except (OSError, UnicodeDecodeError, ValueError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError):
+            spec = None  # a broken file says nothing about versions; the tools that own it report it
+        if spec is not None:
+            return spec
     return None
 
 
-def _uv_or_poetry_lock(root: Path) -> str | None:
-    for name in ("uv.lock", "poetry.lock"):
-        path = root / name
+def _uv_poetry_pdm_lock(folder: Path, package: str) -> VersionSpec | None:
+    for name in ("uv.lock", "poetry.lock", "pdm.lock"):
+        path = folder / name
         if path.is_file():
-            for package in tomllib.loads(path.read_text(encoding="utf-8")).get("package", []):
-                if package.get("name", "").lower() == PACKAGE:
-                    return package.get("version")
+            for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("package", []):
+                if _normal(entry.get("name", "")) == package and entry.get("version"):
+                    return parse_spec(f"=={entry['version']}", name)
     return None
 
 
-def _pipfile_lock(root: Path) -> str | None:
-    path = root / "Pipfile.lock"
+def _pipfile_lock(folder: Path, package: str) -> VersionSpec | None:
+    path = folder / "Pipfile.lock"
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     for section in ("default", "develop"):
-        version = data.get(section, {}).get(PACKAGE, {}).get("version", "")
-        if version.startswith("=="):
-            return version[2:]
+        for name, entry in data.get(section, {}).items():
+            if _normal(name) == package and str(entry.get("version", "")).startswith("=="):
+                return parse_spec(entry["version"], "Pipfile.lock")
     return None
 
 
-def _pyproject(root: Path) -> str | None:
-    path = root / "pyproject.toml"
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement(line: str, package: str) -> str | None:
+    """The specifier of `package` in a requirement line, "" when it has none; None: another package."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#@]*)", line)
+    if match is None or _normal(match.group(1)) != package:
+        return None
+    return match.group(3).strip().strip("()").strip()
+
+
+def _from_requirements(lines, package: str, source: str) -> VersionSpec | None:
+    for line in lines:
+        if not isinstance(line, str):
+            continue
+        specifier = _requirement(line, package)
+        if specifier is not None:
+            return parse_spec(specifier, source) or VersionSpec(text=specifier or "(any version)", source=source)
+    return None
+
+
+def _pyproject(folder: Path, package: str) -> VersionSpec | None:
+    path = folder / "pyproject.toml"
     if not path.is_file():
         return None
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    project = data.get("project", {})
-    requirements = list(project.get("dependencies", []))
-    for group in project.get("optional-dependencies", {}).values():
-        requirements.extend(group)
-    for group in data.get("dependency-groups", {}).values():
-        requirements.extend(item for item in group if isinstance(item, str))
-    for requirement in requirements:
-        match = REQUIREMENT.match(requirement)
-        if match:
-            return match.group(1)
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {})] + [g.get("dependencies", {}) for g in poetry.get("group", {}).values()]
+    project, tool = data.get("project", {}), data.get("tool", {})
+    lists = [project.get("dependencies", []), *project.get("optional-dependencies", {}).values(),
+             *data.get("dependency-groups", {}).values(), *tool.get("pdm", {}).get("dev-dependencies", {}).values(),
+             *(env.get("dependencies", []) for env in tool.get("hatch", {}).get("envs", {}).values())]  # fmt: skip
+    for requirements in lists:
+        spec = _from_requirements(requirements, package, "pyproject.toml")
+        if spec is not None:
+            return spec
+    poetry = tool.get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {}),
+              *(group.get("dependencies", {}) for group in poetry.get("group", {}).values())]  # fmt: skip
     for table in tables:
-        spec = table.get(PACKAGE)
-        spec = spec.get("version") if isinstance(spec, dict) else spec
-        if isinstance(spec, str) and re.fullmatch(r"=?=?\s*[0-9][0-9.]*", spec.strip()):
-            return spec.strip().lstrip("=").strip()
+        for name, value in table.items():
+            if _normal(name) == package:
+                value = value.get("version", "") if isinstance(value, dict) else value
+                return parse_spec(str(value), "pyproject.toml") or VersionSpec(text=str(value), source="pyproject.toml")
     return None
 
 
-def _requirements(root: Path) -> str | None:
-    for path in sorted(root.glob("requirements*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            match = REQUIREMENT.match(line)
-            if match:
-                return match.group(1)
+def _requirements_files(folder: Path, package: str) -> VersionSpec | None:
+    paths = [*sorted(folder.glob("requirements*.txt")), *sorted(folder.glob("requirements/*.txt")),
+             *sorted(folder.glob("tests/requirements*.txt"))]  # fmt: skip
+    for path in paths:
+        spec = _from_requirements(path.read_text(encoding="utf-8").splitlines(), package, path.relative_to(folder).as_posix())
+        if spec is not None:
+            return spec
     return None
 
 
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+def _setup_cfg(folder: Path, package: str) -> VersionSpec | None:
+    path = folder / "setup.cfg"
+    if not path.is_file():
+        return None
+    parser = configparser.RawConfigParser(strict=False)
+    parser.read_string(path.read_text(encoding="utf-8"), str(path))
+    values = [parser.get("options", "install_requires", fallback="")]
+    if parser.has_section("options.extras_require"):
+        values += [value for _, value in parser.items("options.extras_require")]
+    return _from_requirements("\n".join(values).splitlines(), package, "setup.cfg")
+
+
+def _setup_py(folder: Path, package: str) -> VersionSpec | None:
+    path = folder / "setup.py"
+    if not path.is_file():
+        return None
+    strings = re.findall(r"[\"']([^\"'\n]+)[\"']", path.read_text(encoding="utf-8"))
+    return _from_requirements(strings, package, "setup.py")
+
+
+_DECLARATIONS = (_pyproject, _requirements_files, _setup_cfg, _setup_py)
+
+
+TESTS_FOLDERS = ("tests", "test", "testing")
+HELPER_FILE_WORDS = ("wait", "poll", "util", "helper", "support", "common", "conftest", "__init__")
+HELPER_DEF = re.compile(r"^(async\s+)?def\s+(wait_for_condition(?:_sync)?)\s*\(([^)]*)", re.MULTILINE)
+FALLBACK_HELPER_NAMES = ("waiting.py", "wait_helpers.py", "tclint_wait.py")
+MAX_HELPER_SCAN = 2000  # files looked at for an existing helper, at most
+
+
+def python_project(root: Path, helper_setting: str, testcontainers: VersionSpec | None) -> PythonProject:
+    """The project at `root` with the facts its fixes need. `testcontainers` is the version set by
+    configuration or on the command line, which wins over the project's."""
+    return PythonProject(
+        root=str(root),
+        testcontainers=testcontainers or package_version(root, "testcontainers"),
+        pytest=package_version(root, "pytest"),
+        wait_helper=helper_place(root, helper_setting),
+    )
+
+
+def helper_place(root: Path, setting: str) -> HelperPlace:
+    """The project's own `wait_for_condition` helpers when it has them (an async `wait_for_condition`, a
+    `wait_for_condition_sync`, each taking `timeout_ms`), else the module `setting` names, or a free
+    name beside it when that would shadow an existing module or package."""
+    found = dict(_existing_helpers(root, setting))
+    if "wait_for_condition" in found and "wait_for_condition_sync" in found:
+        return HelperPlace(tuple(sorted(found.items())))
+    path = _free_helper_path(root, setting)
+    if (root / path).exists():  # the user's own module: tclint imports from it only what it defines
+        return HelperPlace(tuple(sorted(found.items())), (), path.as_posix())
+    new_files = [(path.as_posix(), "helper")]
+    exported = ".".join(path.with_suffix("").parts)
+    if path.name != "__init__.py" and path.parent.parts and not (root / path.parent).exists():
+        new_files.append(((path.parent / "__init__.py").as_posix(), "package"))  # a new package re-exports them
+        exported = ".".join(path.parent.parts)
+    modules = {"wait_for_condition": exported, "wait_for_condition_sync": exported, **found}
+    return HelperPlace(tuple(sorted(modules.items())), tuple(new_files), path.as_posix())
+
+
+def _existing_helpers(root: Path, setting: str) -> list[tuple[str, str]]:
+    """(name, module) of the helper functions the project defines, nearest the configured module first."""
+    found: dict[str, str] = {}
+    for path in _helper_candidates(root, setting):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "wait_for_condition" not in text:
+            continue
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        for is_async, name, params in HELPER_DEF.findall(text):
+            if "timeout_ms" in params and bool(is_async) == (name == "wait_for_condition"):
+                found.setdefault(name, module)
+    return list(found.items())
+
+
+def _helper_candidates(root: Path, setting: str):
+    configured = root / setting
+    if configured.is_file():
+        yield configured
+    seen = 0
+    for folder in [root / name for name in TESTS_FOLDERS if (root / name).is_dir()]:
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith((".", "__pycache__")))
+            for name in sorted(files):
+                where = os.path.join(os.path.relpath(directory, folder), name)
+                if name.endswith(".py") and any(word in where for word in HELPER_FILE_WORDS):
+                    seen += 1
+                    if seen > MAX_HELPER_SCAN:
+                        return
+                    yield Path(directory) / name
+
+
+def _free_helper_path(root: Path, setting: str) -> Path:
+    """`setting` unless a part of it would shadow an existing module or package (`tests/test_utils.py`
+    beside a new `tests/test_utils/`), else the first free name of FALLBACK_HELPER_NAMES in its top folder."""
+    wanted = Path(setting)
+    if not _shadows(root, wanted):
+        return wanted
+    folder = Path(wanted.parts[0]) if len(wanted.parts) > 1 else Path()
+    for name in FALLBACK_HELPER_NAMES:
+        candidate = folder / name
+        if not _shadows(root, candidate) and not (root / candidate).exists():
+            return candidate
+    return folder / f"tclint_wait_{len(list((root / folder).glob('tclint_wait*')))}.py"
+
+
+def _shadows(root: Path, path: Path) -> bool:
+    """Whether creating `path` would put a package beside a module of the same name (or a module beside
+    a package), so that one hides the other."""
+    for depth in range(1, len(path.parts)):
+        folder = root.joinpath(*path.parts[:depth])
+        if not folder.exists() and folder.with_suffix(".py").exists():
+            return True
+    target = root / path
+    return not target.exists() and target.with_suffix("").is_dir()
 
 
 @dataclass(frozen=True)

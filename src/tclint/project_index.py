@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tclint.catalog import RuleInfo
 from tclint.discovery import discover
+from tclint.project import PythonProject, project_root_of, python_project
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import digest
 from tclint.settings import Settings
@@ -91,6 +92,9 @@ class ProjectIndex:
         self._conftest_facts: dict[str, FileFacts] = {}
         self._projects: dict[str, tuple[ProjectFacts, str]] = {}  # by folder
         self._container_words: dict[str, re.Pattern[bytes] | None] = {}  # by project digest
+        self._settings = settings
+        self._roots: dict[str, Path] = {}  # the Python project root of each folder
+        self._python: dict[Path, PythonProject] = {}  # by project root, as the run started
 
     def batches(self) -> list[list[SourceFile]]:
         """The linted conftest.py files, a batch per depth, shallowest first; then every other file."""
@@ -111,9 +115,19 @@ class ProjectIndex:
         known = self._projects.get(start)
         if known is None:
             above = [self._conftest_facts[path] for path in _conftests_above(start) if path in self._conftest_facts]
-            project = ProjectFacts(tuple(above))
+            project = ProjectFacts(tuple(above), python=self._python_project(start))
             known = self._projects[start] = (project, digest(project.key().encode()))
         return known
+
+    def _python_project(self, folder: str) -> PythonProject:
+        """The Python project a folder's files belong to: versions, and where the wait helper goes."""
+        settings = self._settings
+        root = self._roots.get(folder)
+        if root is None:
+            root = self._roots[folder] = project_root_of(Path(folder), settings.project_root.absolute())
+        if root not in self._python:
+            self._python[root] = python_project(root, settings.wait_helper, settings.version_override())
+        return self._python[root]
 
     def container_words(self, item: SourceFile) -> re.Pattern[bytes] | None:
         """The container fixtures of the conftest.py files above the file, as a pattern."""

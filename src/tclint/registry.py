@@ -16,6 +16,7 @@ from tclint.rules.sleep_after_container_start import SleepAfterContainerStart
 from tclint.rules.sleep_in_test import SleepInTest
 from tclint.rules.sleep_polling_loop import SleepPollingLoop
 from tclint.rules.testcontainers_in_unit_tests import TestcontainersInUnitTests
+from tclint.rules.unguarded_container_setup import UnguardedContainerSetup
 from tclint.rules.unpinned_container_image import UnpinnedContainerImage
 from tclint.rules.unused_suppression import UnusedSuppression
 
@@ -26,6 +27,7 @@ RULES = (
     ContainerNeverStopped,
     ContainerFixtureDuplicated,
     ContainerInSetup,
+    UnguardedContainerSetup,
     SleepInTest,
     SleepPollingLoop,
     SleepAfterContainerStart,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tclint import __version__
 from tclint.catalog import RuleInfo, load_catalog, rules_dir
-from tclint.project import Collection, PytestConfigError, pytest_collection, testcontainers_version
+from tclint.project import Collection, PytestConfigError, VersionSpec, parse_spec, pytest_collection
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,7 +57,7 @@ class Settings:
     container_classes: tuple[str, ...] = ()
     image_pins: tuple[tuple[str, str], ...] = ()
     wait_helper: str = "tests/test_utils/wait.py"
-    testcontainers_version: str | None = None  # as the project pins or locks it; None: unknown
+    testcontainers_version: str | None = None  # set by configuration or --testcontainers-version; None: each project's
     collection: Collection = Collection()  # what the project's pytest collects
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     fixable: tuple[str, ...] = ("ALL",)  # the rules whose fixes may be applied (selectors)
@@ -109,6 +109,14 @@ class Settings:
         matches = [(specificity(s), True) for s in self.fixable if selector_matches(s, rule)]
         matches += [(specificity(s), False) for s in self.unfixable if selector_matches(s, rule)]
         return bool(matches) and max(matches, key=lambda item: (item[0], not item[1]))[1]
+
+    def version_override(self) -> VersionSpec | None:
+        """The testcontainers version the user set, which wins over what each project pins."""
+        if self.testcontainers_version is None:
+            return None
+        origin = dict(self.origins).get("testcontainers-version", "configuration")
+        label = origin if origin.startswith("--") else f"testcontainers-version in {origin}"
+        return parse_spec(self.testcontainers_version, label)
 
     def fingerprint(self) -> str:
         """Everything that can change a file's diagnostics, hashed: the key of the cache."""
@@ -197,7 +205,7 @@ def load_settings(config_path: Path | None, cwd: Path) -> Settings:
         collection = pytest_collection(root)
     except PytestConfigError as error:
         raise ConfigError(str(error)) from None
-    return replace(settings, testcontainers_version=testcontainers_version(root), collection=collection)
+    return replace(settings, collection=collection)
 
 
 def _key(prefix: str, key: str) -> str:
@@ -208,7 +216,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
     reader = _TableReader(path, prefix)
     known = {
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-        "unsafe-fixes", "container-classes", "image-pins", "wait-helper", "rules", "fixable", "unfixable",
+        "unsafe-fixes", "container-classes", "image-pins", "wait-helper", "rules", "fixable", "unfixable", "testcontainers-version",
     }  # fmt: skip
     for key in table:
         if key not in known:
@@ -224,7 +232,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
     per_file = reader.table_of(table, "per-file-ignores", "strings")
     for pattern, selectors in per_file:
         validate_selectors(selectors, f"{path}: `{_key(prefix, 'per-file-ignores')}.{pattern}`")
-    origins = tuple((key, path.name) for key in ("select", "extend-select", "ignore") if key in table)
+    origins = tuple((key, path.name) for key in ("select", "extend-select", "ignore", "testcontainers-version") if key in table)
     return Settings(
         project_root=path.parent,
         config_path=path,
@@ -238,6 +246,7 @@ def _parse_table(table: dict, prefix: str, path: Path) -> Settings:
         container_classes=reader.strings(table, "container-classes"),
         image_pins=reader.table_of(table, "image-pins", "string"),
         wait_helper=reader.string(table, "wait-helper") if "wait-helper" in table else Settings.wait_helper,
+        testcontainers_version=reader.version(table, "testcontainers-version") if "testcontainers-version" in table else None,
         rule_options=_parse_rule_options(table.get("rules", {}), reader),
         fixable=fixable,
         unfixable=unfixable,
@@ -313,6 +322,12 @@ class _TableReader:
             raise self._fail(key, "a string", value)
         return value
 
+    def version(self, table: dict, key: str) -> str:
+        value = self.string(table, key)
+        if parse_spec(value) is None:
+            raise self._fail(key, 'a version ("4.15.0") or a specifier (">=4.13,<5")', value)
+        return value
+
     def boolean(self, table: dict, key: str) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
@@ -337,6 +352,7 @@ def with_cli_overrides(
     unsafe_fixes: bool = False,
     fixable: tuple[str, ...] = (),
     unfixable: tuple[str, ...] = (),
+    testcontainers_version: str | None = None,
 ) -> Settings:
     """Command-line selectors: `--select` and `--fixable` replace the configured ones, the others add
     to theirs."""
@@ -347,6 +363,11 @@ def with_cli_overrides(
     changes: dict = {"unsafe_fixes": settings.unsafe_fixes or unsafe_fixes, "unfixable": settings.unfixable + unfixable}
     if fixable:
         changes["fixable"] = fixable
+    if testcontainers_version is not None:
+        if parse_spec(testcontainers_version) is None:
+            raise ConfigError(f"--testcontainers-version: not a version or specifier: {testcontainers_version!r}")
+        changes["testcontainers_version"] = testcontainers_version
+        origins["testcontainers-version"] = "--testcontainers-version"
     if select:
         changes["select"] = select
         origins["select"] = "--select"

@@ -41,8 +41,7 @@ class Fix:
     replacements: list[tuple[cst.CSTNode, object]] = field(default_factory=list)
     imports: tuple[ImportRequest, ...] = ()
     after_imports: tuple[cst.BaseStatement, ...] = ()
-    new_files: tuple[tuple[str, str], ...] = ()  # (path from the project root, content): created if absent
-    drop_if_unused: tuple[str, ...] = ()  # imported names the fix may leave unused: dropped if nothing uses them
+    new_files: tuple[tuple[str, str], ...] = ()  # (absolute path, content): created if absent
 
     def __post_init__(self) -> None:
         assert self.applicability in (SAFE, UNSAFE)
@@ -75,7 +74,10 @@ def compatible(fixes: list[Fix]) -> list[Fix]:
 
 
 def apply_fixes(module: cst.Module, fixes: list[Fix]) -> cst.Module:
-    replacements = {id(original): new for fix in fixes for original, new in fix.replacements}
+    """The module with the fixes applied; imports that only the replaced code used are dropped, and the
+    imports a fix renamed or added sit where isort (and ruff's `I` rules) would put them."""
+    original = module
+    replacements = {id(original_node): new for fix in fixes for original_node, new in fix.replacements}
     if replacements:
         module = module.visit(_Replace(replacements))
     # fixes that share a new statement (one fixture for two tests) each carry it: it goes in once
@@ -83,26 +85,56 @@ def apply_fixes(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     inserted = list(unique.values())
     if inserted:
         module = _insert_after_imports(module, inserted)
+    renamed = {id(new) for new in replacements.values() if isinstance(new, (cst.Import, cst.ImportFrom))}
+    if renamed:
+        module = _reposition_imports(module, renamed)
     requests = list(dict.fromkeys(request for fix in fixes for request in fix.imports))
     if requests:
         module = add_imports(module, requests)
-    droppable = {name for fix in fixes for name in fix.drop_if_unused}
-    return drop_unused_imports(module, droppable) if droppable else module
+    return drop_unused_imports(module, _names_left_unused(original, module)) if replacements else module
+
+
+def _names_left_unused(before: cst.Module, after: cst.Module) -> set[str]:
+    """Imported names the original module used and the fixed one no longer does."""
+    imported = _imported_names(after)
+    used_before, used_after = _name_uses(before), _name_uses(after)
+    return {name for name in imported if name in used_before and name not in used_after}
+
+
+def _imported_names(module: cst.Module) -> set[str]:
+    return {local for statement in module.body for node in imports_in(statement) for local, _ in bindings(node)}
+
+
+def _name_uses(module: cst.Module) -> set[str]:
+    """Names referenced outside import statements (and strings listed in `__all__`)."""
+    used = set()
+    for statement in module.body:
+        if imports_in(statement):
+            continue
+        nodes = list(descendants(statement))
+        not_references = {id(node.attr) for node in nodes if isinstance(node, cst.Attribute)}
+        not_references |= {id(node.keyword) for node in nodes if isinstance(node, cst.Arg) and node.keyword is not None}
+        for node in nodes:
+            if isinstance(node, cst.Name) and id(node) not in not_references:
+                used.add(node.value)
+            elif isinstance(node, cst.SimpleString) and node.raw_value.isidentifier():
+                used.add(node.raw_value)  # `__all__`, string annotations: kept rather than guessed
+    return used
 
 
 def drop_unused_imports(module: cst.Module, names: set[str]) -> cst.Module:
-    """Remove top-level `from x import name` of the names that nothing in the module uses any more."""
-    imported = {alias_name(alias) for statement in module.body for node in imports_in(statement)
-                if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar) for alias in node.names}  # fmt: skip
-    unused = {name for name in names if name in imported and _uses(module, name) == 0}
+    """Remove the top-level imports of `names` (the whole statement when nothing else is left in it)."""
+    if not names:
+        return module
     body = list(module.body)
-    for name in unused:
-        for index, statement in enumerate(body):
-            if isinstance(statement, cst.SimpleStatementLine):
-                replacement = without_imported_name(statement, name)
-                if replacement is not None:
-                    body[index] = replacement
-                    break
+    for index, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine) and imports_in(statement):
+            replacement = without_imported_names(statement, names)
+            if replacement is not None:
+                starts_group = index == 0 or bool(statement.leading_lines)
+                if isinstance(replacement, cst.RemovalSentinel) and starts_group and index + 1 < len(body):
+                    body[index + 1] = body[index + 1].with_changes(leading_lines=statement.leading_lines)
+                body[index] = replacement
     return module.with_changes(body=[s for s in body if not isinstance(s, cst.RemovalSentinel)])
 
 
@@ -110,14 +142,45 @@ def alias_name(alias: cst.ImportAlias) -> str:
     return alias.asname.name.value if alias.asname else (dotted(alias.name) or "")
 
 
-def _uses(module: cst.Module, name: str) -> int:
-    """References to a name outside import statements."""
-    count = 0
-    for statement in module.body:
-        if imports_in(statement):
-            continue
-        count += sum(1 for node in descendants(statement) if isinstance(node, cst.Name) and node.value == name)
-    return count
+def _import_key(statement: cst.CSTNode) -> tuple[int, bool, str] | None:
+    """isort's order within a section: `__future__` first, plain imports before `from` imports, then by
+    module, case-insensitively; None for what is not a single import."""
+    nodes = imports_in(statement)
+    if len(nodes) != 1:
+        return None
+    node = nodes[0]
+    if isinstance(node, cst.ImportFrom):
+        module = ("." * len(node.relative)) + (module_name(node) if node.module else "")
+        return (0 if module == "__future__" else 1, True, module.lower())
+    return (1, False, (dotted(node.names[0].name) or "").lower())
+
+
+def _reposition_imports(module: cst.Module, renamed: set[int]) -> cst.Module:
+    """Move each top-level import a fix rewrote to its sorted place within its group (the run of imports
+    between blank lines)."""
+    body = list(module.body)
+    for index in range(len(body)):
+        nodes = imports_in(body[index])
+        if len(nodes) == 1 and id(nodes[0]) in renamed:
+            body = _move_within_group(body, index)
+    return module.with_changes(body=body)
+
+
+def _move_within_group(body: list, index: int) -> list:
+    start = index
+    while start > 0 and not body[start].leading_lines and _import_key(body[start - 1]) is not None:
+        start -= 1
+    end = index + 1
+    while end < len(body) and not body[end].leading_lines and _import_key(body[end]) is not None:
+        end += 1
+    group = body[start:end]
+    head_lines = group[0].leading_lines
+    moving = group.pop(index - start)
+    key = _import_key(moving)
+    target = next((i for i, statement in enumerate(group) if _import_key(statement) > key), len(group))
+    group.insert(target, moving)
+    group = [statement.with_changes(leading_lines=head_lines if i == 0 else []) for i, statement in enumerate(group)]
+    return [*body[:start], *group, *body[end:]]
 
 
 def _is_import_block(statement: cst.CSTNode) -> bool:
@@ -236,16 +299,22 @@ def _extend_from_import(body: list, request: ImportRequest) -> bool:
     return False
 
 
-def without_imported_name(statement: cst.SimpleStatementLine, name: str):
-    """The import statement without `name` (a replacement for `statement`), or removal when it was the
-    only name; None when the statement does not import it."""
+def without_imported_names(statement: cst.SimpleStatementLine, names: set[str]):
+    """The import statement without the aliases that bind `names` (a replacement for `statement`), or
+    removal when none is left; None when it binds none of them."""
     node = statement.body[0] if len(statement.body) == 1 else None
-    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+    if not isinstance(node, (cst.Import, cst.ImportFrom)) or isinstance(node.names, cst.ImportStar):
         return None
-    kept = [alias for alias in node.names if alias_name(alias) != name]
+    kept = [alias for alias in node.names if _binds(alias, node) not in names]
     if len(kept) == len(node.names):
         return None
     if not kept:
         return cst.RemoveFromParent()
     kept[-1] = kept[-1].with_changes(comma=node.names[-1].comma)
     return statement.with_changes(body=[node.with_changes(names=kept)])
+
+
+def _binds(alias: cst.ImportAlias, node: cst.Import | cst.ImportFrom) -> str:
+    if isinstance(node, cst.Import) and alias.asname is None:
+        return (dotted(alias.name) or "").split(".", 1)[0]
+    return alias_name(alias)

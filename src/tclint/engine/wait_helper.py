@@ -1,18 +1,19 @@
 """The `wait_for_condition` helper the waiting fixes call, and how a module gets hold of it.
 
-When the project has no such helper, the fix writes it (once, never over an existing file) to the
-module named by the `wait-helper` setting, default `tests/test_utils/wait.py`, with the package's
-`__init__.py` re-exporting it, and imports it from there.
+Where the helper is comes from the project index (`PythonProject.wait_helper`): the project's own
+helpers when it defines them, else the module named by the `wait-helper` setting (default
+`tests/test_utils/wait.py`, a new package re-exporting it), or a free name beside it when that one
+would shadow an existing module. The fix writes it once, in the project of the file it fixes, never
+over an existing file.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from tclint.engine.fixes import ImportRequest
 from tclint.engine.model import Model
-from tclint.settings import Settings
 
 ASYNC, SYNC = "wait_for_condition", "wait_for_condition_sync"
 
@@ -82,30 +83,37 @@ __all__ = ["wait_for_condition", "wait_for_condition_sync"]
 class HelperAccess:
     name: str
     imports: tuple[ImportRequest, ...]
-    new_files: tuple[tuple[str, str], ...]
+    new_files: tuple[tuple[str, str], ...]  # (absolute path, content)
 
 
 def helper_source(indent: str) -> str:
     return HELPER.format(i=indent)
 
 
-def access(model: Model, settings: Settings, awaited: bool, indent: str) -> HelperAccess:
-    """The name to call and what the fix must add to reach it."""
+def access(context, awaited: bool) -> HelperAccess | None:
+    """The name to call and what the fix must add to reach it; None when the project has no place for it
+    (its helper module exists but lacks this function)."""
     name = ASYNC if awaited else SYNC
+    model: Model = context.model
     if model.resolver.lookup(name) or name in model.module_functions:
         return HelperAccess(name, (), ())
-    path = PurePosixPath(settings.wait_helper)
-    module = ".".join(path.with_suffix("").parts)
-    package_init = path.parent / "__init__.py"
-    root = settings.project_root
+    python = context.project.python
+    place = python.wait_helper if python is not None else None
+    module = place.module_of(name) if place is not None else None
+    if module is None:
+        return None
     files = []
-    if not (root / path).exists():
-        files.append((str(path), helper_source(indent)))
-    source = module
-    if path.name != "__init__.py" and path.parent.parts:
-        if not (root / package_init).exists():
-            files.append((str(package_init), PACKAGE_INIT.format(module=module)))
-            source = ".".join(path.parent.parts)
-        elif files == [] and name in (root / package_init).read_text(encoding="utf-8", errors="replace"):
-            source = ".".join(path.parent.parts)
-    return HelperAccess(name, (ImportRequest(source, name),), tuple(files))
+    for path, kind in place.new_files:
+        module_path = ".".join(place.module_path.removesuffix(".py").split("/"))
+        content = helper_source(context.module.default_indent) if kind == "helper" else PACKAGE_INIT.format(module=module_path)
+        files.append((os.path.join(python.root, path), content))
+    return HelperAccess(name, (ImportRequest(module, name),), tuple(files))
+
+
+def is_helper_module(context) -> bool:
+    """The file is where the project's wait helper lives (its sleeps are the point)."""
+    python = context.project.python
+    if python is None or python.wait_helper is None:
+        return False
+    helper = os.path.join(python.root, python.wait_helper.module_path)
+    return os.path.abspath(context.path) == os.path.normpath(helper)

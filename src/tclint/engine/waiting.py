@@ -88,6 +88,9 @@ def is_test_code(model: Model) -> bool:
 # -- polling loops ----------------------------------------------------------------------------------
 
 
+UNBOUNDED_TIMEOUT_MS = 60_000
+
+
 @dataclass(frozen=True)
 class PollingLoop:
     loop: cst.For | cst.While
@@ -110,6 +113,8 @@ class PollingLoop:
 
     @property
     def timeout_ms(self) -> int | None:
+        if not self.bounded and self.condition is not None:
+            return UNBOUNDED_TIMEOUT_MS  # `while COND: sleep(S)` waits forever: the fix gives it a limit
         if self.attempts is None or self.sleep.seconds is None:
             return None
         return int(round(self.attempts * self.sleep.seconds * 1000))
@@ -130,7 +135,7 @@ def polling_loop(loop: cst.CSTNode, model: Model) -> PollingLoop | None:
     else:
         deadline = _mentions_time(loop.test, model)
         if not deadline:
-            return None
+            condition = negated(loop.test)  # while llen(...) > 0: sleep(S) waits for the opposite
     if condition is not None:
         sleep = sleep_statement(body[-1], model) if body else None
         return PollingLoop(loop, sleep, "check", condition, None, None, None, False) if sleep and len(body) == 1 else None
@@ -159,17 +164,44 @@ def _probe_loop(loop, body, model, attempts, deadline) -> PollingLoop | None:
     if len(body) != 1 or not isinstance(body[0], cst.Try):
         return None
     attempt = body[0]
-    if len(attempt.handlers) != 1 or attempt.orelse is not None or attempt.finalbody is not None:
+    if len(attempt.handlers) != 1 or attempt.finalbody is not None:
         return None
     handler = attempt.handlers[0]
     statements = list(attempt.body.body)
+    if attempt.orelse is not None:  # try: probe / except: sleep / else: break
+        otherwise = list(attempt.orelse.body.body)
+        if len(otherwise) != 1 or not _is_break(otherwise[0]) or (statements and _is_break(statements[-1])):
+            return None
+        statements.append(otherwise[0])
     caught = list(handler.body.body)
-    if len(caught) != 1 or not statements or not _is_break(statements[-1]) or handler.name is not None:
+    if len(caught) != 1 or len(statements) < 2 or not _is_break(statements[-1]) or handler.name is not None:
         return None
     sleep = sleep_statement(caught[0], model)
-    if sleep is None or handler.type is None:
+    if sleep is None:
         return None
-    return PollingLoop(loop, sleep, "probe", None, statements[:-1], handler.type, attempts, deadline)
+    errors = handler.type if handler.type is not None else cst.Name("Exception")  # a bare except: any error
+    return PollingLoop(loop, sleep, "probe", None, statements[:-1], errors, attempts, deadline)
+
+
+NEGATED_OPERATORS = {cst.GreaterThan: cst.LessThanEqual, cst.LessThan: cst.GreaterThanEqual, cst.Equal: cst.NotEqual,
+                     cst.GreaterThanEqual: cst.LessThan, cst.LessThanEqual: cst.GreaterThan, cst.NotEqual: cst.Equal,
+                     cst.In: cst.NotIn, cst.NotIn: cst.In, cst.Is: cst.IsNot, cst.IsNot: cst.Is}  # fmt: skip
+
+
+def negated(test: cst.BaseExpression) -> cst.BaseExpression:
+    """The condition that ends `while test:`: a single comparison turned around, else `not (test)`."""
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        opposite = NEGATED_OPERATORS.get(type(target.operator))
+        if opposite is not None:
+            operator = target.operator
+            spacing = {"whitespace_before": operator.whitespace_before, "whitespace_after": operator.whitespace_after}
+            if opposite in (cst.NotIn, cst.IsNot):
+                spacing["whitespace_between"] = cst.SimpleWhitespace(" ")
+            return test.with_changes(comparisons=[target.with_changes(operator=opposite(**spacing))])
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return test.expression
+    return cst.UnaryOperation(cst.Not(), test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
 
 
 def _range_count(expr: cst.BaseExpression, model: Model) -> int | None:

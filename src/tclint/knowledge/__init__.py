@@ -292,3 +292,21 @@ def scope_rank(scope: str) -> int:
 
 def narrower(scope: str, than: str) -> bool:
     return scope_rank(scope) < scope_rank(than)
+
+# What a test writes into a service it shares with the next test, by client method (the state a shared
+# container carries over), and by SQL statement (in the strings a test executes).
+STATE_WRITES = {
+    **dict.fromkeys(("set", "hset", "mset", "setex", "lpush", "rpush", "sadd", "zadd", "incr", "incrby", "xadd",
+                     "json_set"), "Redis keys"),  # fmt: skip
+    **dict.fromkeys(("create_all",), "tables"),
+    **dict.fromkeys(("add", "add_all", "bulk_save_objects", "merge"), "rows"),
+    **dict.fromkeys(("insert_one", "insert_many", "create_collection", "replace_one"), "documents"),
+    **dict.fromkeys(("create_bucket", "put_object", "upload_file", "upload_fileobj"), "buckets and objects"),
+    **dict.fromkeys(("create_queue", "send_message", "send_message_batch", "queue_declare", "basic_publish"), "queues and messages"),
+    **dict.fromkeys(("create_topics", "produce", "send_and_wait"), "topics and messages"),
+    **dict.fromkeys(("index", "create_index", "bulk"), "indexes"),
+}
+STATE_STATEMENTS = (
+    r"(?i)\b(?:create|drop|alter)\s+(?:table|schema|database|index|view)\s+(?:if\s+(?:not\s+)?exists\s+)?"
+    r"(?P<ddl>[\w.\"`]+)|\binsert\s+into\s+(?P<insert>[\w.\"`]+)|\bupdate\s+(?P<update>[\w.\"`]+)\s+set\b"
+)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tclint.diagnostics import SAFE, UNSAFE
+from tclint.diagnostics import UNSAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, descendants
 from tclint.engine.rule import Rule
+from tclint.engine.shared_state import sharing_note, written_state
 
 PER_TEST = {"setUp": "tearDown", "asyncSetUp": "asyncTearDown"}
 
@@ -26,11 +27,10 @@ class ContainerInSetup(Rule):
                     for where, ref in self.model.containers_started_by(setup):
                         message = f"`{owner.node.name.value}.{setup_name}` starts a container before every test method"
                         fix = self.move_to_class(owner, setup, ref) if where is ref.started_by else None
+                        if fix is not None:
+                            tests = [method.node.body for name, method in owner.methods.items() if name not in PER_TEST.values()]
+                            message += sharing_note(written_state(tests, self.model))
                         self.report(where, message, fix)
-            class_setup = owner.methods.get("setUpClass")
-            if class_setup is not None:
-                for ref in class_setup.started_containers():
-                    self.check_class_cleanup(owner, class_setup, ref)
 
     # -- setUp -> setUpClass ----------------------------------------------------------------------
 
@@ -48,9 +48,13 @@ class ContainerInSetup(Rule):
         stops = [s for s in teardown.body if self.concerns(s, attribute)] if teardown else []
         if any(not build.method_call_statement(s, method="stop") for s in stops) or len(stops) + _cleanups(moved) != len(ref.stop_calls) + len(ref.finalizers):
             return None
-        class_statements = [_on_class(statement) for statement in moved]
-        class_stops = [_on_class(statement) for statement in stops]
-        replacements = self.class_methods(owner, setup, teardown, moved, stops, class_statements, class_stops)
+        class_statements = []
+        for statement in moved:
+            class_statements.append(_on_class(statement))
+            if stops and any(node is ref.started_by for node in descendants(statement)):
+                # stopped even when the rest of setUpClass raises, which tearDownClass would not be
+                class_statements.append(_statement(f"cls.addClassCleanup(cls.{attribute}.stop)"))
+        replacements = self.class_methods(owner, setup, teardown, moved, stops, class_statements)
         return Fix("Start the container once, in `setUpClass`", UNSAFE, replacements)
 
     @staticmethod
@@ -66,7 +70,7 @@ class ContainerInSetup(Rule):
         used = {n.value for statement in moved for n in descendants(statement) if isinstance(n, cst.Name)}
         return not (local & used)
 
-    def class_methods(self, owner, setup, teardown, moved, stops, class_statements, class_stops):
+    def class_methods(self, owner, setup, teardown, moved, stops, class_statements):
         indent = self.context.module.default_indent
         changes: dict[int, list] = {}
         new_methods = []
@@ -76,13 +80,6 @@ class ContainerInSetup(Rule):
             changes[id(existing_setup.node)] = [existing_setup.node.with_changes(body=block.with_changes(body=[*block.body, *class_statements]))]
         else:
             new_methods.append(_classmethod("setUpClass", [_statement("super().setUpClass()"), *class_statements], indent))
-        if class_stops:
-            existing_teardown = owner.methods.get("tearDownClass")
-            if existing_teardown is not None:
-                block = existing_teardown.node.body
-                changes[id(existing_teardown.node)] = [existing_teardown.node.with_changes(body=block.with_changes(body=[*class_stops, *block.body]))]
-            else:
-                new_methods.append(_classmethod("tearDownClass", [*class_stops, _statement("super().tearDownClass()")], indent))
         blank = [cst.EmptyLine(indent=False)]
         new_methods = [method.with_changes(leading_lines=[] if i == 0 else blank) for i, method in enumerate(new_methods)]
         remaining_setup = _remaining(setup, moved)
@@ -92,44 +89,6 @@ class ContainerInSetup(Rule):
         if teardown is not None and stops:
             changes[id(teardown.node)] = _remaining(teardown, stops)
         return [(owner.node, owner.node.with_changes(body=build.respliced(owner.node.body, changes)))]
-
-    # -- setUpClass without addClassCleanup ---------------------------------------------------------
-
-    def check_class_cleanup(self, owner: ClassInfo, class_setup: FunctionInfo, ref: ContainerRef) -> None:
-        """tearDownClass does not run when setUpClass raises: what runs after the start can leak it."""
-        if ref.finalizers or ref.start_statement is None:
-            return
-        body = class_setup.body
-        index = next((i for i, statement in enumerate(body) if statement is ref.start_statement), None)
-        if index is None:
-            return
-        after = body[index + 1 :]
-        configuration = {id(call) for call in ref.config_calls}
-        if not any(isinstance(n, cst.Call) and id(n) not in configuration for s in after for n in descendants(s)):
-            return
-        label = f"`{ref.var}`" if ref.var else "a container"
-        message = (
-            f"`{owner.node.name.value}.setUpClass` runs more code after starting {label}: if it raises, "
-            "`tearDownClass` does not run and the container is never stopped"
-        )
-        self.report(ref.started_by, message, self.register_cleanup(owner, class_setup, ref))
-
-    def register_cleanup(self, owner: ClassInfo, class_setup: FunctionInfo, ref: ContainerRef) -> Fix | None:
-        """`cls.addClassCleanup(cls.x.stop)` right after the start, and the stop out of tearDownClass."""
-        if ref.var is None or not ref.var.startswith("cls."):
-            return None
-        teardown = owner.methods.get("tearDownClass")
-        stops = [s for s in teardown.body if build.method_call_statement(s, ref.var, "stop")] if teardown else []
-        if len(stops) != len(ref.stop_calls):
-            return None
-        cleanup = cst.parse_statement(f"cls.addClassCleanup({ref.var}.stop)\n")
-        changes = [(class_setup.node, class_setup.node.with_changes(
-            body=build.respliced(class_setup.node.body, {id(ref.start_statement): [ref.start_statement, cleanup]})))]  # fmt: skip
-        if stops:
-            remaining = _remaining(teardown, stops)
-            changes.append((teardown.node, remaining[0] if remaining else cst.RemoveFromParent()))
-        return Fix(f"Register `{ref.var}.stop` with `addClassCleanup` right after the start", SAFE, changes)
-
 
 def _is_self(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "self"

@@ -11,6 +11,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
+from tclint.engine.shared_state import sharing_note, written_state
 from tclint.engine.starts import Start, StartSites
 
 
@@ -50,8 +51,11 @@ class ContainerStartedInTest(Rule):
             self.report(where, f"Test `{test.name}` starts {what} in its body: every run starts new containers")
             return
         label = f"container `{ref.var}`" if ref.var else f"a `{start.kind}`"
+        message = f"Test `{test.name}` starts {label} in its body: every run starts a new container"
         fix = self.extract(test, ref) if ref.scope is test and where is ref.started_by else None
-        self.report(where, f"Test `{test.name}` starts {label} in its body: every run starts a new container", fix)
+        if fix is not None:
+            message += sharing_note(written_state([test.node.body], self.model))
+        self.report(where, message, fix)
 
     # -- the fix ----------------------------------------------------------------------------------
 

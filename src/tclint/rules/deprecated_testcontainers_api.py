@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tclint.diagnostics import SAFE
+from tclint.diagnostics import SAFE, UNSAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.model import ContainerRef, keyword_arg, source_of
 from tclint.engine.names import dotted, module_name
 from tclint.engine.rule import Rule
+from tclint.engine.versions import testcontainers_at_least, unknown_version_note
 from tclint.knowledge import DEPRECATED_FUNCTIONS, REMOVED_ATTRIBUTES, REMOVED_MODULES, WAIT_STRATEGY_OK
 
 WAIT_FOR_LOGS = "testcontainers.core.waiting_utils.wait_for_logs"
 STRATEGIES = "testcontainers.core.wait_strategies"
+VERSION_4 = (4, 0)  # 3.x keywords, attributes and modules raise or are gone from here
+STRATEGIES_IN = (4, 13)  # wait strategies exist, and wait_for_logs is deprecated, from here
 
 
 class DeprecatedTestcontainersApi(Rule):
@@ -21,8 +24,10 @@ class DeprecatedTestcontainersApi(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
+        self.version_4 = testcontainers_at_least(context, VERSION_4)  # None: unknown
+        self.strategies = testcontainers_at_least(context, STRATEGIES_IN)
         self.attributes: list[tuple[cst.Attribute, object]] = []
-        self.calls: list[tuple[cst.Call, str, cst.CSTNode | None, cst.CSTNode | None]] = []
+        self.calls: list[tuple[cst.Call, str, cst.CSTNode | None, ContainerRef | None]] = []
 
     # -- imports of removed modules -----------------------------------------------------------------
 
@@ -31,14 +36,14 @@ class DeprecatedTestcontainersApi(Rule):
         names = [] if isinstance(node.names, cst.ImportStar) else [f"{source}.{dotted(a.name)}" for a in node.names]
         for name in (source, *names):
             if name in REMOVED_MODULES:
-                self.report(node, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
+                self.report_from(VERSION_4, node, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
                 return
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted(alias.name) or ""
             if name in REMOVED_MODULES:
-                self.report(alias, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
+                self.report_from(VERSION_4, alias, f"`{name}` was removed in testcontainers 4.0: use `{REMOVED_MODULES[name]}`")
 
     # -- calls, decorators, attributes ---------------------------------------------------------------
 
@@ -53,8 +58,10 @@ class DeprecatedTestcontainersApi(Rule):
         if name in DEPRECATED_FUNCTIONS and not self.is_decorator(node):
             if name in WAIT_STRATEGY_OK and self.is_wait_strategy(self.predicate(node)):
                 return
-            # reported in finish(): whether the fix can drop the import depends on every use of the name
-            self.calls.append((node, name, self.context.walker.parent(2), self.context.walker.parent(3)))
+            # reported in finish(), with the container the call waits for (looked up where the call is)
+            target = node.args[0].value if node.args else None
+            ref = self.model.variable(target.value) if isinstance(target, cst.Name) else None
+            self.calls.append((node, name, self.context.walker.parent(2), ref))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in REMOVED_ATTRIBUTES:
@@ -68,27 +75,43 @@ class DeprecatedTestcontainersApi(Rule):
             expr = elements[0] if len(elements) == 1 else expr.value
         found = self.model.container_class_of(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
         if found is not None and found.deprecated and self.model.qualified(expr) is not None:
-            self.report(node, f"`{found.short_name}` is deprecated: use the container class of the database, or `DockerContainer`")
+            self.report_from(VERSION_4, node, f"`{found.short_name}` is deprecated: use the container class of the database, or `DockerContainer`")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
             found = self.model.container_class_of(base.value)
             if found is not None and found.deprecated and self.model.qualified(base.value) is not None:
-                self.report(base, f"`{found.short_name}` is deprecated: subclass the container class of the database, or `DockerContainer`")
+                message = f"`{found.short_name}` is deprecated: subclass the container class of the database, or `DockerContainer`"
+                self.report_from(VERSION_4, base, message)
 
     def finish(self) -> None:
-        for node, name, statement, block in self.calls:
+        for node, name, statement, ref in self.calls:
             short = name.rsplit(".", 1)[-1]
             detail = " with a text or callable predicate" if name in WAIT_STRATEGY_OK else ""
-            self.report(node, f"`{short}(...)`{detail} is deprecated: {self.advice(name)}",
-                        self.strategy_fix(node, name, statement, block))  # fmt: skip
+            message = f"`{short}(...)`{detail} is deprecated: {self.advice(name)}"
+            if name == WAIT_FOR_LOGS:
+                self.report_from(STRATEGIES_IN, node, message, lambda: self.strategy_fix(node, name, statement, ref))
+            else:
+                self.report(node, message)
         for scope in (self.model.module_scope, *self.model.functions):
             for ref in scope.containers:
                 self.check_construction(ref)
         for node, scope in self.attributes:
             if self.model.container_of(node.value, scope) is not None:
                 new = REMOVED_ATTRIBUTES[node.attr.value]
-                self.report(node, f"`.{node.attr.value}` is a testcontainers 3.x attribute, gone in 4.x: use `.{new}`")
+                message = f"`.{node.attr.value}` is a testcontainers 3.x attribute, gone in 4.x: use `.{new}`"
+                self.report_from(VERSION_4, node, message)
+
+    def report_from(self, version: tuple[int, ...], node: cst.CSTNode, message: str, fix=lambda: None) -> None:
+        """Report what is wrong only from testcontainers `version` on: silent before it; without a known
+        version, reported with a note and no fix (the fix would break an older project)."""
+        applies = self.version_4 if version == VERSION_4 else self.strategies
+        if applies is False:
+            return
+        if applies is None:
+            self.report(node, message + unknown_version_note(self.context))
+        else:
+            self.report(node, message, fix())
 
     def is_decorator(self, node: cst.Call) -> bool:
         return isinstance(self.context.walker.parent(), cst.Decorator)
@@ -120,44 +143,44 @@ class DeprecatedTestcontainersApi(Rule):
 
     def check_construction(self, ref: ContainerRef) -> None:
         if ref.cls.deprecated:
-            self.report(ref.construction.func, f"`{ref.cls.short_name}` is deprecated: use the container class of the database")
+            self.report_from(VERSION_4, ref.construction.func, f"`{ref.cls.short_name}` is deprecated: use the container class of the database")
         renames = dict(ref.cls.deprecated_parameters)
         for arg in ref.construction.args:
             if arg.keyword is None or arg.keyword.value not in renames:
                 continue
             new = renames[arg.keyword.value]
             message = f"`{ref.cls.short_name}(..., {arg.keyword.value}=...)` raises ValueError in testcontainers 4: use `{new}`"
-            fix = None
-            if new.isidentifier():
-                fix = Fix(f"Rename `{arg.keyword.value}` to `{new}`", SAFE, [(arg.keyword, cst.Name(new))])
-            self.report(arg, message, fix)
+            self.report_from(VERSION_4, arg, message, lambda arg=arg, new=new: self.rename_fix(arg, new))
+
+    @staticmethod
+    def rename_fix(arg: cst.Arg, new: str) -> Fix | None:
+        if not new.isidentifier():
+            return None
+        return Fix(f"Rename `{arg.keyword.value}` to `{new}`", SAFE, [(arg.keyword, cst.Name(new))])
 
     # -- wait_for_logs -> waiting_for(LogMessageWaitStrategy) ----------------------------------------
 
-    def strategy_fix(self, call: cst.Call, name: str, statement, block) -> Fix | None:
-        """`c.start(); wait_for_logs(c, "text", timeout=T)` -> `c.waiting_for(LogMessageWaitStrategy("text")
-        .with_startup_timeout(T))` before `c.start()`."""
-        if name != WAIT_FOR_LOGS or len(call.args) < 2 or not isinstance(call.args[0].value, cst.Name):
+    def strategy_fix(self, call: cst.Call, name: str, statement, ref: ContainerRef | None) -> Fix | None:
+        """`c = X(...)` ... `wait_for_logs(c, "text", timeout=T)` -> `c = X(...).waiting_for(
+        LogMessageWaitStrategy("text").with_startup_timeout(T))`, chained where the container is built
+        (a module-level container too), or the call removed when `X.start()` waits for readiness itself."""
+        if name != WAIT_FOR_LOGS or ref is None or len(call.args) < 2:
             return None
         if not isinstance(call.args[1].value, (cst.SimpleString, cst.ConcatenatedString)):
             return None
         extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
-        if extra or (len(call.args) > 2 and call.args[2].keyword is None):
+        if extra or (len(call.args) > 2 and call.args[2].keyword is None) or build.call_statement(statement) is not call:
             return None
-        if not isinstance(block, cst.IndentedBlock) or build.call_statement(statement) is not call:
-            return None
-        variable = call.args[0].value.value
-        statements = list(block.body)
-        index = next(i for i, s in enumerate(statements) if s is statement)
-        start = next((s for s in reversed(statements[:index]) if build.method_call_statement(s, variable, "start")), None)
-        if start is None:
-            return None
+        if ref.cls.waits_until_ready and not ref.cls.configured:
+            return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits until the container is ready",
+                       UNSAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
         timeout = keyword_arg(call, "timeout")
         strategy = f"LogMessageWaitStrategy({source_of(call.args[1].value)})"
         if timeout is not None:
             strategy += f".with_startup_timeout({source_of(timeout.value)})"
-        waiting = cst.parse_statement(f"{variable}.waiting_for({strategy})\n").with_changes(leading_lines=statement.leading_lines)
-        replacements = [(start, cst.FlattenSentinel([waiting, start])), (statement, cst.RemoveFromParent())]
-        dropped = (call.func.value,) if isinstance(call.func, cst.Name) else ()
-        return Fix("Set a `LogMessageWaitStrategy` before `start()`", SAFE, replacements,
-                   imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),), drop_if_unused=dropped)  # fmt: skip
+        built = ref.construction
+        chained = cst.parse_expression(f"_.waiting_for({strategy})").with_changes(lpar=built.lpar, rpar=built.rpar)
+        chained = chained.with_changes(func=chained.func.with_changes(value=built.with_changes(lpar=[], rpar=[])))
+        return Fix("Set a `LogMessageWaitStrategy` where the container is built", SAFE,
+                   [(built, chained), (statement, cst.RemoveFromParent())],
+                   imports=(ImportRequest(STRATEGIES, "LogMessageWaitStrategy"),))  # fmt: skip

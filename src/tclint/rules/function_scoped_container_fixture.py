@@ -9,6 +9,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import FixtureInfo, FunctionInfo
 from tclint.engine.rule import Rule
+from tclint.engine.shared_state import sharing_note, written_state
 from tclint.engine.starts import StartSites
 from tclint.knowledge import fixture_scope, narrower, scope_rank
 
@@ -61,7 +62,8 @@ class FunctionScopedContainerFixture(Rule):
             if blocker:
                 self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")
             else:
-                self.report(self.anchor(fixture), message, self.widen(fixture))
+                users = [test.node.body for test in self.model.functions if test.is_test and fixture.name in test.params]
+                self.report(self.anchor(fixture), message + sharing_note(written_state(users, self.model)), self.widen(fixture))
 
     @staticmethod
     def anchor(fixture: FixtureInfo) -> cst.CSTNode:

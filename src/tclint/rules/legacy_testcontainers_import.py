@@ -9,7 +9,7 @@ from tclint.engine.fixes import Fix
 from tclint.engine.names import dotted, module_name
 from tclint.engine.rule import Rule
 from tclint.knowledge import LEGACY_MODULES
-from tclint.project import version_tuple
+from tclint.engine.versions import testcontainers_at_least, unknown_version_note
 
 MOVED_IN = (4, 15)
 
@@ -34,8 +34,8 @@ class LegacyTestcontainersImport(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        version = context.settings.testcontainers_version
-        self.applies = version is None or version_tuple(version) >= MOVED_IN
+        self.moved = testcontainers_at_least(context, MOVED_IN)  # None: the project's version is unknown
+        self.applies = self.moved is not False
         self.attribute_uses: list[cst.Attribute] = []
         self.plain_imports: list[tuple[cst.Import, cst.ImportAlias]] = []
 
@@ -81,6 +81,13 @@ class LegacyTestcontainersImport(Rule):
     def report_move(self, node: cst.CSTNode, source: str, replacement: cst.CSTNode | None) -> None:
         fix = Fix(self.title(source), SAFE, [(node, replacement)]) if replacement is not None else None
         self.report(node, self.message(source), fix)
+
+    def report(self, node, message, fix=None) -> None:
+        """Without a known version, the new path may not exist: reported, never rewritten."""
+        if self.moved is None:
+            super().report(node, message + unknown_version_note(self.context), None)
+        else:
+            super().report(node, message, fix)
 
     @staticmethod
     def message(name: str) -> str:

@@ -9,7 +9,7 @@ from tclint.engine import waiting
 from tclint.engine.fixes import Fix
 from tclint.engine.model import FunctionInfo
 from tclint.engine.rule import Rule
-from tclint.engine.wait_helper import access
+from tclint.engine.wait_helper import access, is_helper_module
 
 MIN_TIMEOUT_MS = 5000
 
@@ -19,12 +19,9 @@ class SleepInTest(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self.applies = waiting.is_test_code(self.model) and not self.is_helper_module()
+        self.applies = waiting.is_test_code(self.model) and not is_helper_module(context)
         self.loops: list[cst.CSTNode] = []  # enclosing loops, innermost last
         self.pending: list[tuple] = []
-
-    def is_helper_module(self) -> bool:
-        return self.context.path.replace("\\", "/").endswith(self.context.settings.wait_helper)
 
     def visit_For(self, node: cst.For) -> None:
         self.loops.append(node)
@@ -94,7 +91,9 @@ class SleepInTest(Rule):
         awaited = function.is_async
         if waiting.has_await(expr) and not awaited:
             return None
-        helper = access(self.model, self.context.settings, awaited, self.context.module.default_indent)
+        helper = access(self.context, awaited)
+        if helper is None:
+            return None
         timeout = max(MIN_TIMEOUT_MS, int(round(2 * sleep.seconds * 1000)))
         replacement = waiting.wait_statements(expr, waiting.description(expr), helper.name, timeout, awaited, function)
         replacement[0] = replacement[0].with_changes(leading_lines=statement.leading_lines)

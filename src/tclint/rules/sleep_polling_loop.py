@@ -9,7 +9,7 @@ from tclint.engine import build, waiting
 from tclint.engine.fixes import Fix
 from tclint.engine.model import FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
-from tclint.engine.wait_helper import access
+from tclint.engine.wait_helper import access, is_helper_module
 
 
 def probed_expression(statement: cst.CSTNode) -> cst.CSTNode:
@@ -25,9 +25,7 @@ class SleepPollingLoop(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self.applies = waiting.is_test_code(self.model) and not self.context.path.replace("\\", "/").endswith(
-            self.context.settings.wait_helper
-        )
+        self.applies = waiting.is_test_code(self.model) and not is_helper_module(context)
         self.pending: list[tuple] = []
 
     def visit_For(self, node: cst.For) -> None:
@@ -47,7 +45,7 @@ class SleepPollingLoop(Rule):
         scopes = list(self.model.scopes)
         if not loop.bounded:
             message = f"Unbounded polling loop sleeps {interval} between tries: with no attempt limit or deadline it hangs when the condition never holds"
-            self.pending.append((scopes, node, message, None))
+            self.pending.append((scopes, node, message, self.fix(loop, function) if loop.condition is not None else None))
             return
         message = f"Polling loop sleeps {interval} between tries: it wastes up to that much after the condition holds"
         self.pending.append((scopes, node, message, self.fix(loop, function)))
@@ -64,6 +62,8 @@ class SleepPollingLoop(Rule):
         if timeout is None or function is None or not self.block_holds(loop.loop):
             return None
         awaited = function.is_async
+        if self.helper(awaited) is None:
+            return None
         if loop.kind == "check":
             if loop.condition is None or (waiting.has_await(loop.condition) and not awaited):
                 return None
@@ -83,7 +83,7 @@ class SleepPollingLoop(Rule):
                    [(loop.loop, cst.FlattenSentinel(statements))], imports=helper.imports, new_files=helper.new_files)  # fmt: skip
 
     def helper(self, awaited: bool):
-        return access(self.model, self.context.settings, awaited, self.context.module.default_indent)
+        return access(self.context, awaited)
 
     def block_holds(self, loop: cst.CSTNode) -> bool:
         """The loop is a statement of a block (so it can be replaced by several statements)."""

@@ -1,6 +1,5 @@
 import boto3
 import pytest
-from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 from testcontainers.community.localstack import LocalStackContainer
 
 REGION = "us-east-1"
@@ -10,7 +9,6 @@ REGION = "us-east-1"
 def localstack_s3():
     localstack = LocalStackContainer(image="localstack/localstack:3.0.2")
     localstack.with_services("s3")
-    localstack.waiting_for(LogMessageWaitStrategy("Ready").with_startup_timeout(60))
     localstack.start()
     yield localstack
     localstack.stop()
@@ -20,7 +18,6 @@ def localstack_s3():
 def localstack_sqs():
     localstack = LocalStackContainer(image="localstack/localstack:3.0.2")
     localstack.with_services("sqs")
-    localstack.waiting_for(LogMessageWaitStrategy("Ready").with_startup_timeout(60))
     localstack.start()
     yield localstack
     localstack.stop()

@@ -1,5 +1,4 @@
 from sqlalchemy import create_engine, inspect
-from testcontainers.community.postgres import PostgresContainer
 
 from postgres_repository import Base
 

@@ -11,11 +11,7 @@ class TestCache(unittest.TestCase):
         super().setUpClass()
         cls.redis = RedisContainer("redis:7-alpine")
         cls.redis.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.redis.stop()
-        super().tearDownClass()
+        cls.addClassCleanup(cls.redis.stop)
 
     def setUp(self):
         self.client = self.redis.get_client()

@@ -1,0 +1,35 @@
+"""fixtures_corpus/votes_tables, fixed without containers: tests that each create their table get the
+sharing fix only with a message naming the table (so that `tclint verify` decides), the wait helper
+goes beside an existing tests/test_utils.py instead of shadowing it, a module-level container's
+redundant log wait goes, and the fixed files stay clean under ruff's F and I rules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_ruff_clean import ruff_findings
+
+from tclint.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures_corpus"
+
+
+def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
+    project = tmp_path / "votes_tables"
+    shutil.copytree(CORPUS / "votes_tables", project)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    main(["check", "--no-cache", "--output-format", "concise", "-q", "../votes_tables"])
+    listing = capsys.readouterr().out
+    assert listing.count("shared, the container keeps what the tests write (table `votes` (CREATE TABLE))") == 3
+    utils = (project / "tests/test_utils.py").read_text()
+    main(["check", "--no-cache", "--fix", "--unsafe-fixes", "../votes_tables"])
+    assert "/votes_tables/tests/waiting.py (the helper the fixes call)\n" in capsys.readouterr().out
+    assert (project / "tests/test_utils.py").read_text() == utils and not (project / "tests/test_utils").exists()
+    assert not (tmp_path / "elsewhere/tests").exists()
+    votes = (project / "tests/test_votes.py").read_text()
+    assert "from tests.waiting import wait_for_condition_sync\n" in votes and "import time" not in votes
+    conftest = (project / "tests/conftest.py").read_text()
+    assert "wait_for_logs" not in conftest and "waiting_for" not in conftest, "PostgresContainer.start() waits itself"
+    assert ruff_findings(project, "tests") == {}
