@@ -26,10 +26,13 @@ PER_TEST_FIXTURE = (
     "@pytest.fixture\ndef redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
 )
 
+# the legacy-import fixes need a testcontainers version (tclint offers none when unknown)
+PINNED = '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n'
+
 
 @pytest.fixture
 def project(tmp_path):
-    write(tmp_path, {"pyproject.toml": "[tool.tclint]\n", "tests/test_cache.py": LEGACY, "tests/conftest.py": PER_TEST_FIXTURE})
+    write(tmp_path, {"pyproject.toml": PINNED + "[tool.tclint]\n", "tests/test_cache.py": LEGACY, "tests/conftest.py": PER_TEST_FIXTURE})
     return tmp_path
 
 
@@ -137,11 +140,11 @@ async def test_a_configuration_change_is_picked_up(client: LanguageClient, proje
     assert [d.code for d in await editor.diagnostics()] == ["TCL701"]
     [registration] = client.registrations
     assert "**/pyproject.toml" in [watcher["globPattern"] for watcher in registration.register_options["watchers"]]
-    (project / "pyproject.toml").write_text('[tool.tclint]\nignore = ["legacy-testcontainers-import"]\n')
+    (project / "pyproject.toml").write_text(PINNED + '[tool.tclint]\nignore = ["legacy-testcontainers-import"]\n')
     change = types.FileEvent(uri=(project / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[change]))
     assert await editor.diagnostics() == []
-    (project / "pyproject.toml").write_text("[tool.tclint]\n")  # unannounced, as with a client that watches nothing
+    (project / "pyproject.toml").write_text(PINNED + "[tool.tclint]\n")  # unannounced, as with a client that watches nothing
     editor.type(LEGACY + "\n")
     assert [d.code for d in await editor.diagnostics()] == ["TCL701"]
 
@@ -174,7 +177,7 @@ async def test_a_fix_that_calls_the_wait_helper_creates_it(client: LanguageClien
     created = [change.uri for change in fix.edit.document_changes if isinstance(change, types.CreateFile)]
     assert created == [(project / "tests/test_utils/__init__.py").as_uri(), (project / "tests/test_utils/wait.py").as_uri()]
     assert editor.apply(fix) == (
-        "import time\nfrom tests.test_utils import wait_for_condition_sync\n\n\ndef test_entry_expires(cache):\n"
+        "from tests.test_utils import wait_for_condition_sync\n\n\ndef test_entry_expires(cache):\n"
         "    cache.set('k', 'v')\n"
         "    wait_for_condition_sync(lambda: cache.get('k') is None, \"cache.get('k') is None\", timeout_ms=5000)\n"
         "    assert cache.get('k') is None\n"
@@ -185,10 +188,10 @@ async def test_a_fix_that_calls_the_wait_helper_creates_it(client: LanguageClien
 async def test_a_broken_configuration_is_shown_and_its_repair_picked_up(client: LanguageClient, project):
     editor = Editor(client, project / "tests/test_cache.py", LEGACY)
     assert len(await editor.diagnostics()) == 1
-    (project / "pyproject.toml").write_text("[tool.tclint]\nselect = 1\n")
+    (project / "pyproject.toml").write_text(PINNED + "[tool.tclint]\nselect = 1\n")
     editor.type(LEGACY + "\n")
     await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
-    (project / "pyproject.toml").write_text("[tool.tclint]\n")
+    (project / "pyproject.toml").write_text(PINNED + "[tool.tclint]\n")
     editor.type(LEGACY)
     assert len(await editor.diagnostics()) == 1
     assert [(m.type, m.message.split(":")[0]) for m in client.messages] == [(types.MessageType.Error, "tclint")]

@@ -23,6 +23,9 @@ SEES_ITS_SOURCE = LEGACY + (
 BLIND = LEGACY + "\n\ndef test_nothing_to_see():\n    assert not TYPE_CHECKING\n"
 FAILS = LEGACY + "\n\ndef test_needs_what_is_missing():\n    raise ConnectionError('no Docker engine')\n"
 
+# the legacy-import fixes these tests try need a testcontainers version (tclint offers none when unknown)
+PINNED = '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n'
+
 
 def verify(project, monkeypatch, capsys, *args: str) -> tuple[int, dict, str]:
     monkeypatch.chdir(project)
@@ -36,7 +39,7 @@ def statuses(report: dict) -> dict[str, str]:
 
 
 def test_same_named_test_files_in_two_folders_are_tried_apart(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {"pyproject.toml": "", "tests/a/__init__.py": "", "tests/a/test_x.py": SEES_ITS_SOURCE,
+    write(tmp_path, {"pyproject.toml": PINNED, "tests/a/__init__.py": "", "tests/a/test_x.py": SEES_ITS_SOURCE,
                      "tests/b/__init__.py": "", "tests/b/test_x.py": BLIND})  # fmt: skip
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
     assert code == 1
@@ -47,7 +50,7 @@ def test_same_named_test_files_in_two_folders_are_tried_apart(tmp_path, monkeypa
 
 
 def test_a_fix_no_passing_test_can_judge_is_unverified_and_not_written(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {"pyproject.toml": "", "tests/test_down.py": FAILS})
+    write(tmp_path, {"pyproject.toml": PINNED, "tests/test_down.py": FAILS})
     monkeypatch.chdir(tmp_path)
     assert main(["verify", "tests"]) == 1
     out, err = capsys.readouterr()
@@ -63,7 +66,7 @@ def test_a_fix_no_passing_test_can_judge_is_unverified_and_not_written(tmp_path,
     assert (tmp_path / "tests/test_down.py").read_text() == FAILS
 
 
-PYTEST_CHECKS = '[tool.pytest.ini_options]\npython_files = ["test_*.py"]\n'
+PYTEST_CHECKS = PINNED + '[tool.pytest.ini_options]\npython_files = ["test_*.py"]\n'
 
 
 def test_modules_pytest_would_not_collect_are_run_by_path(tmp_path, monkeypatch, capsys):
@@ -84,7 +87,7 @@ FINDS_ITS_ROOT = LEGACY + (
 
 
 def test_suites_that_find_their_root_through_git_run_in_the_copy(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {"pyproject.toml": "", "tests/test_root.py": FINDS_ITS_ROOT})
+    write(tmp_path, {"pyproject.toml": PINNED, "tests/test_root.py": FINDS_ITS_ROOT})
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
     assert code == 0 and statuses(report) == {"tests/test_root.py": "kept"}
@@ -92,7 +95,7 @@ def test_suites_that_find_their_root_through_git_run_in_the_copy(tmp_path, monke
 
 
 def test_when_every_fix_is_rejected_only_the_run_before_is_reported(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {"pyproject.toml": "", "tests/test_a.py": SEES_ITS_SOURCE})
+    write(tmp_path, {"pyproject.toml": PINNED, "tests/test_a.py": SEES_ITS_SOURCE})
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
     assert code == 1 and statuses(report) == {"tests/test_a.py": "rejected"}
     assert report["suite"]["before"]["passed"] == 1 and report["suite"]["after"] is None
@@ -101,7 +104,7 @@ def test_when_every_fix_is_rejected_only_the_run_before_is_reported(tmp_path, mo
 
 @pytest.mark.parametrize("path", [pytest.param("../elsewhere", id="outside"), pytest.param("/", id="root")])
 def test_paths_outside_the_project_are_refused(tmp_path, monkeypatch, capsys, path):
-    write(tmp_path, {"project/pyproject.toml": "", "project/tests/test_a.py": BLIND})
+    write(tmp_path, {"project/pyproject.toml": PINNED, "project/tests/test_a.py": BLIND})
     monkeypatch.chdir(tmp_path / "project")
     assert main(["verify", path]) == 2
     assert "outside the project" in capsys.readouterr().err
