@@ -37,9 +37,7 @@ def fix_applicabilities(module: Path) -> set[str]:
 @pytest.mark.parametrize(
     "info",
     [
-        pytest.param(info, id=info.name, marks=pytest.mark.xfail(strict=True, reason="doc: unsafe; its addClassCleanup fix: SAFE"))
-        if info.name == "container-in-setup"
-        else pytest.param(info, id=info.name)
+        pytest.param(info, id=info.name)
         for info in CATALOG
     ],
 )

@@ -73,7 +73,8 @@ def test_a_text_gives_what_a_run_on_the_file_gives(project, path, source, fix):
 
 
 def test_the_file_need_not_exist_and_the_disk_is_not_written(project):
-    write(project, {"tests/conftest.py": CONFTEST})
+    pinned = '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n'  # the legacy-import fix needs it
+    write(project, {"pyproject.toml": pinned, "tests/conftest.py": CONFTEST})
     report, fixed = lint_source(FIXABLE.encode(), "tests/test_new.py", load_settings(None, project), fix=True)
     assert fixed == b"from testcontainers.community.redis import RedisContainer\n"
     assert report.path == "tests/test_new.py" and report.diagnostics == [] and report.fixed == 2

@@ -12,6 +12,7 @@ from tclint.catalog import PROJECT, find_rule, rule_type
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, read_source
+from tclint.project import project_root_of, python_project
 from tclint.project_index import display_path, rules_for
 from tclint.settings import Settings
 from tclint.suppressions import silenced
@@ -28,8 +29,10 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
     enabled = settings.enabled_rules()
     worker.init(settings)
     conftests = _conftest_facts_above(target, settings)
+    root = project_root_of(target.parent, Path(os.path.abspath(settings.project_root)))
+    python = python_project(root, settings.wait_helper, settings.version_override())
     task = worker.Task(shown, source, rules_for(target, settings, enabled), fix, unsafe, edits,
-                       ProjectFacts(tuple(reversed(conftests))), tuple(conftests))  # fmt: skip
+                       ProjectFacts(tuple(reversed(conftests)), python=python), tuple(conftests))  # fmt: skip
     report = worker.run(task)
     if report.facts is not None:
         report.diagnostics += _project_diagnostics(report, [*conftests, report.facts], task.rules)

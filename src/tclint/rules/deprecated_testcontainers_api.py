@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tclint.diagnostics import SAFE, UNSAFE
+from tclint.diagnostics import SAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.model import ContainerRef, keyword_arg, source_of
@@ -173,7 +173,7 @@ class DeprecatedTestcontainersApi(Rule):
             return None
         if ref.cls.waits_until_ready and not ref.cls.configured:
             return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits until the container is ready",
-                       UNSAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
+                       SAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
         timeout = keyword_arg(call, "timeout")
         strategy = f"LogMessageWaitStrategy({source_of(call.args[1].value)})"
         if timeout is not None:
