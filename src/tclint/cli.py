@@ -171,10 +171,10 @@ def check(context: click.Context, **given) -> int:
     # the configuration is found from where the file is (stdin's: where it would be)
     start = Path(options.stdin_filename).absolute().parent if options.stdin_filename is not None else Path.cwd()
     settings = _settings(options.config, options.select, options.extend_select, options.ignore, options.unsafe_fixes,
-                         options.fixable, options.unfixable, start=start)  # fmt: skip
+                         options.fixable, options.unfixable, start=start,
+                         testcontainers_version=options.testcontainers_version)  # fmt: skip
     if options.stdin_filename is not None:
         return _check_stdin(settings, options)
-                         options.fixable, options.unfixable, options.testcontainers_version)  # fmt: skip
     if options.show_files:
         return _show_files(list(options.paths) or ["."], settings, options)
     result = _run_with_progress(list(options.paths) or ["."], settings, options)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from tclint.catalog import RuleInfo
 from tclint.discovery import discover
-from tclint.project import PythonProject, project_root_of, python_project
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import digest
+from tclint.project import PythonProject, project_root_of, python_project
 from tclint.settings import Settings
 
 CONFTEST = "conftest.py"
