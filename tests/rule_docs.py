@@ -24,6 +24,17 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+# the examples are written for the testcontainers the knowledge comes from (a config block may set another)
+EXAMPLE_PROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n'
+
+
+def pyproject(tclint_table: str, config: str) -> str:
+    """The scratch project's pyproject.toml: the example project (unless `config` declares its own), then
+    `tclint_table` and the example's config block."""
+    project_table = "" if "[project]" in config else EXAMPLE_PROJECT
+    return f"{project_table}[tool.tclint]\n{tclint_table}\n\n{config}"
+
+
 MARKER = re.compile(r"\s*# error: \[(?P<rules>[a-z0-9, -]+)\]\s*$")
 DEFAULT_PATH = "tests/test_example.py"
 # the info words a fence may have, and the attributes each kind takes

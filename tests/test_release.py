@@ -149,7 +149,8 @@ def test_the_readme_pre_commit_snippet_through_three_commits_with_edits_between(
     repo = tmp_path / "user-repo"
     (repo / "tests/legacy").mkdir(parents=True)
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    (repo / "pyproject.toml").write_text('[tool.tclint]\nextend-exclude = ["tests/legacy/"]\n')
+    (repo / "pyproject.toml").write_text('[project]\nname = "user-repo"\ndependencies = ["testcontainers==4.15.0"]\n\n'
+                                         '[tool.tclint]\nextend-exclude = ["tests/legacy/"]\n')  # the import fix needs 4.15
     (repo / "tests/conftest.py").write_text(CLEAN_CONFTEST)
     (repo / "tests/legacy/test_old.py").write_text(EXCLUDED_LEGACY)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",

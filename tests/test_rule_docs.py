@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 from helpers import write
-from rule_docs import Case, all_cases
+from rule_docs import Case, all_cases, pyproject
 
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
@@ -17,13 +17,8 @@ def params(predicate):
     return [pytest.param(case, id=case.test_id) for case in CASES if predicate(case)]
 
 
-# the examples are written for the testcontainers the knowledge comes from (a config block may set another)
-PROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n'
-
-
 def lint(project, case: Case, fix: bool = False):
-    project_table = "" if "[project]" in case.config else PROJECT
-    config = f'{project_table}[tool.tclint]\nextend-select = ["{case.rule}"]\n\n{case.config}'
+    config = pyproject(f'extend-select = ["{case.rule}"]', case.config)
     write(project, {"pyproject.toml": config, case.path: case.source, **case.extra_files})
     settings = load_settings(None, project)
     return run(["."], settings, RunOptions(fix=fix, unsafe=True, cache=False))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write
-from rule_docs import Case, all_cases
+from rule_docs import Case, all_cases, pyproject
 
 from tclint.catalog import load_catalog
 from tclint.diagnostics import Diagnostic, Edit
@@ -30,8 +30,9 @@ RULES = [info.name for info in load_catalog()]
 
 
 def lint(project: Path, rule: str, files: dict[str, str], config: str = "") -> tuple[list[Diagnostic], list]:
-    """Only `rule`, so a change to another rule never touches this rule's snapshot."""
-    write(project, {"pyproject.toml": f'[tool.tclint]\nselect = ["{rule}"]\n\n{config}', **files})
+    """Only `rule`, so a change to another rule never touches this rule's snapshot; the project pins the
+    testcontainers the examples are written for."""
+    write(project, {"pyproject.toml": pyproject(f'select = ["{rule}"]', config), **files})
     before = os.getcwd()
     os.chdir(project)  # paths in the report are relative to the current directory
     try:

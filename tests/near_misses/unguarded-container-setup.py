@@ -1,0 +1,54 @@
+# near-miss-path: tests/conftest.py
+# Containers whose stop is guaranteed before any setup that can raise, and setup that only waits.
+import unittest
+
+import pytest
+from testcontainers.community.postgres import PostgresContainer
+from testcontainers.community.redis import RedisContainer
+
+
+@pytest.fixture(scope="session")
+def postgres_guarded():
+    postgres = PostgresContainer("postgres:16-alpine")
+    postgres.start()
+    try:
+        postgres.exec(["psql", "-U", "test", "-c", "create table users (id int)"])
+        yield postgres
+    finally:
+        postgres.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_with():
+    with PostgresContainer("postgres:16-alpine") as postgres:
+        postgres.exec(["psql", "-U", "test", "-c", "create table users (id int)"])
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def redis_finalizer(request):
+    redis = RedisContainer("redis:7.2.4-alpine")
+    redis.start()
+    request.addfinalizer(redis.stop)
+    redis.get_client().set("seed", "1")
+    return redis
+
+
+@pytest.fixture(scope="session")
+def redis_nothing_between():
+    redis = RedisContainer("redis:7.2.4-alpine")
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+class ReportTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.postgres = PostgresContainer("postgres:16-alpine")
+        cls.postgres.start()
+        cls.addClassCleanup(cls.postgres.stop)
+        cls.postgres.exec(["psql", "-c", "create table reports (id int)"])
+
+    def test_reports(self):
+        self.assertTrue(self.postgres.get_container_host_ip())
