@@ -1,6 +1,8 @@
 # Mocks of what is not infrastructure: a third-party HTTP API, the clock, a callback.
 from unittest import mock
 
+import fakeredis
+
 
 def test_charges_the_card(monkeypatch):
     with mock.patch("payments.gateway.requests.post") as post:
@@ -18,3 +20,8 @@ def test_callback_called():
     callback = mock.Mock()
     callback("done")
     callback.assert_called_once_with("done")
+
+
+def test_rate_limiter_in_a_unit_test():  # no container in this module: an in-memory fake is the unit test's business
+    client = fakeredis.FakeRedis()
+    assert client.incr("hits") == 1

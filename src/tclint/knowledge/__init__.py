@@ -23,7 +23,7 @@ from tclint.knowledge.generated import (
 
 __all__ = [
     "DEPRECATED_FUNCTIONS", "LEGACY_MODULES", "PYTEST_VERSION", "TESTCONTAINERS_VERSION", "ContainerClass", "FIXTURE_DECORATORS",
-    "CLIENTS", "CONTAINER_ACCESSORS", "INFRASTRUCTURE", "MOCK_FACTORIES", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
+    "CLIENTS", "CONTAINER_ACCESSORS", "IN_MEMORY_FAKES", "INFRASTRUCTURE", "MOCK_FACTORIES", "Client", "SCOPES", "SLEEP_FUNCTIONS", "canonical_name", "client_method_type", "container_class", "fixture_scope", "narrower", "scope_rank",
 ]  # fmt: skip
 
 # Bases that make a class a unittest-style test case (its methods are tests, setUp runs per test).
@@ -221,6 +221,8 @@ INFRASTRUCTURE = {
     "pymysql": ("testcontainers.mysql.MySqlContainer",),
     "mysql.connector": ("testcontainers.mysql.MySqlContainer",),
 }  # fmt: skip
+# Libraries that stand in for a service in memory, and the service's own package (its containers, by INFRASTRUCTURE).
+IN_MEMORY_FAKES = {"fakeredis": "redis", "mongomock": "pymongo", "mongomock_motor": "motor", "moto": "boto3"}
 MOCK_FACTORIES = frozenset({
     "unittest.mock.Mock", "unittest.mock.MagicMock", "unittest.mock.AsyncMock", "unittest.mock.NonCallableMock",
     "unittest.mock.NonCallableMagicMock", "unittest.mock.create_autospec", "unittest.mock.patch",

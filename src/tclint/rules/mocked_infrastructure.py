@@ -9,7 +9,7 @@ import libcst as cst
 from tclint.engine.markers import marks_of, module_marks
 from tclint.engine.model import FunctionInfo, descendants, literal_string
 from tclint.engine.rule import Rule
-from tclint.knowledge import BARE_MOCKS, INFRASTRUCTURE, MOCK_FACTORIES, MOCKER_METHODS
+from tclint.knowledge import BARE_MOCKS, IN_MEMORY_FAKES, INFRASTRUCTURE, MOCK_FACTORIES, MOCKER_METHODS
 from tclint.knowledge import SERVICE_WORDS as SERVICE_WORD_PATTERN
 
 SERVICE_WORDS = re.compile(SERVICE_WORD_PATTERN, re.IGNORECASE)
@@ -24,11 +24,22 @@ class MockedInfrastructure(Rule):
         super().__init__(context)
         self.packages = tuple(self.options["infrastructure-packages"])
         self.mocks: list[tuple[cst.Call, str, FunctionInfo | None]] = []
+        self.fakes: list[tuple[cst.CSTNode, str, FunctionInfo | None]] = []  # `fakeredis.FakeRedis()`, `@mock_aws`
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        if not isinstance(node.decorator, cst.Call):
+            self.note_fake(node.decorator, node.decorator)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self.note_fake(node.func, node)
         target = self.mocked_target(node)
         if target is not None and not self.points_at_a_container(node):
             self.mocks.append((node, target, self.model.function))
+
+    def note_fake(self, func: cst.BaseExpression, node: cst.CSTNode) -> None:
+        qualified = self.model.qualified(func)
+        if qualified is not None and qualified.split(".", 1)[0] in IN_MEMORY_FAKES:
+            self.fakes.append((node, qualified, self.model.function))
 
     def points_at_a_container(self, call: cst.Call) -> bool:
         """`patch("app.db.connect", return_value=psycopg.connect(postgres.get_connection_url()))`: the
@@ -85,6 +96,11 @@ class MockedInfrastructure(Rule):
         for call, target, function in self.mocks:
             if whole_module or self.marked(function):
                 self.report(call, f"Integration test code mocks `{target}`: test against the real service{self.instead(target, graph)}")
+        for node, fake, function in self.fakes:
+            if whole_module or self.marked(function):
+                service = IN_MEMORY_FAKES[fake.split(".", 1)[0]]
+                self.report(node, f"Integration test code uses `{fake}`, an in-memory stand-in for `{service}`: "
+                                  f"test against the real service{self.instead(service, graph)}")  # fmt: skip
         if whole_module:
             for function in self.model.functions:
                 self.check_mock_fixture(function, graph)
