@@ -39,7 +39,7 @@ TIMEOUT_SECONDS = 600
 # integration-test-without-marker depends on whether a project separates its runs with a mark.
 NOT_SCORED = frozenset({"unused-suppression", "legacy-testcontainers-import", "integration-test-without-marker"})
 FAMILIES = {
-    "1": "lifecycle (TCL101-105)",
+    "1": "lifecycle (TCL101-106)",
     "2": "cleanup (TCL201)",
     "3": "waiting (TCL301-303)",
     "4": "images (TCL401)",
