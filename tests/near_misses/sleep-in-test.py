@@ -1,4 +1,5 @@
-# Sleeps that are not guesses: yielding to the event loop, a fake clock, a helper that is not a test.
+# Sleeps that are not guesses: yielding to the event loop, a fake clock, a helper that is not a test,
+# time that the test measures, and the sleep of a polling loop (sleep-polling-loop's, never this rule's).
 import asyncio
 import time
 
@@ -18,3 +19,19 @@ async def test_gives_the_loop_a_turn():
 def test_fake_clock(fake_clock):
     fake_clock.sleep(5)
     assert fake_clock.now() == 5
+
+
+def test_timer_measures_the_time_slept(timer):
+    started = time.perf_counter()
+    with timer:
+        time.sleep(0.2)
+    assert timer.elapsed <= time.perf_counter() - started
+
+
+def test_worker_polls_until_done(job):
+    job.submit()
+    for _ in range(100):
+        if job.done():
+            break
+        time.sleep(0.02)
+    assert job.result() == 42

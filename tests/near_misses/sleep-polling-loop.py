@@ -1,4 +1,6 @@
-# Loops that are waits already (a deadline and a short poll) or that do not sleep at all.
+# Loops that are waits already (a deadline or an attempt limit, and a short poll), loops that do not
+# sleep, and a background worker whose sleep is its cadence, not a wait for something to happen.
+import asyncio
 import time
 
 from testcontainers.community.redis import RedisContainer
@@ -18,3 +20,56 @@ def test_loops_without_sleeping(redis_container):
     for key in ("a", "b", "c"):
         client.set(key, 1)
     assert RedisContainer is not None
+
+
+def test_retries_without_sleeping(redis_container):
+    client = redis_container.get_client()
+    for _ in range(3):
+        try:
+            client.ping()
+            break
+        except ConnectionError:
+            continue
+
+
+def wait_until_counted(session, expected, timeout=5.0):
+    count = None
+    started = time.monotonic()
+    while count != expected:
+        count = session.count()
+        assert time.monotonic() - started < timeout, f"count stayed at {count}"
+        time.sleep(0.02)
+
+
+async def test_probe_with_a_short_poll(redis_container):
+    client = redis_container.get_client()
+    for _ in range(500):
+        try:
+            client.ping()
+            return
+        except ConnectionError:
+            await asyncio.sleep(0.01)
+
+
+class LagSampler:
+    """Measures how late the event loop wakes it: sleeping is what it measures."""
+
+    def __init__(self, interval=0.2):
+        self.interval = interval
+        self.lags = []
+        self.stop = asyncio.Event()
+
+    async def run(self):
+        while not self.stop.is_set():
+            before = time.monotonic()
+            await asyncio.sleep(self.interval)
+            self.lags.append(time.monotonic() - before - self.interval)
+
+
+async def test_handler_does_not_block_the_loop(service):
+    sampler = LagSampler()
+    task = asyncio.create_task(sampler.run())
+    await service.handle_batch()
+    sampler.stop.set()
+    await task
+    assert max(sampler.lags) < 0.1

@@ -24,20 +24,45 @@ FINE_POLL_SECONDS = 0.05  # a loop polling this often wastes nothing worth repor
 class Sleep:
     call: cst.Call
     function: str  # e.g. "time.sleep"
-    seconds: float | None  # None: not a literal
+    seconds: float | None  # None: not known
+    exact: bool = True  # the seconds are a literal or a constant; False: a parameter's default
 
     @property
     def is_async(self) -> bool:
         return not self.function.startswith(("time.", "gevent."))
+
+    @property
+    def fixed_seconds(self) -> float | None:
+        """The seconds every call sleeps, for a fix's timeout: not a parameter's default."""
+        return self.seconds if self.exact else None
+
+    def amount(self) -> str:
+        return f"{self.seconds:g} s" if self.seconds is not None else "a fixed time"
 
 
 def sleep_of(call: cst.Call, model: Model) -> Sleep | None:
     function = model.qualified(call.func)
     if function not in SLEEP_FUNCTIONS:
         return None
-    delay = call.args[0].value if call.args else None
-    seconds = number(delay) if delay is not None else 0.0
-    return Sleep(call, function, seconds)
+    if not call.args:
+        return Sleep(call, function, 0.0)
+    seconds, exact = seconds_of(call.args[0].value, model)
+    return Sleep(call, function, seconds, exact)
+
+
+def seconds_of(delay: cst.BaseExpression, model: Model) -> tuple[float | None, bool]:
+    """A delay's seconds: a literal, a constant (`CHECK_INTERVAL`, `self.interval` set from one), or the
+    default of the parameter it is (`interval: float = 2.0`), which is not exact."""
+    value = number(delay)
+    if value is not None:
+        return value, True
+    origin = model.origin(delay)
+    if origin.param is not None:
+        binding = next((b for b in model.bindings(origin.param, origin.scope) if b.kind == "param"), None)
+        default = binding.value if binding is not None else None
+        return (number(default), False) if default is not None else (None, False)
+    value = number(origin.expr) if origin.expr is not delay else None
+    return value, value is not None
 
 
 def number(expr: cst.BaseExpression) -> float | None:
@@ -80,9 +105,25 @@ def is_stand_in(scope, model: Model) -> bool:
 
 
 def is_test_code(model: Model) -> bool:
-    """Test modules, conftest.py, and modules under a test folder."""
+    """Test modules, conftest.py, modules under a test folder, and modules that define unittest test
+    cases or import testcontainers (a library's test base classes and fixtures, `src/mylib/testing.py`)."""
     parts = model.path.replace("\\", "/").split("/")
-    return model.is_test_module or model.is_conftest or bool({"test", "tests", "testing"} & set(parts[:-1]))
+    if model.is_test_module or model.is_conftest or bool({"test", "tests", "testing"} & set(parts[:-1])):
+        return True
+    return bool(model.local_testcases) or any(name.startswith("testcontainers.") for name in model.resolver.imported_names())
+
+
+def measured(call: cst.Call, body: list, model: Model) -> bool:
+    """The function reads the clock before the statement that sleeps and after it: the time slept is what
+    the test measures (a timer, a timestamp that must move), not a wait for something else."""
+    index = next((i for i, statement in enumerate(body) if any(node is call for node in descendants(statement))), None)
+    if index is None:
+        return False
+    return any(_reads_clock(s, model) for s in body[:index]) and any(_reads_clock(s, model) for s in body[index + 1 :])
+
+
+def _reads_clock(statement: cst.CSTNode, model: Model) -> bool:
+    return any(isinstance(node, cst.Call) and (model.qualified(node.func) or "").startswith(TIME_FUNCTIONS) for node in descendants(statement))
 
 
 # -- polling loops ----------------------------------------------------------------------------------
@@ -95,16 +136,12 @@ UNBOUNDED_TIMEOUT_MS = 60_000
 class PollingLoop:
     loop: cst.For | cst.While
     sleep: Sleep
-    kind: str  # "check" (if COND: break) or "probe" (try: ...; break / except: sleep)
-    condition: cst.BaseExpression | None  # the condition polled, for "check"
+    kind: str  # "check" (a condition ends it) or "probe" (try: ...; break / except: sleep)
+    condition: cst.BaseExpression | None  # the condition polled, when the loop is plain enough to fix
     probe: list | None  # the statements tried, for "probe"
     errors: cst.BaseExpression | None  # the exceptions that mean "not yet", for "probe"
     attempts: int | None  # N of `for _ in range(N)`
-    deadline: bool  # bounded by a time check
-
-    @property
-    def bounded(self) -> bool:
-        return self.attempts is not None or self.deadline
+    bounded: bool  # an attempt limit, a counter or a deadline ends it
 
     @property
     def hand_written_wait(self) -> bool:
@@ -115,52 +152,231 @@ class PollingLoop:
     def timeout_ms(self) -> int | None:
         if not self.bounded and self.condition is not None:
             return UNBOUNDED_TIMEOUT_MS  # `while COND: sleep(S)` waits forever: the fix gives it a limit
-        if self.attempts is None or self.sleep.seconds is None:
+        seconds = self.sleep.fixed_seconds
+        if self.attempts is None or seconds is None:
             return None
-        return int(round(self.attempts * self.sleep.seconds * 1000))
+        return int(round(self.attempts * seconds * 1000))
 
 
 def polling_loop(loop: cst.CSTNode, model: Model) -> PollingLoop | None:
+    """A loop that waits for something with a sleep between tries: it ends when a condition holds (its
+    `while` test, or a `break`/`return` under an `if` or after a probe in `try:`), and its body only waits
+    (a `while` loop whose body does other work until a flag stops it is a worker, not a wait)."""
+    found = _ending(loop, model)
+    if found is None:
+        return None
+    sleep, body, ended, waited, limits, counters = found
+    if not ended and not _only_waits(body, loop.test, model):
+        return None
+    attempts = _range_count(loop.iter, model) if isinstance(loop, cst.For) else None
+    bounded = (isinstance(loop, cst.For) and not _endless(loop.iter, model)) or limits or _bounded_in_body(body, counters, model)
+    shaped = _probe_loop(loop, body, model, attempts, bounded)
+    if shaped is not None:
+        return shaped
+    condition = None
+    if waited is not None and not ended and not limits and len(body) == 1:
+        condition = negated(waited)  # while COND: sleep(S) waits for the opposite
+    elif waited is None and len(body) == 2:
+        condition = _plain_check(body)
+    return PollingLoop(loop, sleep, "check", condition, None, None, attempts, bounded)
+
+
+def in_polling_loop(parents: list, model: Model) -> bool:
+    """During a visit: the innermost loop of the function around the node sleeps between checks of a
+    condition that ends it, so the sleep is sleep-polling-loop's to judge (a wait, or a worker's pace),
+    never a guess of its own."""
+    for node in reversed(parents):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, (cst.For, cst.While)):
+            return _ending(node, model) is not None
+    return False
+
+
+def _ending(loop: cst.CSTNode, model: Model):
+    """(its sleep, body, whether a `break`/`return` ends it on a condition, the part of its `while` test
+    waited for, whether that test bounds it, its counters), or None when nothing but time or tries ends
+    it, or it does not sleep."""
     if not isinstance(loop, (cst.For, cst.While)) or not isinstance(loop.body, cst.IndentedBlock):
         return None
-    attempts, deadline, body, condition = None, False, list(loop.body.body), None
-    if isinstance(loop, cst.For):
-        attempts = _range_count(loop.iter, model)
-        if attempts is None:
-            return None
-    elif _is_true(loop.test):
-        deadline = _checks_time(body, model)
-    elif isinstance(loop.test, cst.UnaryOperation) and isinstance(loop.test.operator, cst.Not):
-        condition = loop.test.expression  # while not COND: sleep(S)
-    else:
-        deadline = _mentions_time(loop.test, model)
-        if not deadline:
-            condition = negated(loop.test)  # while llen(...) > 0: sleep(S) waits for the opposite
-    if condition is not None:
-        sleep = sleep_statement(body[-1], model) if body else None
-        return PollingLoop(loop, sleep, "check", condition, None, None, None, False) if sleep and len(body) == 1 else None
-    return _check_loop(loop, body, model, attempts, deadline) or _probe_loop(loop, body, model, attempts, deadline)
-
-
-def _check_loop(loop, body, model, attempts, deadline) -> PollingLoop | None:
-    """An `if COND: break` (or return, or raise) in the body and a `sleep(S)` statement after it. Only
-    the plain two-statement form gives the condition (and so a fix)."""
-    if len(body) < 2:
+    body = list(loop.body.body)
+    sleep = next((found for statement in own_statements(body) if (found := sleep_statement(statement, model))), None)
+    if sleep is None:
         return None
-    sleeps = [(index, found) for index, statement in enumerate(body) if (found := sleep_statement(statement, model))]
-    if not sleeps:
-        return None
-    position, sleep = sleeps[-1]
-    checks = [s for s in body[:position] if isinstance(s, cst.If) and s.orelse is None and _exits(s.body)]
-    if not checks:
-        return None
-    check = body[0]
-    simple = len(body) == 2 and check is checks[0] and len(check.body.body) == 1 and _is_break(check.body.body[0])
-    return PollingLoop(loop, sleep, "check", check.test if simple else None, None, None, attempts, deadline)
+    counters = _counters(body)
+    ended = any(not _is_bound(test, counters, model) for test in _exit_tests(body))
+    waited, limits = None, False
+    if isinstance(loop, cst.While) and not _is_true(loop.test):
+        waited, limits = _split_test(loop.test, counters, model)
+    if waited is None and not ended:
+        return None  # `while time.monotonic() < end:`, `for item in items:`: runs for a time or a list
+    return sleep, body, ended, waited, limits, counters
 
 
-def _probe_loop(loop, body, model, attempts, deadline) -> PollingLoop | None:
-    """`try: probe...; break  except (Errors): sleep(S)`."""
+def own_statements(body: list):
+    """The statements of a loop body, nested blocks included, but not those of a nested loop, function
+    or class (their sleeps and exits are theirs)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef)):
+            continue
+        for block in _blocks(statement):
+            yield from own_statements(list(block.body))
+
+
+def _blocks(statement: cst.CSTNode) -> list:
+    blocks = []
+    if isinstance(statement, (cst.If, cst.With, cst.Try)):
+        blocks.append(statement.body)
+    if isinstance(statement, cst.If) and statement.orelse is not None:
+        blocks.append(statement.orelse if isinstance(statement.orelse, cst.If) else statement.orelse.body)
+    if isinstance(statement, cst.Try):
+        blocks += [handler.body for handler in statement.handlers]
+        blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+    return [block if isinstance(block, cst.IndentedBlock) else cst.IndentedBlock(body=[block]) for block in blocks]
+
+
+def _exit_tests(body: list, test: cst.BaseExpression | None = None, in_try: bool = False):
+    """For every `break`/`return` that ends the loop: the test of the `if` it is under (None: after a
+    probe in `try:`). An unconditional exit outside `try:` ends the first pass and is not a wait."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if any(isinstance(small, (cst.Break, cst.Return)) for small in statement.body) and (test is not None or in_try):
+                yield test
+        elif isinstance(statement, cst.If):
+            yield from _exit_tests(list(statement.body.body), statement.test, in_try)
+            if statement.orelse is not None:
+                yield from _exit_tests(_blocks(statement)[1].body, test, in_try)
+        elif isinstance(statement, cst.Try):
+            for index, block in enumerate(_blocks(statement)):
+                yield from _exit_tests(list(block.body), test, in_try or index == 0 or block is _else_block(statement))
+        elif isinstance(statement, cst.With):
+            yield from _exit_tests(list(statement.body.body), test, in_try)
+
+
+def _else_block(attempt: cst.Try):
+    return attempt.orelse.body if attempt.orelse is not None else None
+
+
+def _counters(body: list) -> set[str]:
+    """Names the loop counts with: `attempts += 1`, `elapsed += interval`."""
+    return {
+        dotted(node.target) for statement in own_statements(body) if isinstance(statement, cst.SimpleStatementLine)
+        for node in statement.body if isinstance(node, cst.AugAssign) and dotted(node.target)
+    }  # fmt: skip
+
+
+def _is_bound(test: cst.BaseExpression | None, counters: set[str], model: Model) -> bool:
+    """A test that ends the loop for running out of time or tries, not because what it waits for holds."""
+    if test is None:
+        return False
+    return _mentions_time(test, model) or (
+        not any(isinstance(node, cst.Call) for node in descendants(test)) and _mentions(test, counters)
+    )
+
+
+def _mentions(expr: cst.CSTNode, names: set[str]) -> bool:
+    return any(isinstance(node, (cst.Name, cst.Attribute)) and dotted(node) in names for node in descendants(expr))
+
+
+def _split_test(test: cst.BaseExpression, counters: set[str], model: Model):
+    """`while not ready() and time.monotonic() < deadline:` -> (the part waited for, whether a part
+    bounds the loop)."""
+    parts = _conjuncts(test)
+    waited = [part for part in parts if not _is_bound(part, counters, model)]
+    limits = len(waited) < len(parts)
+    if not waited:
+        return None, limits
+    if len(waited) == 1:
+        return waited[0], limits
+    joined = waited[0]
+    for part in waited[1:]:
+        joined = cst.BooleanOperation(left=joined, operator=cst.And(), right=part)
+    return joined, limits
+
+
+def _conjuncts(test: cst.BaseExpression) -> list:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) and not test.lpar:
+        return [*_conjuncts(test.left), *_conjuncts(test.right)]
+    return [test]
+
+
+LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+LOGGER_FACTORIES = ("logging.getLogger", "structlog.get_logger", "structlog.getLogger")
+
+
+def is_logging(call: cst.Call, model: Model) -> bool:
+    """`print(...)`, `logging.info(...)`, or a log method of a logger (`log = logging.getLogger(...)`,
+    loguru's `logger`)."""
+    func = call.func
+    if isinstance(func, cst.Name) and func.value == "print":
+        return True
+    if not isinstance(func, cst.Attribute) or func.attr.value not in LOGGING_METHODS:
+        return False
+    receiver = model.qualified(func.value) or ""
+    if receiver in ("logging", "loguru.logger"):
+        return True
+    origin = model.origin(func.value).expr
+    return isinstance(origin, cst.Call) and (model.qualified(origin.func) or "") in LOGGER_FACTORIES
+
+
+def _only_waits(body: list, test: cst.BaseExpression, model: Model) -> bool:
+    """A `while COND:` body that sleeps, counts, checks its limits, logs, and reads again what COND
+    reads; any other work makes the loop a worker whose sleep is its pace (`while not stop.is_set():
+    sample(); sleep(1)`)."""
+    read = {dotted(node) for node in descendants(test) if isinstance(node, (cst.Name, cst.Attribute)) and dotted(node)}
+    checks = [s.test for s in own_statements(body) if isinstance(s, cst.If)]
+    checks += [small.test for s in own_statements(body) if isinstance(s, cst.SimpleStatementLine) for small in s.body
+               if isinstance(small, cst.Assert)]  # fmt: skip
+    read |= {dotted(node) for check in checks for node in descendants(check) if isinstance(node, (cst.Name, cst.Attribute)) and dotted(node)}
+    return all(_waits(statement, read, model) for statement in body)
+
+
+def _waits(statement: cst.CSTNode, read: set[str], model: Model) -> bool:
+    if isinstance(statement, (cst.If, cst.With, cst.Try)):
+        return all(_waits(inner, read, model) for block in _blocks(statement) for inner in block.body)
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(_small_waits(small, read, model) for small in statement.body)
+
+
+def _small_waits(small: cst.CSTNode, read: set[str], model: Model) -> bool:
+    if isinstance(small, (cst.Pass, cst.Continue, cst.Raise, cst.Assert, cst.AugAssign)):
+        return True
+    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        return all(dotted(target) in read for target in targets)
+    if isinstance(small, cst.Expr):
+        value = small.value.expression if isinstance(small.value, cst.Await) else small.value
+        if not isinstance(value, cst.Call):
+            return False
+        if model.qualified(value.func) in SLEEP_FUNCTIONS or is_logging(value, model):
+            return True
+        return isinstance(value.func, cst.Attribute) and dotted(value.func.value) in read
+    return False
+
+
+def _plain_check(body: list) -> cst.BaseExpression | None:
+    """The condition of a two-statement body `if COND: break` and the sleep, in either order."""
+    check = next((s for s in body if isinstance(s, cst.If)), None)
+    if check is None or check.orelse is not None or len(check.body.body) != 1 or not _is_break(check.body.body[0]):
+        return None
+    return check.test
+
+
+def _bounded_in_body(body: list, counters: set[str], model: Model) -> bool:
+    """An `if` or `assert` in the body that checks the time or a counter."""
+    for statement in own_statements(body):
+        tests = [statement.test] if isinstance(statement, cst.If) else []
+        if isinstance(statement, cst.SimpleStatementLine):
+            tests += [small.test for small in statement.body if isinstance(small, cst.Assert)]
+        if any(_is_bound(test, counters, model) for test in tests):
+            return True
+    return False
+
+
+def _probe_loop(loop, body, model, attempts, bounded) -> PollingLoop | None:
+    """`try: probe...; break  except (Errors): sleep(S)`: the shape the fix rewrites."""
     if len(body) != 1 or not isinstance(body[0], cst.Try):
         return None
     attempt = body[0]
@@ -180,7 +396,7 @@ def _probe_loop(loop, body, model, attempts, deadline) -> PollingLoop | None:
     if sleep is None:
         return None
     errors = handler.type if handler.type is not None else cst.Name("Exception")  # a bare except: any error
-    return PollingLoop(loop, sleep, "probe", None, statements[:-1], errors, attempts, deadline)
+    return PollingLoop(loop, sleep, "probe", None, statements[:-1], errors, attempts, bounded)
 
 
 NEGATED_OPERATORS = {cst.GreaterThan: cst.LessThanEqual, cst.LessThan: cst.GreaterThanEqual, cst.Equal: cst.NotEqual,
@@ -205,10 +421,25 @@ def negated(test: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def _range_count(expr: cst.BaseExpression, model: Model) -> int | None:
+    """N of `range(N)`, a literal or a constant."""
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "range" and len(expr.args) == 1:
         value = number(expr.args[0].value)
+        if value is None:
+            origin = model.origin(expr.args[0].value)
+            value = number(origin.expr) if origin.expr is not expr.args[0].value else None
         return int(value) if value is not None and value == int(value) else None
     return None
+
+
+ENDLESS_ITERATORS = frozenset({"itertools.count", "itertools.cycle", "itertools.repeat"})
+
+
+def _endless(expr: cst.BaseExpression, model: Model) -> bool:
+    """`itertools.count()` and the like (`repeat(x)` without a count)."""
+    if not isinstance(expr, cst.Call):
+        return False
+    name = model.qualified(expr.func)
+    return name in ENDLESS_ITERATORS and not (name == "itertools.repeat" and len(expr.args) > 1)
 
 
 def _is_true(expr: cst.BaseExpression) -> bool:
@@ -219,12 +450,8 @@ def _is_break(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(statement.body[0], cst.Break)
 
 
-def _exits(block: cst.BaseSuite) -> bool:
-    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
-    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Break, cst.Return, cst.Raise))
-
-
-TIME_FUNCTIONS = ("time.time", "time.monotonic", "time.perf_counter", "datetime.datetime.now", "asyncio.get_event_loop")
+TIME_FUNCTIONS = ("time.time", "time.monotonic", "time.perf_counter", "datetime.datetime.now", "datetime.datetime.utcnow",
+                  "asyncio.get_event_loop", "asyncio.get_running_loop")
 DEADLINE_NAMES = re.compile(r"deadline|timeout|until|expir|end_time|time_left|remaining", re.IGNORECASE)
 
 
@@ -238,25 +465,58 @@ def _mentions_time(expr: cst.CSTNode, model: Model) -> bool:
     return False
 
 
-def _checks_time(body: list, model: Model) -> bool:
-    return any(isinstance(statement, cst.If) and _mentions_time(statement.test, model) for statement in body)
-
-
 # -- sleeps right after a container start -----------------------------------------------------------
 
 
 def container_started_before(statements: list, index: int, owner: cst.CSTNode | None,
-                             refs: list[ContainerRef]) -> ContainerRef | None:  # fmt: skip
-    """The container started by the statement right before `statements[index]`, or whose `with` block
-    (`owner`) this is the first statement of."""
-    if index > 0:
-        previous = statements[index - 1]
+                             refs: list[ContainerRef], model: Model) -> ContainerRef | None:  # fmt: skip
+    """The container started by the statement before `statements[index]`, or whose `with` block (`owner`)
+    this statement is in, with nothing between them but statements that leave the service alone
+    (configuration, its address, logging): the sleep is the first thing done with the started container."""
+    first = index
+    while first > 0 and leaves_service_alone(statements[first - 1], model):
+        first -= 1
+    if first > 0:
+        previous = statements[first - 1]
         for ref in refs:
             if ref.start_kind == "start" and any(node is ref.started_by for node in descendants(previous)):
                 return ref
-    if index == 0 and isinstance(owner, cst.With):
+    if first == 0 and isinstance(owner, cst.With):
         return next((ref for ref in refs if ref.with_node is owner), None)
     return None
+
+
+ADDRESS_METHODS = frozenset({"get_container_host_ip", "get_exposed_port", "get_connection_url", "get_url", "get_wrapped_container"})
+
+
+def leaves_service_alone(statement: cst.CSTNode, model: Model) -> bool:
+    """A statement whose calls only configure a container or read its address, or print and log."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    if not all(isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign, cst.Pass)) for small in statement.body):
+        return False
+    for node in descendants(statement):
+        if isinstance(node, (cst.Await, cst.Lambda)):
+            return False
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name) and func.value in ("str", "int"):
+                continue
+            if isinstance(func, cst.Attribute) and (func.attr.value.startswith("with_") or func.attr.value in ADDRESS_METHODS):
+                continue
+            if not is_logging(node, model):
+                return False
+    return True
+
+
+def container_class_method(model: Model) -> str | None:
+    """During a visit: `Class.method` when the innermost function is a method of a container class the
+    module defines (its `_connect`, `start`...): a sleep there is part of starting the container."""
+    function = model.function
+    owner = function.in_class if function is not None else None
+    if owner is None or owner.node.name.value not in model.local_container_classes:
+        return None
+    return f"{owner.node.name.value}.{function.name}"
 
 
 # -- building the helper call -----------------------------------------------------------------------

@@ -27,13 +27,18 @@ class SleepAfterContainerStart(Rule):
             sleep = waiting.sleep_statement(statement, self.model)
             if sleep is None or sleep.seconds == 0:
                 continue
-            ref = waiting.container_started_before(statements, index, owner, scope.containers)
+            if waiting.in_polling_loop(self.context.walker.parents, self.model):
+                continue  # sleep-polling-loop's
+            ref = waiting.container_started_before(statements, index, owner, scope.containers, self.model)
             if ref is not None:
                 self.report_sleep(sleep, statement, ref, alone=len(statements) == 1)
+            elif (method := waiting.container_class_method(self.model)) is not None:
+                self.report(sleep.call, f"Sleep of {sleep.amount()} in `{method}`, part of starting the container, guesses when "
+                                        "it is ready: wait for what it needs (a log line, an HTTP status, a port) with a wait strategy")  # fmt: skip
 
     def report_sleep(self, sleep: waiting.Sleep, statement: cst.CSTNode, ref: ContainerRef, alone: bool) -> None:
         kind = ref.cls.qualname.rsplit(".", 1)[-1]
-        amount = f"{sleep.seconds:g} s" if sleep.seconds is not None else "a fixed time"
+        amount = sleep.amount()
         if ref.cls.waits_until_ready:
             message = f"Sleep of {amount} after starting a `{kind}`, whose `start()` already waits until it is ready"
             removed = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=statement.leading_lines) if alone else cst.RemoveFromParent()

@@ -20,20 +20,7 @@ class SleepInTest(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.applies = waiting.is_test_code(self.model) and not is_helper_module(context)
-        self.loops: list[cst.CSTNode] = []  # enclosing loops, innermost last
         self.pending: list[tuple] = []
-
-    def visit_For(self, node: cst.For) -> None:
-        self.loops.append(node)
-
-    def leave_For(self, node: cst.For) -> None:
-        self.loops.pop()
-
-    def visit_While(self, node: cst.While) -> None:
-        self.loops.append(node)
-
-    def leave_While(self, node: cst.While) -> None:
-        self.loops.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.model.function
@@ -42,8 +29,10 @@ class SleepInTest(Rule):
         sleep = waiting.sleep_of(node, self.model)
         if sleep is None or sleep.seconds == 0 or waiting.in_stand_in(self.model):
             return
-        if self.loops and waiting.polling_loop(self.loops[-1], self.model) is not None:
+        if waiting.in_polling_loop(self.context.walker.parents, self.model):
             return  # sleep-polling-loop's
+        if waiting.measured(node, function.body, self.model) or waiting.container_class_method(self.model) is not None:
+            return  # time the test measures; part of starting a container (sleep-after-container-start's)
         statement, block = self.statement_and_block(node)
         if statement is not None and self.after_container_start(statement, block, function):
             return  # sleep-after-container-start's
@@ -70,17 +59,17 @@ class SleepInTest(Rule):
         statements = list(block.body)
         index = next(i for i, s in enumerate(statements) if s is statement)
         owner = self.context.walker.parent_of(block)
-        return waiting.container_started_before(statements, index, owner, function.containers) is not None
+        return waiting.container_started_before(statements, index, owner, function.containers, self.model) is not None
 
     @staticmethod
     def message(sleep: waiting.Sleep, function: FunctionInfo) -> str:
-        amount = f"{sleep.seconds:g} s" if sleep.seconds is not None else "a fixed time"
+        amount = sleep.amount()
         where = "fixture" if function.fixture else ("test" if function.is_test else "function")
         return f"`{sleep.function}` waits {amount} in {where} `{function.name}`: poll for the condition it waits for instead"
 
     def fix(self, sleep: waiting.Sleep, statement, block, function: FunctionInfo) -> Fix | None:
         """`sleep(S)` then `assert EXPR` -> wait for EXPR (timeout max(5 s, 2 S)), then the assert."""
-        if statement is None or sleep.seconds is None:
+        if statement is None or sleep.fixed_seconds is None:
             return None
         statements = list(block.body)
         index = next(i for i, s in enumerate(statements) if s is statement)

@@ -41,7 +41,7 @@ class SleepPollingLoop(Rule):
         loop = waiting.polling_loop(node, self.model)
         if loop is None or loop.sleep.seconds == 0 or loop.hand_written_wait or waiting.in_stand_in(self.model):
             return
-        interval = f"{loop.sleep.seconds:g} s" if loop.sleep.seconds is not None else "a fixed time"
+        interval = loop.sleep.amount()
         scopes = list(self.model.scopes)
         if not loop.bounded:
             message = f"Unbounded polling loop sleeps {interval} between tries: with no attempt limit or deadline it hangs when the condition never holds"
