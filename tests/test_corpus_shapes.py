@@ -22,7 +22,7 @@ def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path / "elsewhere")
     main(["check", "--no-cache", "--output-format", "concise", "-q", "../votes_tables"])
     listing = capsys.readouterr().out
-    assert listing.count("shared, the container keeps what the tests write (table `votes` (CREATE TABLE))") == 3
+    assert listing.count("a per-test fixture that drops the tables the tests create (`votes`) after each test") == 3
     utils = (project / "tests/test_utils.py").read_text()
     main(["check", "--no-cache", "--fix", "--unsafe-fixes", "../votes_tables"])
     assert "/votes_tables/tests/waiting.py (the helper the fixes call)\n" in capsys.readouterr().out

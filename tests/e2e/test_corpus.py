@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import harness
 import pytest
+from helpers import write
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ EXPECTATIONS = {
     "aws_queue_worker": Expectation({"localstack/localstack:3.0.2": 2}, fewer=False),
     "unittest_suite": Expectation({"redis:7-alpine": 1}, fewer=True),
     "clean_suite": Expectation({"redis:7.2-alpine": 1}, fewer=False),
+    "votes_tables": Expectation({"postgres:16-alpine": 2}, fewer=True),  # the votes tests' one, and reporting_db
 }
 # a test that relies on clean state, and fails when the container is shared without cleanup
 TEETH = {
@@ -106,3 +108,43 @@ def test_an_incomplete_fix_is_caught_by_the_real_containers(name, docker_client,
     run = harness.run_suite(project, docker_client)
     assert not run.passed, "sharing the container without cleaning up must fail a test that needs clean state"
     assert f"FAILED {TEETH[name]}" in run.output
+
+
+def test_the_per_test_cleanup_is_what_keeps_the_shared_votes_container_passing(docker_client, tmp_path):
+    """votes_tables' tests each create table `votes`: sharing one container holds only because the fix's
+    per-test fixture drops the table after each test; without those lines the next test finds it."""
+    project = harness.copy_project("votes_tables", tmp_path)
+    harness.tclint(project, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    votes = project / "tests/test_votes.py"
+    lines = votes.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "dropped" not in line]
+    assert len(lines) - len(kept) == 2, "the cleanup: the psql DROP TABLE and the check of its exit code"
+    votes.write_text("".join(kept), encoding="utf-8")
+    run = harness.run_suite(project, docker_client)
+    assert not run.passed and "DuplicateTable" in run.output, run.output[-3000:]
+
+
+SPLIT_PROJECT = {
+    "pyproject.toml": '[project]\nname = "cache"\ndependencies = ["testcontainers==4.15.0"]\n',
+    "tests/__init__.py": "",
+    "tests/test_cache.py": (
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
+        "@pytest.fixture\ndef redis_container():\n    with RedisContainer(\"redis:7-alpine\") as redis:\n        yield redis\n\n\n"
+        "def test_a_key_is_set(redis_container):\n    client = redis_container.get_client()\n    client.set(\"k\", \"v\")\n"
+        "    assert client.dbsize() == 1\n\n\n"
+        "def test_starts_empty(redis_container):\n    assert redis_container.get_client().dbsize() == 0\n"
+    ),
+}
+
+
+def test_a_fixture_split_into_session_and_per_test_cleanup_keeps_the_suite_passing(docker_client, tmp_path):
+    """function-scoped-container-fixture on tests that set Redis keys: one container for both tests, and
+    the second still starts with an empty database (the per-test fixture flushes)."""
+    write(tmp_path, SPLIT_PROJECT)
+    before = harness.run_suite(tmp_path, docker_client)
+    fixed = harness.tclint(tmp_path, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    assert "(1 fixed, 0 remaining)" in fixed.stdout, fixed.stdout + fixed.stderr
+    assert "def redis_container(redis_container_session):" in (tmp_path / "tests/test_cache.py").read_text()
+    after = harness.run_suite(tmp_path, docker_client)
+    assert before.passed and after.passed, after.output[-3000:]
+    assert (before.containers, after.containers) == ({"redis:7-alpine": 2}, {"redis:7-alpine": 1})

@@ -11,7 +11,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
-from tclint.engine.shared_state import sharing_note, written_state
+from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
 from tclint.engine.starts import Start, StartSites
 
 
@@ -21,6 +21,7 @@ class ContainerStartedInTest(Rule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.new_fixtures: dict[tuple, str] = {}  # container signature -> fixture made for it here
+        self.state: dict[tuple, list] = {}  # container signature -> what the tests that start it write
         self.starts = StartSites(self.model)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -32,6 +33,7 @@ class ContainerStartedInTest(Rule):
     def finish(self) -> None:
         if self.options["testcontainers-library"]:
             return
+        starts = []
         for test in self.model.functions:
             if not test.is_test:
                 continue
@@ -39,7 +41,19 @@ class ContainerStartedInTest(Rule):
             for start in self.starts.of(test):
                 if id(start.where) not in reported:
                     reported.add(id(start.where))
-                    self.check(test, start)
+                    starts.append((test, start))
+        self.state = self.state_by_signature(starts)
+        for test, start in starts:
+            self.check(test, start)
+
+    def state_by_signature(self, starts: list) -> dict[tuple, list]:
+        """What the tests write, pooled over the tests that start the same container: after the fix they
+        share it (and its per-test cleanup)."""
+        bodies: dict[tuple, list] = {}
+        for test, start in starts:
+            if start.ref is not None:
+                bodies.setdefault(start.ref.signature(), []).append(test.node.body)
+        return {signature: written_state(nodes, self.model) for signature, nodes in bodies.items()}
 
     def check(self, test: FunctionInfo, start: Start) -> None:
         ref, where = start.ref, start.where
@@ -54,7 +68,9 @@ class ContainerStartedInTest(Rule):
         message = f"Test `{test.name}` starts {label} in its body: every run starts a new container"
         fix = self.extract(test, ref) if ref.scope is test and where is ref.started_by else None
         if fix is not None:
-            message += sharing_note(written_state([test.node.body], self.model))
+            state = self.state[ref.signature()]
+            cleanup = cleanup_for(ref.cls.qualname, state)
+            message += cleanup_note(cleanup) if cleanup is not None else sharing_note(state)
         self.report(where, message, fix)
 
     # -- the fix ----------------------------------------------------------------------------------
@@ -67,16 +83,23 @@ class ContainerStartedInTest(Rule):
             return None
         container_expr, variable, changes = plan
         fixture, inserted = self.fixture_for(ref, container_expr)
+        new_statements = [inserted[0]] if inserted else []
+        imports = inserted[1] if inserted else ()
+        cleanup = cleanup_for(ref.cls.qualname, self.state.get(ref.signature(), []))
+        if cleanup is not None:
+            fixture, clean = self.clean_fixture_for(fixture, cleanup)
+            if clean is not None:
+                new_statements.append(clean[0])
+                imports = tuple(dict.fromkeys((*imports, *clean[1])))
         body = build.respliced(test.node.body, changes)
         if variable is not None:
             if self.rebound(test, variable, ref):
                 return None
             body = build.renamed(body, variable, fixture)
         new_test = test.node.with_changes(params=self.with_param(test, fixture), body=body)
-        title = f"Use the session-scoped fixture `{fixture}`"
-        if inserted is None:
-            return Fix(title, UNSAFE, [(test.node, new_test)])
-        return Fix(title, UNSAFE, [(test.node, new_test)], imports=inserted[1], after_imports=(inserted[0],))
+        kind = "per-test" if cleanup is not None else "session-scoped"
+        return Fix(f"Use the {kind} fixture `{fixture}`", UNSAFE, [(test.node, new_test)], imports=imports,
+                   after_imports=tuple(new_statements))  # fmt: skip
 
     def with_form(self, test: FunctionInfo, ref: ContainerRef):
         """`with X(...) as c: body` directly in the test: the body takes the with's place."""
@@ -174,6 +197,24 @@ class ContainerStartedInTest(Rule):
             f"@{decorator}(scope=\"session\")\ndef {name}():\n"
             f"{indent}with {source_of(container_expr)} as {name}:\n{indent}{indent}yield {name}\n"
         )
+        return name, (cst.parse_statement(code), imports)
+
+    def clean_fixture_for(self, shared: str, cleanup: Cleanup):
+        """(name, None) to reuse the per-test fixture over `shared` a former pass added, or (name, (new
+        fixture statement, imports)): it hands each test the shared container and cleans up after it."""
+        base = f"clean_{shared}"
+        taken = self.model.module_level_names() | set(self.new_fixtures.values())
+        taken |= {fact.name for conftest in self.context.project.conftests for fact in conftest.fixtures}
+        name, number = base, 2
+        while name in taken:
+            existing = self.model.module_functions.get(name)
+            if existing is not None and existing.fixture is not None and list(existing.params) == [shared]:
+                return name, None
+            name, number = f"{base}_{number}", number + 1
+        decorator, imports = self.fixture_decorator()
+        indent = self.context.module.default_indent
+        steps = "".join(f"{indent}{statement.format(container=shared)}\n" for statement in cleanup.statements)
+        code = f"@{decorator}\ndef {name}({shared}):\n{indent}yield {shared}\n{steps}"
         return name, (cst.parse_statement(code), imports)
 
     def fixture_decorator(self) -> tuple[str, tuple[ImportRequest, ...]]:

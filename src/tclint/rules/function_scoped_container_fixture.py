@@ -7,9 +7,9 @@ import libcst as cst
 from tclint.diagnostics import UNSAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix
-from tclint.engine.model import FixtureInfo, FunctionInfo
+from tclint.engine.model import FixtureInfo, FunctionInfo, keyword_arg, source_of
 from tclint.engine.rule import Rule
-from tclint.engine.shared_state import sharing_note, written_state
+from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
 from tclint.engine.starts import StartSites
 from tclint.knowledge import fixture_scope, narrower, scope_rank
 
@@ -63,7 +63,23 @@ class FunctionScopedContainerFixture(Rule):
                 self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")
             else:
                 users = [test.node.body for test in self.model.functions if test.is_test and fixture.name in test.params]
-                self.report(self.anchor(fixture), message + sharing_note(written_state(users, self.model)), self.widen(fixture))
+                state = written_state(users, self.model)
+                cleanup = self.cleanup_of(function, state)
+                if cleanup is not None:
+                    self.report(self.anchor(fixture), message + cleanup_note(cleanup), self.split(function, cleanup))
+                else:
+                    self.report(self.anchor(fixture), message + sharing_note(state), self.widen(fixture))
+
+    @staticmethod
+    def cleanup_of(function: FunctionInfo, state: list) -> Cleanup | None:
+        """The per-test cleanup for what this module's tests write, when the fixture is a decorated function
+        that hands out its one container (the cleanup runs on the container)."""
+        fixture = function.fixture
+        if fixture.decorator is None or (fixture.call is not None and keyword_arg(fixture.call, "name") is not None):
+            return None
+        if len(function.containers) != 1 or not function.containers[0].handed_out:
+            return None
+        return cleanup_for(function.containers[0].cls.qualname, state)
 
     @staticmethod
     def anchor(fixture: FixtureInfo) -> cst.CSTNode:
@@ -96,6 +112,25 @@ class FunctionScopedContainerFixture(Rule):
                 return None, "unreadable"
             return fact.scope, " from conftest.py"
         return fixture_scope(name), ""
+
+    def split(self, function: FunctionInfo, cleanup: Cleanup) -> Fix:
+        """`@fixture def c(): ...` -> `@fixture(scope="session") def c_session(): ...` and a per-test
+        `@fixture def c(c_session): yield c_session; <cleanup>`: the tests keep asking for `c`."""
+        fixture = function.fixture
+        taken = self.model.module_level_names() | {fact.name for conftest in self.context.project.conftests for fact in conftest.fixtures}
+        shared, number = f"{fixture.name}_session", 2
+        while shared in taken:
+            shared, number = f"{fixture.name}_session_{number}", number + 1
+        (original, widened), = self.widen(fixture).replacements
+        session = function.node.deep_replace(original, widened).with_changes(name=cst.Name(shared))
+        decorator = fixture.decorator.decorator
+        spelled = source_of(decorator.func if isinstance(decorator, cst.Call) else decorator)
+        indent = self.context.module.default_indent
+        steps = "".join(f"{indent}{statement.format(container=shared)}\n" for statement in cleanup.statements)
+        per_test = cst.parse_statement(f"@{spelled}\ndef {fixture.name}({shared}):\n{indent}yield {shared}\n{steps}")
+        per_test = per_test.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if not function.in_class else [cst.EmptyLine()])
+        return Fix(f'Share one container through `{shared}` (scope="{FIX_SCOPE}"), cleaned after each test by `{fixture.name}`',
+                   UNSAFE, [(function.node, cst.FlattenSentinel([session, per_test]))])  # fmt: skip
 
     @staticmethod
     def widen(fixture: FixtureInfo) -> Fix:

@@ -1,0 +1,14 @@
+import pytest
+from testcontainers.community.postgres import PostgresContainer
+
+from tests.test_utils import psycopg2_url
+
+# built at import time, started by the fixture below
+reporting_db = PostgresContainer("postgres:16-alpine", dbname="reports")
+
+
+@pytest.fixture(scope="session")
+def reporting_url():
+    reporting_db.start()
+    yield psycopg2_url(reporting_db)
+    reporting_db.stop()
