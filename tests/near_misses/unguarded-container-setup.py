@@ -52,3 +52,16 @@ class ReportTests(unittest.TestCase):
 
     def test_reports(self):
         self.assertTrue(self.postgres.get_container_host_ip())
+
+
+@pytest.fixture(scope="session")
+def redis_teardown_registered_first(request):
+    redis = RedisContainer("redis:7.2.4-alpine")
+    redis.start()
+
+    def teardown():
+        redis.stop()
+
+    request.addfinalizer(teardown)
+    redis.exec(["redis-cli", "set", "seeded", "1"])
+    return redis

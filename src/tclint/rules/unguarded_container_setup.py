@@ -35,6 +35,9 @@ class UnguardedContainerSetup(Rule):
     def check_fixture(self, fixture: FunctionInfo, ref: ContainerRef) -> None:
         """`c.start(); setup(); yield c; c.stop()`: when setup() raises, pytest never resumes the
         generator, so the stop after the `yield` never runs."""
+        if ref.start_kind == "start" and ref.finalizers and ref.start_statement is not None:
+            self.check_late_finalizer(fixture, ref)
+            return
         if ref.start_kind != "start" or ref.finalizers or not ref.stop_calls or ref.start_statement is None:
             return
         body = fixture.body
@@ -52,6 +55,24 @@ class UnguardedContainerSetup(Rule):
             "raises, the stop after the `yield` never runs and the container is left running"
         )
         self.report(ref.started_by, message, self.try_finally(fixture, ref, start))
+
+    def check_late_finalizer(self, fixture: FunctionInfo, ref: ContainerRef) -> None:
+        """`c.start(); migrate(); request.addfinalizer(c.stop)`: when migrate() raises, nothing was
+        registered yet, so nothing stops the container."""
+        body = fixture.body
+        start = _index(body, ref.start_statement)
+        registered = [i for statement in ref.finalizer_statements if (i := _index(body, statement)) is not None]
+        if start is None or not registered or min(registered) <= start:
+            return
+        between = [s for s in body[start + 1 : min(registered)] if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+        if _stops_before(between, ref) or not any(self.calls_other_code(statement, ref) for statement in between):
+            return
+        label = f"`{ref.var}`" if ref.var else "the container"
+        message = (
+            f"Fixture `{fixture.fixture.name}` runs more setup after starting {label} and before registering its "
+            "stop: if the setup raises, nothing stops the container; register the stop right after the start"
+        )
+        self.report(ref.started_by, message)
 
     def try_finally(self, fixture: FunctionInfo, ref: ContainerRef, start: int) -> Fix | None:
         """Everything after the start goes into `try:`, the stop into `finally:`."""
