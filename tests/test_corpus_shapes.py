@@ -33,3 +33,16 @@ def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
     conftest = (project / "tests/conftest.py").read_text()
     assert "wait_for_logs" not in conftest and "waiting_for" not in conftest, "PostgresContainer.start() waits itself"
     assert ruff_findings(project, "tests") == {}
+
+
+def test_orders_tc3_is_linted_with_the_version_its_subfolder_pins(tmp_path, monkeypatch, capsys):
+    """service/poetry.lock pins testcontainers 3.7.1, the root pins nothing: from the root, the 4.x
+    renames are not reported; with 4.15 forced, they are (so the lock file is what keeps them quiet)."""
+    project = tmp_path / "orders_tc3"
+    shutil.copytree(CORPUS / "orders_tc3", project)
+    monkeypatch.chdir(project)
+    main(["check", "--no-cache", "--output-format", "concise", "-q", "."])
+    assert [line.split(" ")[1] for line in capsys.readouterr().out.splitlines()] == ["TCL102", "TCL102"]
+    main(["check", "--no-cache", "--output-format", "concise", "-q", "--testcontainers-version", "4.15.0", "."])
+    codes = sorted(line.split(" ")[1] for line in capsys.readouterr().out.splitlines())
+    assert codes == ["TCL102", "TCL102", "TCL701", "TCL702", "TCL702", "TCL702"]  # user= twice, POSTGRES_USER

@@ -46,8 +46,9 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
-def environment() -> dict[str, str]:
-    return {**os.environ, **CONTAINER_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
+def environment(testcontainers_3: bool = False) -> dict[str, str]:
+    docker_host = {"DOCKER_HOST": os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")} if testcontainers_3 else {}
+    return {**os.environ, **CONTAINER_ENV, **docker_host, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def tclint(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -76,22 +77,26 @@ def expected_diagnostics(name: str) -> str:
 _last_run_ended = 0.0
 
 
-def run_suite(project: Path, docker_client) -> SuiteRun:
+def run_suite(project: Path, docker_client, python: str = sys.executable, testcontainers_3: bool = False) -> SuiteRun:
+    """The project's tests under `python`. For testcontainers 3.x, which labels none of its containers,
+    every container created meanwhile counts, and DOCKER_HOST is set (without it, 3.x sees /.dockerenv
+    and reaches containers through the gateway address instead of TC_HOST)."""
     global _last_run_ended
     # event timestamps have one-second resolution: a run starts in a second after the last one ended
     wait_until(lambda: int(time.time()) > int(_last_run_ended), "a second after the last suite run", timeout_s=2)
     since = int(time.time())
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-                             cwd=project, capture_output=True, text=True, env=environment(), timeout=SUITE_TIMEOUT)  # fmt: skip
+    process = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+                             cwd=project, capture_output=True, text=True, env=environment(testcontainers_3), timeout=SUITE_TIMEOUT)  # fmt: skip
     wall = time.perf_counter() - started
     _last_run_ended = time.time()
     until = int(_last_run_ended) + 1
-    return SuiteRun(process.returncode, process.stdout + process.stderr, wall, containers_created(docker_client, since, until))
+    containers = containers_created(docker_client, since, until, labelled=not testcontainers_3)
+    return SuiteRun(process.returncode, process.stdout + process.stderr, wall, containers)
 
 
-def containers_created(docker_client, since: int, until: int) -> Counter:
+def containers_created(docker_client, since: int, until: int, labelled: bool = True) -> Counter:
     """Containers testcontainers created between two times, by image."""
-    events = docker_client.events(since=since, until=until, decode=True,
-                                  filters={"type": "container", "event": "create", "label": "org.testcontainers=true"})  # fmt: skip
+    filters = {"type": "container", "event": "create", **({"label": "org.testcontainers=true"} if labelled else {})}
+    events = docker_client.events(since=since, until=until, decode=True, filters=filters)
     return Counter(event["Actor"]["Attributes"].get("image", "?") for event in events)
