@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import write
 
 from tclint.engine.shared_state import Written, cleanup_for
+from tclint.runner import RunOptions, run
+from tclint.settings import load_settings
 
 POSTGRES = "testcontainers.postgres.PostgresContainer"
 REDIS = "testcontainers.redis.RedisContainer"
@@ -45,3 +48,54 @@ def test_state_the_cleanup_removes(container, state, removes, first):
 )
 def test_state_no_cleanup_removes(container, state):
     assert cleanup_for(container, state) is None
+
+
+def test_the_async_redis_container_gets_no_cleanup():
+    """Its client's flushall() is a coroutine: a plain call in a sync fixture would never run it."""
+    assert cleanup_for("testcontainers.redis.AsyncRedisContainer", [Written("Redis keys")]) is None
+
+
+MODULE_FIXTURE = """\
+import pytest
+from testcontainers.community.redis import RedisContainer
+
+
+@pytest.fixture
+def redis_container():
+    with RedisContainer("redis:7-alpine") as redis:
+        yield redis
+
+
+def test_set(redis_container):
+    redis_container.get_client().set("k", "v")
+"""
+FIXTURE_METHOD = """\
+import pytest
+from testcontainers.community.redis import RedisContainer
+
+
+class TestCache:
+    @pytest.fixture
+    def redis_container(self):
+        with RedisContainer("redis:7-alpine") as redis:
+            yield redis
+
+    def test_set(self, redis_container):
+        redis_container.get_client().set("k", "v")
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        pytest.param(MODULE_FIXTURE, "Share one container through `redis_container_session`", id="module-fixture-split"),
+        pytest.param(FIXTURE_METHOD, 'Set `scope="session"`', id="fixture-method-only-widened"),
+    ],
+)
+def test_which_fixtures_are_split_into_session_and_per_test(tmp_path, monkeypatch, source, title):
+    pinned = '[project]\nname = "cache"\ndependencies = ["testcontainers==4.15.0"]\n'
+    write(tmp_path, {"pyproject.toml": pinned, "tests/test_cache.py": source})
+    monkeypatch.chdir(tmp_path)
+    result = run(["."], load_settings(None, tmp_path), RunOptions(unsafe=True, want_edits=True, cache=False, jobs=1))
+    (diagnostic,) = [d for d in result.diagnostics if d.name == "function-scoped-container-fixture"]
+    assert diagnostic.fix.message.startswith(title)

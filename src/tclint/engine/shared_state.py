@@ -17,7 +17,7 @@ from tclint.knowledge import STATE_STATEMENTS, STATE_WRITES
 _STATEMENT = re.compile(STATE_STATEMENTS)
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?")  # unquoted: folded to lower case, as DROP folds it
 POSTGRES = "PostgresContainer"
-REDIS = ("RedisContainer", "AsyncRedisContainer")
+REDIS = "RedisContainer"  # not AsyncRedisContainer: its client's flushall() is a coroutine
 
 
 @dataclass(frozen=True, order=True)
@@ -103,7 +103,7 @@ def cleanup_for(container_class: str, state: list[Written]) -> Cleanup | None:
         return None
     if kind == POSTGRES:
         return _drop_created_tables(state)
-    if kind in REDIS and all(item.what == "Redis keys" for item in state):
+    if kind == REDIS and all(item.what == "Redis keys" for item in state):
         return Cleanup("flushes the Redis keys", ("client = {container}.get_client()", "client.flushall()", "client.close()"))
     return None
 

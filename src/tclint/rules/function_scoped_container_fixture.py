@@ -77,6 +77,8 @@ class FunctionScopedContainerFixture(Rule):
         fixture = function.fixture
         if fixture.decorator is None or (fixture.call is not None and keyword_arg(fixture.call, "name") is not None):
             return None
+        if function.in_class is not None:
+            return None  # a fixture method: the per-test fixture would need the class's `self`
         if len(function.containers) != 1 or not function.containers[0].handed_out:
             return None
         return cleanup_for(function.containers[0].cls.qualname, state)
@@ -128,7 +130,7 @@ class FunctionScopedContainerFixture(Rule):
         indent = self.context.module.default_indent
         steps = "".join(f"{indent}{statement.format(container=shared)}\n" for statement in cleanup.statements)
         per_test = cst.parse_statement(f"@{spelled}\ndef {fixture.name}({shared}):\n{indent}yield {shared}\n{steps}")
-        per_test = per_test.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if not function.in_class else [cst.EmptyLine()])
+        per_test = per_test.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         return Fix(f'Share one container through `{shared}` (scope="{FIX_SCOPE}"), cleaned after each test by `{fixture.name}`',
                    UNSAFE, [(function.node, cst.FlattenSentinel([session, per_test]))])  # fmt: skip
 
