@@ -1,12 +1,14 @@
 """Time tclint against the libcst floor and its peers, in one run, and write bench/RESULTS.md.
 
     python bench/corpus.py                      # once: fetch the sdists, build the corpora
-    python bench/run.py [--runs 5] [--with-fixit]
+    python bench/run.py [--runs 5] [--with-fixit] [--baseline REV] [--only TEXT]
 
 Every command runs as its own process, interleaved with the others round by round; the table gives
 medians and each tclint figure as a ratio to the floor measured in the same run. Peak memory is the
 largest resident set of the command's processes (os.wait4). Fixit takes about 15 minutes per run over
-the typical corpus, so it runs once and only with --with-fixit.
+the typical corpus, so it runs once and only with --with-fixit. With --baseline REV, every tclint command
+also runs on the commit REV's source (`git archive` into bench/.work, run by this interpreter), interleaved
+with today's, and the table gives today's time as a ratio to REV's.
 """
 
 from __future__ import annotations
@@ -40,14 +42,17 @@ class Command:
     prepare: list[str] | None = None  # run (untimed) before every timed run
     once: bool = False
     ok_codes: tuple[int, ...] = (0, 1, 2)  # 2: a corpus file libcst cannot parse (sqlalchemy's t-string tests)
+    env: dict[str, str] = field(default_factory=dict)  # added to ENV (the baseline's PYTHONPATH)
+    baseline: Command | None = None  # the same command on the baseline's source
     walls: list[float] = field(default_factory=list)
     peak_kb: int = 0
 
     def run(self) -> None:
+        env = {**ENV, **self.env}
         if self.prepare:
-            subprocess.run(self.prepare, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(self.prepare, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         start = time.perf_counter()
-        process = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        process = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         self.walls.append(time.perf_counter() - start)
         self.peak_kb = max(self.peak_kb, usage.ru_maxrss)
@@ -62,6 +67,26 @@ class Command:
 
 def count(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.py"))
+
+
+LARGE_FILE_TESTS = 200  # the module-level tests of the large file, each with a fixable diagnostic
+
+
+def large_file(folder: Path) -> None:
+    """A test module of 1,000 lines with one fixable diagnostic per test (a missing integration mark)."""
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text('[tool.tclint]\nextend-select = ["TCL502"]\n')
+    head = (
+        "import pytest\nfrom testcontainers.community.postgres import PostgresContainer\n\n\n"
+        '@pytest.fixture(scope="session")\ndef postgres_container():\n'
+        '    with PostgresContainer("postgres:16-alpine") as postgres:\n        yield postgres\n'
+    )
+    tests = (
+        f"\n\ndef test_query_{n}(postgres_container):\n    url = postgres_container.get_connection_url()\n"
+        f"    assert url.startswith('postgresql')\n"
+        for n in range(LARGE_FILE_TESTS)
+    )
+    (folder / "test_large.py").write_text(head + "".join(tests))
 
 
 def commands(with_fixit: bool, scratch: Path) -> list[Command]:
@@ -99,6 +124,9 @@ def commands(with_fixit: bool, scratch: Path) -> list[Command]:
         Command("one file: tclint check, no rule can match", [*tclint, "--no-cache", "test_plain.py"], small),
         Command("one file: tclint check, a matching file", [*tclint, "--no-cache", "conftest.py"], small),
     ]
+    large_file(scratch / "large")
+    made.append(Command("large file: tclint check --output-format json", [*tclint, "--no-cache", "--output-format", "json",
+                        "test_large.py"], scratch / "large"))  # fmt: skip
     if shutil.which("ruff", path=str(BIN)):
         made.append(Command("one file: ruff check --select PT", [shutil.which("ruff", path=str(BIN)), "check", "--select",
                             "PT", "--no-cache", "--isolated", "-q", "--exit-zero", "conftest.py"], small))  # fmt: skip
@@ -112,18 +140,51 @@ AST_FLOOR = (
 )
 
 
+def baseline_source(revision: str) -> Path:
+    """The source folder of `revision`, exported once into bench/.work."""
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=HERE, check=True,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    folder = HERE / ".work" / f"baseline-{commit[:12]}"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        # the package reads its rule docs from the checkout's rules/ folder
+        archive = subprocess.run(["git", "archive", commit, "src", "rules"], cwd=HERE.parent, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+        (folder / "done").touch()
+    return folder / "src"
+
+
+def with_baseline(made: list[Command], revision: str) -> list[Command]:
+    """Each tclint command followed by its twin on the baseline's source."""
+    source = baseline_source(revision)
+    tclint = str(BIN / "tclint")
+    paired = []
+    for command in made:
+        paired.append(command)
+        if command.argv[0] == tclint:
+            twin = Command(f"{command.name} [{revision}]", [PYTHON, "-m", "tclint", *command.argv[1:]], command.cwd,
+                           once=command.once, ok_codes=command.ok_codes, env={"PYTHONPATH": str(source)})  # fmt: skip
+            if command.prepare and command.prepare[0] == tclint:
+                twin.prepare = [PYTHON, "-m", "tclint", *command.prepare[1:]]
+            command.baseline = twin
+            paired.append(twin)
+    return paired
+
+
 def ratio(a: Command | None, b: Command | None) -> str:
     if a is None or b is None or not a.walls or not b.walls:
         return ""
     return f"{a.median / b.median:.3f}x"
 
 
-def report(made: list[Command], runs: int) -> str:
+def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
     by_name = {command.name: command for command in made}
+    options = f"{' --with-fixit' if any(c.once for c in made) else ''}{f' --baseline {baseline}' if baseline else ''}"
     lines = [
         "# Benchmark results",
         "",
-        f"Measured by `python bench/run.py --runs {runs}{' --with-fixit' if any(c.once for c in made) else ''}` on "
+        f"Measured by `python bench/run.py --runs {runs}{options}` on "
         f"{time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.machine()}. Medians of {runs} interleaved runs (Fixit: one run), with bytecode caches as "
         "an install leaves them. Corpora from "
@@ -131,8 +192,9 @@ def report(made: list[Command], runs: int) -> str:
         f"typical = {count(CORPUS / 'typical')} test files of 10 sdists, heavy = {count(CORPUS / 'heavy')} files "
         "that every rule must parse.",
         "",
-        "| command | wall (median) | runs | peak RSS | vs libcst floor, 1 process | vs libcst floor, 2 processes |",
-        "|---|---|---|---|---|---|",
+        "| command | wall (median) | runs | peak RSS | vs libcst floor, 1 process | vs libcst floor, 2 processes |"
+        + (f" vs {baseline} |" if baseline else ""),
+        "|---|---|---|---|---|---|" + ("---|" if baseline else ""),
     ]
     for command in made:
         corpus = command.name.split(":")[0]
@@ -140,7 +202,7 @@ def report(made: list[Command], runs: int) -> str:
         floor2 = by_name.get(f"{corpus}: libcst parse, 2 processes")
         lines.append(
             f"| {command.name} | {command.median:.3f} s | {len(command.walls)} | {command.peak_kb / 1024:.0f} MB | "
-            f"{ratio(command, floor1)} | {ratio(command, floor2)} |"
+            f"{ratio(command, floor1)} | {ratio(command, floor2)} |" + (f" {ratio(command, command.baseline)} |" if baseline else "")
         )
     lines += ["", "## Goals", ""]
     cold = by_name.get("typical: tclint check --no-cache")
@@ -173,6 +235,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--with-fixit", action="store_true")
     parser.add_argument("--only", help="run only the commands whose name contains this")
+    parser.add_argument("--baseline", help="also run every tclint command on this commit's source, for ratios")
     args = parser.parse_args()
     if not (CORPUS / "typical").is_dir():
         raise SystemExit("no corpus: run python bench/corpus.py first")
@@ -181,13 +244,16 @@ def main() -> int:
         made = commands(args.with_fixit, Path(scratch))
         if args.only:
             made = [command for command in made if args.only in command.name]
+        if args.baseline:
+            made = with_baseline(made, args.baseline)
+            subprocess.run([PYTHON, "-m", "compileall", "-q", str(baseline_source(args.baseline))], check=True, env=ENV)
         for round_number in range(args.runs):
             for command in made:
                 if command.once and command.walls:
                     continue
                 command.run()
                 print(f"round {round_number + 1}: {command.name}: {command.walls[-1]:.3f} s", file=sys.stderr)
-        text = report(made, args.runs)
+        text = report(made, args.runs, args.baseline)
     print(text)
     if not args.only:
         (HERE / "RESULTS.md").write_text(text, encoding="utf-8")

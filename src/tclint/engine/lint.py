@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tclint.catalog import FILE, PROJECT, SUPPRESSIONS, find_rule
-from tclint.diagnostics import Diagnostic, FileReport, FixInfo, edits_between, with_edits
+from tclint.diagnostics import Diagnostic, FileReport, FixInfo, with_edits
 from tclint.engine.fixes import Fix, apply_fixes, compatible
 from tclint.engine.deep_codegen import allow_deep_codegen
+from tclint.engine.fix_edits import FixEdits
 from tclint.engine.model import Model
 from tclint.engine.positions import node_positions
 from tclint.engine.rule import FileContext
@@ -103,8 +104,9 @@ def lint(task: LintTask, settings: Settings) -> FileReport:
                 report.new_files.setdefault(path, content)
         module, report.source = new_module, new_source
         outcome = walk_once(module, decode(new_source)[0], task, settings)
+    edits = FixEdits(module) if task.want_edits else None
     report.diagnostics = [
-        attach_edits(module, diagnostic, fix) if task.want_edits and fix is not None else diagnostic
+        with_edits(diagnostic, edits.edits(fix)) if edits is not None and fix is not None else diagnostic
         for diagnostic, fix in outcome.found
     ]
     report.facts, report.suppressions = outcome.facts, outcome.suppressions
@@ -198,13 +200,6 @@ def to_diagnostic(path: str, report, position) -> Diagnostic:
         message=report.message,
         fix=FixInfo(fix.applicability, fix.title) if fix is not None else None,
     )
-
-
-def attach_edits(module: cst.Module, diagnostic: Diagnostic, fix: Fix) -> Diagnostic:
-    """The fix as text edits (for JSON output): the change it makes on its own."""
-    before = module.code
-    after = apply_fixes(module, [fix]).code
-    return with_edits(diagnostic, edits_between(before, after))
 
 
 def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.CSTNode]]]:
