@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from helpers import write
 
@@ -79,3 +83,42 @@ def test_the_file_need_not_exist_and_the_disk_is_not_written(project):
     assert fixed == b"from testcontainers.community.redis import RedisContainer\n"
     assert report.path == "tests/test_new.py" and report.diagnostics == [] and report.fixed == 2
     assert not (project / "tests/test_new.py").exists()
+
+
+NO_RULE_CAN_MATCH = "def test_add():\n    assert 1 + 1 == 2\n"
+UNUSED_SUPPRESSION = "def test_add():  # noqa: TCL104\n    assert 1 + 1 == 2\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "source", "parsed"),
+    [
+        pytest.param({}, NO_RULE_CAN_MATCH, False, id="no-rule-can-match"),
+        pytest.param({"tests/conftest.py": "def helper():\n    return 1\n"}, NO_RULE_CAN_MATCH, False, id="conftest-without-containers"),
+        # the conftest.py is parsed for its container fixtures' names, as in a run
+        pytest.param({"tests/conftest.py": CONFTEST}, NO_RULE_CAN_MATCH, True, id="conftest-fixture-unused"),
+        pytest.param({"tests/conftest.py": CONFTEST}, "def test_ping(redis_container):\n    assert redis_container\n", True,
+                     id="conftest-container-fixture-used"),  # fmt: skip
+        pytest.param({}, "from testcontainers.community.redis import RedisContainer\n", True, id="testcontainers"),
+        pytest.param({}, UNUSED_SUPPRESSION, True, id="suppression-of-a-project-wide-rule"),
+    ],
+)
+def test_a_file_no_rule_can_match_is_answered_without_parsing_it(project, files, source, parsed):
+    """As in a run (the prefilter, with the container fixtures of the conftest.py files above), and
+    libcst is not even imported: `--stdin-filename` and the editor server answer such files at once."""
+    write(project, {"pyproject.toml": "[tool.tclint]\n", **files})
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom tclint.settings import load_settings\nfrom tclint.single import lint_source\n"
+        f"report, _ = lint_source({source.encode()!r}, Path('tests/test_x.py'), load_settings(None, Path('.')))\n"
+        "print(sorted(d.code for d in report.diagnostics), 'libcst' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True)
+    settings = load_settings(None, project)
+    (project / "tests").mkdir(exist_ok=True)
+    (project / "tests/test_x.py").write_text(source)
+    before = os.getcwd()
+    os.chdir(project)
+    try:
+        expected = sorted(d.code for d in run(["tests/test_x.py"], settings, RunOptions(cache=False)).diagnostics)
+    finally:
+        os.chdir(before)
+    assert done.stdout == f"{expected} {parsed}\n"

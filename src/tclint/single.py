@@ -1,6 +1,7 @@
 """Lint one source text as if it were the file at a given path (for --stdin-filename and the editor
 server): the path decides the configuration's per-file ignores and which conftest.py files above it lend
-their fixtures; nothing is written and no cache is used."""
+their fixtures; nothing is written and no cache is used. A file that no enabled rule's words are in is
+answered without parsing it (or importing libcst), as in a run."""
 
 from __future__ import annotations
 
@@ -27,12 +28,26 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
     target = Path(os.path.abspath(path))
     shown = display_path(target)
     enabled = settings.enabled_rules()
+    rules = rules_for(target, settings, enabled)
     worker.init(settings)
-    conftests = _conftest_facts_above(target, settings)
+    conftests: list[FileFacts] | None = None
+
+    def container_words():
+        nonlocal conftests
+        conftests = _conftest_facts_above(target, settings, prefilter)
+        return worker.container_words(ProjectFacts(tuple(reversed(conftests))))
+
+    prefilter = worker.Prefilter(enabled, settings)
+    if not prefilter.needs_parse(source, shown, container_words):  # as a run would: nothing parsed
+        report = worker.suppressions_only(shown, source, rules)
+        if not report.suppressions and not any(d.fix is not None and (fix or edits) for d in report.diagnostics):
+            return report, source
+    if conftests is None:
+        conftests = _conftest_facts_above(target, settings, prefilter)
     root = project_root_of(target.parent, Path(os.path.abspath(settings.project_root)))
     python = python_project(root, settings.wait_helper, settings.version_override())
-    task = worker.Task(shown, source, rules_for(target, settings, enabled), fix, unsafe, edits,
-                       ProjectFacts(tuple(reversed(conftests)), python=python), tuple(conftests))  # fmt: skip
+    task = worker.Task(shown, source, rules, fix, unsafe, edits, ProjectFacts(tuple(reversed(conftests)), python=python),
+                       tuple(conftests))  # fmt: skip
     report = worker.run(task)
     if report.facts is not None:
         report.diagnostics += _project_diagnostics(report, [*conftests, report.facts], task.rules)
@@ -40,7 +55,7 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
     return report, report.source if report.source is not None else source
 
 
-def _conftest_facts_above(target: Path, settings: Settings) -> list[FileFacts]:
+def _conftest_facts_above(target: Path, settings: Settings, prefilter: worker.Prefilter) -> list[FileFacts]:
     """The facts of the conftest.py files above the file (its own folder's too, unless it is that
     conftest.py), outermost first, each read with the fixtures of those above it."""
     root = os.path.abspath(settings.project_root)
@@ -60,6 +75,8 @@ def _conftest_facts_above(target: Path, settings: Settings) -> list[FileFacts]:
             source = read_source(conftest)
         except FileError:
             continue  # an unreadable conftest.py lends no fixtures; it is its own run's error
+        if b"fixture" not in source and not prefilter.needs_parse(source, str(conftest), lambda: None):
+            continue  # a run does not parse it either
         task = worker.Task(display_path(conftest), source, (), False, False, False, ProjectFacts(tuple(reversed(facts))))
         report = worker.run(task)
         if report.facts is not None:
