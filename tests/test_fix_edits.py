@@ -104,6 +104,7 @@ def test_{n}(redis_container):
         pytest.param(BIG.format(tests=TEST.format(n=0)).rstrip("\n"), id="no-final-newline"),
         pytest.param("# a header comment\n\n" + BIG.format(tests=TEST.format(n=0)), id="header-comment"),
         pytest.param(BIG.format(tests=TEST.format(n=0)).replace("\n", "\r\n"), id="crlf"),
+        pytest.param(BIG.format(tests=TEST.format(n=0) + 'PAGE = "a\fb"\n' + TEST.format(n=1)), id="form-feed-in-a-string"),
     ],
 )
 def test_edits_of_a_marker_fix_on_every_test_are_the_literal_ones(tmp_path, compared, source):

@@ -48,10 +48,11 @@ class FixEdits:
         self._texts = [module.code_for_node(statement) for statement in module.body]
         self._header = [module.code_for_node(line) for line in module.header]
         self._footer = [module.code_for_node(line) for line in module.footer]
-        lines = sum(text.count("\n") for text in self._header)
+        # lines as `str.splitlines` counts them (as edits_between does): a form feed ends one too
+        lines = sum(len(text.splitlines()) for text in self._header)
         for index, (statement, text) in enumerate(zip(module.body, self._texts)):
             self._lines_before.append(lines)
-            lines += text.count("\n")
+            lines += len(text.splitlines())
             for node in _all_nodes(statement):
                 self._statement_of[id(node)] = index
         self._lines_before.append(lines)  # below the last statement
