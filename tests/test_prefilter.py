@@ -81,3 +81,21 @@ def test_an_integration_folder_in_the_path_counts_for_mocked_infrastructure(proj
     result = lint(project)
     assert [d.code for d in result.diagnostics] == (["TCL501"] if reported else [])
     assert (path in parsed) == reported or path.endswith("conftest.py")
+
+
+PLAIN = "def test_add():\n    assert 1 + 1 == 2\n"
+
+
+@pytest.mark.parametrize(
+    ("test_file", "parsed_paths"),
+    [
+        # the conftest.py above is read only when the file names one of its fixtures (bench/run.py's
+        # "one file, no rule can match" parsed it, and imported libcst, to learn that it did not)
+        pytest.param(PLAIN, [], id="names-none-of-its-fixtures"),
+        pytest.param(CLIENT_OVER_CONFTEST_FIXTURE, ["tests/conftest.py", "tests/test_cache.py"], id="names-one"),
+    ],
+)
+def test_one_file_below_a_conftest_with_a_container_fixture(project, parsed, test_file, parsed_paths):
+    write(project, {"tests/conftest.py": CONFTEST, "tests/test_cache.py": test_file})
+    run(["tests/test_cache.py"], load_settings(None, project), RunOptions(cache=False, jobs=1))
+    assert [path.replace(str(project) + "/", "") for path in parsed] == parsed_paths

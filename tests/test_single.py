@@ -94,8 +94,10 @@ UNUSED_SUPPRESSION = "def test_add():  # noqa: TCL104\n    assert 1 + 1 == 2\n"
     [
         pytest.param({}, NO_RULE_CAN_MATCH, False, id="no-rule-can-match"),
         pytest.param({"tests/conftest.py": "def helper():\n    return 1\n"}, NO_RULE_CAN_MATCH, False, id="conftest-without-containers"),
-        # the conftest.py is parsed for its container fixtures' names, as in a run
-        pytest.param({"tests/conftest.py": CONFTEST}, NO_RULE_CAN_MATCH, True, id="conftest-fixture-unused"),
+        pytest.param({"tests/conftest.py": CONFTEST}, NO_RULE_CAN_MATCH, False, id="conftest-fixture-unused"),
+        # the file names a fixture of the conftest.py (not a container one): it is parsed for its fixtures' facts
+        pytest.param({"tests/conftest.py": CONFTEST}, "def test_x(settings):\n    assert settings == {}\n", True,
+                     id="conftest-fixture-named"),  # fmt: skip
         pytest.param({"tests/conftest.py": CONFTEST}, "def test_ping(redis_container):\n    assert redis_container\n", True,
                      id="conftest-container-fixture-used"),  # fmt: skip
         pytest.param({}, "from testcontainers.community.redis import RedisContainer\n", True, id="testcontainers"),

@@ -95,6 +95,7 @@ class ProjectIndex:
         self._settings = settings
         self._roots: dict[str, Path] = {}  # the Python project root of each folder
         self._python: dict[Path, PythonProject] = {}  # by project root, as the run started
+        self._fixture_names: dict[str, frozenset[bytes]] = {}  # by conftest.py path, see fixture_names_in
 
     def batches(self) -> list[list[SourceFile]]:
         """The linted conftest.py files, a batch per depth, shallowest first; then every other file."""
@@ -129,14 +130,34 @@ class ProjectIndex:
             self._python[root] = python_project(root, settings.wait_helper, settings.version_override())
         return self._python[root]
 
-    def container_words(self, item: SourceFile) -> re.Pattern[bytes] | None:
-        """The container fixtures of the conftest.py files above the file, as a pattern."""
+    def container_words(self, item: SourceFile, source: bytes) -> re.Pattern[bytes] | None:
+        """The container fixtures of the conftest.py files above the file, as a pattern. None without
+        reading them when the file holds no name a fixture of theirs can have."""
         from tclint.worker import container_words
 
+        if not self._may_use_fixtures_above(item, source):
+            return None
         project, key = self.project_for(item)
         if key not in self._container_words:
             self._container_words[key] = container_words(project)
         return self._container_words[key]
+
+    def _may_use_fixtures_above(self, item: SourceFile, source: bytes) -> bool:
+        from tclint.worker import fixture_names_in
+
+        for path in _conftests_above(_start_dir(item)):
+            conftest = self.unlinted.get(path) or (path if path in self._conftest_facts else None)
+            if conftest is None:
+                continue
+            if path not in self._fixture_names:
+                try:
+                    with open(path, "rb") as file:
+                        self._fixture_names[path] = fixture_names_in(file.read())
+                except OSError:
+                    return True  # its own read reports the error
+            if any(name in source for name in self._fixture_names[path]):
+                return True
+        return False
 
     def _read_unlinted_above(self, start: str) -> None:
         pending = [self.unlinted[path] for path in _conftests_above(start) if path in self.unlinted and path not in self._loaded]

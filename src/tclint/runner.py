@@ -127,7 +127,7 @@ class _Run:
             return FileReport(item.display, error=str(error))
         item.digest = digest(source)
         defines_fixtures = item.is_conftest and b"fixture" in source
-        if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self.index.container_words(item)):
+        if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self.index.container_words(item, source)):
             report = worker.suppressions_only(item.display, source, item.rules)
             if not self._needs_fixes(report):
                 self._note(item, "not parsed: no enabled rule's words in it (or no container in reach)")

@@ -34,6 +34,9 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
 
     def container_words():
         nonlocal conftests
+        above = _conftests_above(target, settings)
+        if not any(name in source for path in above for name in worker.fixture_names_in(_read_or_empty(path))):
+            return None  # the file names none of their fixtures: no need to parse them
         conftests = _conftest_facts_above(target, settings, prefilter)
         return worker.container_words(ProjectFacts(tuple(reversed(conftests))))
 
@@ -55,9 +58,16 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
     return report, report.source if report.source is not None else source
 
 
-def _conftest_facts_above(target: Path, settings: Settings, prefilter: worker.Prefilter) -> list[FileFacts]:
-    """The facts of the conftest.py files above the file (its own folder's too, unless it is that
-    conftest.py), outermost first, each read with the fixtures of those above it."""
+def _read_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _conftests_above(target: Path, settings: Settings) -> list[Path]:
+    """The conftest.py files above the file (its own folder's too, unless it is that conftest.py),
+    nearest first."""
     root = os.path.abspath(settings.project_root)
     directory = os.path.dirname(target) if target.name != "conftest.py" else os.path.dirname(os.path.dirname(target))
     found = []
@@ -69,8 +79,14 @@ def _conftest_facts_above(target: Path, settings: Settings, prefilter: worker.Pr
         if directory == root or parent == directory or not directory.startswith(root):
             break
         directory = parent
+    return found
+
+
+def _conftest_facts_above(target: Path, settings: Settings, prefilter: worker.Prefilter) -> list[FileFacts]:
+    """The facts of the conftest.py files above the file, outermost first, each read with the fixtures
+    of those above it."""
     facts: list[FileFacts] = []
-    for conftest in reversed(found):
+    for conftest in reversed(_conftests_above(target, settings)):
         try:
             source = read_source(conftest)
         except FileError:

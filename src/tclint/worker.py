@@ -118,6 +118,15 @@ def _class_words(settings: Settings) -> list[str] | None:
     return words if all(words) else None
 
 
+_DEFINED_OR_QUOTED = re.compile(rb"\bdef\s+(\w+)|[\"'](\w+)[\"']")
+
+
+def fixture_names_in(source: bytes) -> frozenset[bytes]:
+    """Every name a fixture defined in this conftest.py can have (its function's, or a `name=` string:
+    all quoted words), and more; a file that holds none of them uses none of its fixtures."""
+    return frozenset(defined or quoted for defined, quoted in _DEFINED_OR_QUOTED.findall(source))
+
+
 def container_words(project: ProjectFacts) -> re.Pattern[bytes] | None:
     names = project.container_fixture_names()
     if not names:
