@@ -234,7 +234,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--with-fixit", action="store_true")
-    parser.add_argument("--only", help="run only the commands whose name contains this")
+    parser.add_argument("--only", action="append", help="run only the commands whose name contains this (repeatable)")
     parser.add_argument("--baseline", help="also run every tclint command on this commit's source, for ratios")
     args = parser.parse_args()
     if not (CORPUS / "typical").is_dir():
@@ -243,7 +243,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         made = commands(args.with_fixit, Path(scratch))
         if args.only:
-            made = [command for command in made if args.only in command.name]
+            made = [command for command in made if any(text in command.name for text in args.only)]
         if args.baseline:
             made = with_baseline(made, args.baseline)
             subprocess.run([PYTHON, "-m", "compileall", "-q", str(baseline_source(args.baseline))], check=True, env=ENV)
