@@ -50,7 +50,7 @@ class Command:
     def run(self) -> None:
         env = {**ENV, **self.env}
         if self.prepare:
-            subprocess.run(self.prepare, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            subprocess.run(self.prepare, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
         start = time.perf_counter()
         process = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(process.pid, 0)

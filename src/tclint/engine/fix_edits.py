@@ -4,21 +4,25 @@ The edits are what the fix does on its own: `edits_between(module.code, apply_fi
 Done literally, every diagnostic costs a visit of the whole tree, two generations of the whole module's
 code and a diff of the whole text (quadratic in its repeated lines): minutes on a large file with many
 findings. Here the module's code is generated once, statement by statement; a fix's replacements are
-applied to the top-level statements they fall in only; the module-wide part of the fix (imports,
-statements after the imports) runs through `apply_fixes` on a module that shares every untouched
-statement; only new statements' code is generated; and the diff covers the changed lines, with the
-edits the whole text's diff gives (`local_edits`). Shapes this does not cover take the literal way.
+made in the top-level statements they fall in only; the rest of `apply_fixes` (statements after the
+imports, imports moved, added or dropped) runs on a module that shares every untouched statement, with
+the names each statement uses counted once; only new statements' code is generated; and the diff covers
+the changed lines, with the edits the whole text's diff gives (`local_edits`). Shapes this does not
+cover take the literal way. tests/test_fix_edits.py compares every fix of the docs and corpora with the
+literal computation, so a change to `apply_fixes` that this does not follow fails there.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-from functools import lru_cache
+from collections import Counter
+from functools import cache
 
 import libcst as cst
 
 from tclint.diagnostics import Edit, edits_between
+from tclint.engine import fixes
 from tclint.engine.fixes import Fix, apply_fixes
 
 
@@ -34,6 +38,8 @@ class FixEdits:
         self._footer: list[str] = []
         self._lines: list[str] | None = None  # the module's lines
         self._longest_repeat: int | None = None  # of the module's lines, see longest_repeated_run
+        self._uses_of: list[set[str]] = []  # the names each top-level statement uses
+        self._uses: Counter = Counter()  # how many top-level statements use each name
 
     def edits(self, fix: Fix) -> tuple[Edit, ...]:
         if self._texts is None:
@@ -55,26 +61,62 @@ class FixEdits:
             lines += len(text.splitlines())
             for node in _all_nodes(statement):
                 self._statement_of[id(node)] = index
+            self._uses_of.append(_uses_in(statement))
+            self._uses.update(self._uses_of[-1])
         self._lines_before.append(lines)  # below the last statement
 
     def _after(self, fix: Fix) -> cst.Module | None:
-        """The module once the fix is applied, sharing every top-level statement the fix leaves alone;
-        None when the fix replaces something outside the statements (a comment in the header)."""
+        """`apply_fixes(module, [fix])`, sharing every top-level statement the fix leaves alone; None when
+        the fix replaces something outside the statements (a comment in the header)."""
         module = self.module
-        by_statement: dict[int, list] = {}
+        by_statement: dict[int, dict[int, object]] = {}
         for original, replacement in fix.replacements:
             index = self._statement_of.get(id(original))
             if index is None:
                 return None
-            by_statement.setdefault(index, []).append((original, replacement))
+            by_statement.setdefault(index, {})[id(original)] = replacement
         body: list[cst.BaseStatement] = []
         for index, statement in enumerate(module.body):
-            if index in by_statement:
-                alone = module.with_changes(body=[statement], header=(), footer=())
-                body.extend(apply_fixes(alone, [Fix(fix.title, fix.applicability, by_statement[index])]).body)
-            else:
+            if index not in by_statement:
                 body.append(statement)
-        return apply_fixes(module.with_changes(body=body), [dataclasses.replace(fix, replacements=[])])
+                continue
+            replaced = statement.visit(fixes._Replace(by_statement[index]))
+            if isinstance(replaced, cst.FlattenSentinel):
+                body.extend(replaced.nodes)
+            elif not isinstance(replaced, cst.RemovalSentinel):
+                body.append(replaced)
+        return self._module_wide(fix, module.with_changes(body=body))
+
+    def _module_wide(self, fix: Fix, module: cst.Module) -> cst.Module:
+        """What `apply_fixes` does once the replacements are made (engine/fixes.py; tests/test_fix_edits.py
+        compares the two), with the names the module uses counted statement by statement."""
+        unique = {module.code_for_node(statement): statement for statement in fix.after_imports}
+        if unique:
+            module = fixes._insert_after_imports(module, list(unique.values()))
+        renamed = {id(new) for _, new in fix.replacements if isinstance(new, (cst.Import, cst.ImportFrom))}
+        if renamed:
+            module = fixes._reposition_imports(module, renamed)
+        requests = list(dict.fromkeys(fix.imports))
+        if requests:
+            module = fixes.add_imports(module, requests)
+        if not fix.replacements:
+            return module
+        used_after = self._uses_after(module)
+        left = {name for name in fixes._imported_names(module) if self._uses[name] and not used_after[name]}
+        return fixes.drop_unused_imports(module, left)
+
+    def _uses_after(self, module: cst.Module) -> Counter:
+        """How many top-level statements of `module` use each name (as `fixes._name_uses` finds them)."""
+        counts = Counter(self._uses)
+        kept = {id(statement) for statement in module.body}
+        for original, uses in zip(self.module.body, self._uses_of):
+            if id(original) not in kept:
+                counts.subtract(uses)
+        originals = {id(statement) for statement in self.module.body}
+        for statement in module.body:
+            if id(statement) not in originals:
+                counts.update(_uses_in(statement))
+        return counts
 
     def _pieces_make_the_code(self, after: cst.Module) -> bool:
         """Whether the module's code is its header's, its statements' and its footer's, one after another
@@ -228,6 +270,10 @@ def _repeats(numbers: list[int], length: int) -> bool:
     return False
 
 
+def _uses_in(statement: cst.BaseStatement) -> set[str]:
+    return fixes._name_uses(cst.Module(body=[statement]))
+
+
 def _all_nodes(node: cst.CSTNode):
     """The node and every node below it, whitespace and comments included (fixes replace those too)."""
     stack = [node]
@@ -242,6 +288,6 @@ def _all_nodes(node: cst.CSTNode):
                 stack.extend(item for item in value if isinstance(item, cst.CSTNode))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _node_fields(node_type: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(node_type))
