@@ -1,7 +1,7 @@
 """fixtures_corpus/votes_tables, fixed without containers: tests that each create their table get the
 sharing fix only with a message naming the table (so that `tclint verify` decides), the wait helper
-goes beside an existing tests/test_utils.py instead of shadowing it, a module-level container's
-redundant log wait goes, and the fixed files stay clean under ruff's F and I rules."""
+goes beside an existing tests/test_utils.py instead of shadowing it, a module-level container's log
+wait that its class's own check does not cover stays, and the fixed files stay clean under ruff's F and I rules."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
     votes = (project / "tests/test_votes.py").read_text()
     assert "from tests.waiting import wait_for_condition_sync\n" in votes and "import time" not in votes
     conftest = (project / "tests/conftest.py").read_text()
-    assert "wait_for_logs" not in conftest and "waiting_for" not in conftest, "PostgresContainer.start() waits itself"
+    assert "wait_for_logs(reporting_db" in conftest and "waiting_for" not in conftest, "no fix changes what it waits for"
     assert ruff_findings(project, "tests") == {}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import functools
+import re
 from dataclasses import dataclass
 
 from tclint.knowledge.generated import (
@@ -253,6 +254,7 @@ class ContainerClass:
     deprecated_parameters: tuple[tuple[str, str], ...] = ()
     deprecated: bool = False
     image_position: int | None = 0  # where `image` is among the constructor's positional arguments
+    ready_logs: tuple[str, ...] = ()  # the log patterns its own readiness check waits for
 
     @property
     def short_name(self) -> str:
@@ -273,10 +275,26 @@ def container_class(qualname: str | None, configured: tuple[str, ...] = ()) -> C
     if facts is not None:
         return ContainerClass(qualname, facts["default_image"], facts["waits_until_ready"], facts["ports"],
                               deprecated_parameters=tuple(facts["deprecated_parameters"].items()),
-                              deprecated=facts["deprecated"], image_position=facts["image_position"])  # fmt: skip
+                              deprecated=facts["deprecated"], image_position=facts["image_position"],
+                              ready_logs=facts["ready_logs"])  # fmt: skip
     if any(fnmatch.fnmatchcase(qualname, pattern) for pattern in configured):
         return ContainerClass(qualname, None, False, (), configured=True)
     return None
+
+
+def log_seen_by_readiness(text: str, cls: ContainerClass) -> bool:
+    """Whether the class's own readiness check already waits for a log line that `text` (a pattern, as
+    `wait_for_logs` reads it) finds: the check's pattern written out as a line it matches."""
+    for pattern in cls.ready_logs:
+        line = re.sub(r"\\d\+?", "1", pattern)
+        line = re.sub(r"\\s[*+]?", " ", line).replace("\\n", "\n").replace(".*", "")
+        line = re.sub(r"\\(.)", r"\1", line).strip("^$")
+        try:
+            if re.search(text, line):
+                return True
+        except re.error:
+            return False
+    return False
 
 
 def is_self_returning(method: str) -> bool:

@@ -76,6 +76,7 @@ class ClassFacts:
     fixed_image: str | None = None
     ports: list[int] = field(default_factory=list)
     own_readiness: bool = False
+    ready_logs: list[str] = field(default_factory=list)  # literal log texts its own readiness check waits for
     deprecated_parameters: dict[str, str] = field(default_factory=dict)
     deprecated: bool = False
     client_methods: dict[str, str] = field(default_factory=dict)  # get_*client* -> the type it returns
@@ -119,6 +120,7 @@ def _class_facts(qualname: str, node: ast.ClassDef, imports: dict[str, str], con
             continue
         if item.name in ("start", "_connect"):
             facts.own_readiness = True
+        facts.ready_logs.extend(_awaited_logs(item, class_consts))
         if item.name == "__init__":
             _read_init(item, facts, class_consts)
         if item.name.startswith("get_") and "client" in item.name and item.name != "get_docker_client":
@@ -126,6 +128,26 @@ def _class_facts(qualname: str, node: ast.ClassDef, imports: dict[str, str], con
             if returned:
                 facts.client_methods[item.name] = returned
     return facts
+
+
+def _awaited_logs(method: ast.FunctionDef | ast.AsyncFunctionDef, consts: dict[str, str]) -> list[str]:
+    """The literal texts a method waits to see in the logs: `wait_for_logs(self, "text")` and
+    `LogMessageWaitStrategy("text")` (a pattern: the logs match it as a regular expression)."""
+    found = []
+    for node in ast.walk(method):
+        if not isinstance(node, ast.Call):
+            continue
+        func = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if func == "wait_for_logs":
+            text = node.args[1] if len(node.args) > 1 else next((kw.value for kw in node.keywords if kw.arg == "predicate"), None)
+        elif func == "LogMessageWaitStrategy":
+            text = node.args[0] if node.args else None
+        else:
+            continue
+        literal = _literal(text, consts)
+        if isinstance(literal, str):
+            found.append(literal)
+    return found
 
 
 def _returned_type(method: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]) -> str | None:
@@ -259,6 +281,7 @@ def testcontainers_tables() -> dict:
             "default_image": default if isinstance(default, str) else inherited(facts, "fixed_image"),
             "image_position": image_position(facts) if takes_image else None,
             "waits_until_ready": bool(inherited(facts, "own_readiness")) and qualname != DOCKER_CONTAINER,
+            "ready_logs": tuple(facts.ready_logs if facts.own_readiness else inherited(facts, "ready_logs")) if qualname != DOCKER_CONTAINER else (),
             "ports": tuple(sorted(set(inherited(facts, "ports")))),
             "deprecated_parameters": dict(sorted(inherited(facts, "deprecated_parameters", stop_at_docker=False).items()))
             if inherited(facts, "deprecated_parameters", stop_at_docker=False) else {},

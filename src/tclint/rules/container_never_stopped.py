@@ -28,8 +28,6 @@ class ContainerNeverStopped(Rule):
         if ref.start_kind == "start" and not ref.stopped and not self.owned_by_caller(ref, scope):
             if not self.handed_out_wrapped(ref, scope):
                 self.report_leak(ref, scope, label)
-        elif ref.start_kind == "start" and ref.finalizers and not ref.stop_calls:
-            self.check_finalizer_order(ref, scope, label)
 
     @staticmethod
     def owned_by_caller(ref: ContainerRef, scope: Scope) -> bool:
@@ -64,28 +62,6 @@ class ContainerNeverStopped(Rule):
             self.report(ref.started_by, message, self.stop_after_yield(ref, scope))
             return
         self.report(ref.started_by, f"Container {label} is started and nothing stops it")
-
-    def check_finalizer_order(self, ref: ContainerRef, scope: Scope, label: str) -> None:
-        """`request.addfinalizer(c.stop)` registered only after other calls that can raise."""
-        if not isinstance(scope, FunctionInfo) or ref.start_statement is None:
-            return
-        body = scope.body
-        try:
-            start = next(i for i, statement in enumerate(body) if statement is ref.start_statement)
-            first = min(i for i, statement in enumerate(body) if any(statement is s for s in ref.finalizer_statements))
-        except (StopIteration, ValueError):
-            return
-        if any(self.calls_other_code(statement, ref) for statement in body[start + 1 : first]):
-            self.report(
-                ref.finalizers[0],
-                f"The finalizer that stops container {label} is registered after code that can raise: "
-                "if it does, the container is never stopped (register it right after `start()`)",
-            )
-
-    @staticmethod
-    def calls_other_code(statement: cst.CSTNode, ref: ContainerRef) -> bool:
-        configuration = {id(call) for call in ref.config_calls}
-        return any(isinstance(node, cst.Call) and id(node) not in configuration for node in descendants(statement))
 
     @staticmethod
     def stop_after_yield(ref: ContainerRef, fixture: FunctionInfo) -> Fix | None:

@@ -11,7 +11,7 @@ from tclint.engine.model import ContainerRef, keyword_arg, source_of
 from tclint.engine.names import dotted, module_name
 from tclint.engine.rule import Rule
 from tclint.engine.versions import testcontainers_at_least, unknown_version_note
-from tclint.knowledge import DEPRECATED_FUNCTIONS, REMOVED_ATTRIBUTES, REMOVED_MODULES, WAIT_STRATEGY_OK
+from tclint.knowledge import DEPRECATED_FUNCTIONS, REMOVED_ATTRIBUTES, REMOVED_MODULES, WAIT_STRATEGY_OK, log_seen_by_readiness
 
 WAIT_FOR_LOGS = "testcontainers.core.waiting_utils.wait_for_logs"
 STRATEGIES = "testcontainers.core.wait_strategies"
@@ -172,7 +172,12 @@ class DeprecatedTestcontainersApi(Rule):
         if extra or (len(call.args) > 2 and call.args[2].keyword is None) or build.call_statement(statement) is not call:
             return None
         if ref.cls.waits_until_ready and not ref.cls.configured:
-            return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits until the container is ready",
+            # removing the wait is safe only when start() already waits for a line it finds; a wait strategy
+            # set on such a class could replace the class's own check, so there is no fix otherwise
+            text = call.args[1].value.evaluated_value
+            if not isinstance(text, str) or not log_seen_by_readiness(text, ref.cls):
+                return None
+            return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits for that log line",
                        SAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
         timeout = keyword_arg(call, "timeout")
         strategy = f"LogMessageWaitStrategy({source_of(call.args[1].value)})"

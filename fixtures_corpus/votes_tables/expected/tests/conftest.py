@@ -1,5 +1,6 @@
 import pytest
 from testcontainers.community.postgres import PostgresContainer
+from testcontainers.core.waiting_utils import wait_for_logs
 
 from tests.test_utils import psycopg2_url
 
@@ -10,5 +11,6 @@ reporting_db = PostgresContainer("postgres:16-alpine", dbname="reports")
 @pytest.fixture(scope="session")
 def reporting_url():
     reporting_db.start()
+    wait_for_logs(reporting_db, "database system is ready to accept connections", timeout=30)
     yield psycopg2_url(reporting_db)
     reporting_db.stop()
