@@ -150,7 +150,7 @@ def test_project_index_carries_container_classes_and_constants_of_other_modules(
         "tests/support/containers.py",
         container_classes=(ContainerClassFact("MinioLike", "testcontainers.minio.MinioContainer", "minio/minio:latest", (9000,), True),),
         constants=(("GATEWAY_HOST", "localhost"),),
-        factories=(("start_cache", "testcontainers.redis.RedisContainer"),),
+        factories=(("start_cache", "testcontainers.redis.RedisContainer", True),),
     )
     assert FileFacts.from_dict(__import__("dataclasses").asdict(support)) == support
     source = ("from tests.support.containers import GATEWAY_HOST, MinioLike, start_cache\n\n"
@@ -189,7 +189,7 @@ def test_a_modules_container_subclasses_are_exported_with_their_own_defaults():
     assert (gateway.name, gateway.base, gateway.default_image, gateway.ports, gateway.waits_until_ready) == (
         "Gateway", "testcontainers.core.container.DockerContainer", "gateway:1.4", (8080, 8443), True)
     assert exported["constants"] == (("TIMEOUT", 30),)
-    assert exported["factories"] == (("start_gateway", "testcontainers.core.container.DockerContainer"),)
+    assert exported["factories"] == (("start_gateway", "testcontainers.core.container.DockerContainer", True),)
     assert exported["plugins"] == ("tests.plugins.db",)
 
 

@@ -4,7 +4,7 @@ An entry is found by path and checked by modification time and size (a warm run 
 not read them); a file modified within RACY_NS of when its entry was stored may have changed again in
 the same clock tick, so its content digest is checked too (git's "racily clean" entries). It is keyed
 by tclint's version and every setting that changes results (the fingerprint), by the rules enabled for
-the file and by the facts of the conftest.py files above it. JSON, not pickle: a cache folder from an untrusted checkout cannot run code.
+the file and by the facts of the conftest.py files above it and of the project modules it imports. JSON, not pickle: a cache folder from an untrusted checkout cannot run code.
 
 Reading never changes an entry, and an entry that is not what this version writes (another schema, a
 hand-edited or truncated file) is a miss: the file is linted again and the entry replaced.
@@ -25,7 +25,7 @@ from tclint.files import digest
 from tclint.suppressions import Suppression
 
 CACHE_DIR = ".tclint_cache"
-SCHEMA = 2  # the layout of an entry: bump it whenever `_entry` changes
+SCHEMA = 3  # the layout of an entry: bump it whenever `_entry` changes
 RACY_NS = 2_000_000_000  # coarser than the modification-time granularity of any common file system
 
 
@@ -42,14 +42,19 @@ class Cache:
         if isinstance(stored, dict) and stored.get("schema") == SCHEMA and isinstance(stored.get("entries"), dict):
             self.entries = stored["entries"]
 
-    def lookup(self, path: str, stat: os.stat_result, key: str, project: Callable[[], str]) -> FileReport | None:
+    def lookup(self, path: str, stat: os.stat_result, key: str, project: Callable[[tuple[str, ...]], str],
+               name: str | None = None) -> FileReport | None:  # fmt: skip
         """The cached report, if the file, the rules for it and (for a file that was parsed) the facts of
-        the conftest.py files above it are what they were."""
-        entry = self.entries.get(path)
+        the conftest.py files above it and of the project modules it imports (`project`, given the
+        modules its imports name) are what they were. `name`: the entry, when it is not the path."""
+        entry = self.entries.get(name or path)
         try:
             if entry["mtime"] != stat.st_mtime_ns or entry["size"] != stat.st_size or entry["key"] != key:
                 return None
-            if entry["project"] is not None and entry["project"] != project():
+            imports = tuple(entry["imports"])
+            if not all(type(module) is str for module in imports):
+                return None
+            if entry["project"] is not None and entry["project"] != project(imports):
                 return None
             if stat.st_mtime_ns + RACY_NS > entry["stored"] and entry["digest"] != digest(Path(path).read_bytes()):
                 return None
@@ -57,10 +62,11 @@ class Cache:
         except (KeyError, TypeError, ValueError, AttributeError, OSError):
             return None  # no entry, a malformed one, or a file that cannot be read now: a miss
 
-    def store(self, path: str, stat: os.stat_result, key: str, project: str | None, content: str, report: FileReport) -> None:
-        """`content`: the digest of the file's bytes, as linted."""
-        self.entries[path] = {"mtime": stat.st_mtime_ns, "size": stat.st_size, "key": key, "project": project,
-                              "digest": content, "stored": time.time_ns(), **_entry(report)}  # fmt: skip
+    def store(self, path: str, stat: os.stat_result, key: str, project: str | None, content: str, report: FileReport,
+              imports: tuple[str, ...] = (), name: str | None = None) -> None:  # fmt: skip
+        """`content`: the digest of the file's bytes, as linted; `imports`: the modules its imports name."""
+        self.entries[name or path] = {"mtime": stat.st_mtime_ns, "size": stat.st_size, "key": key, "project": project,
+                                      "imports": list(imports), "digest": content, "stored": time.time_ns(), **_entry(report)}  # fmt: skip
         self.dirty = True
 
     def save(self) -> None:

@@ -32,6 +32,7 @@ class ContainerClassFact:
     default_image: str | None
     ports: tuple[int, ...]
     waits_until_ready: bool
+    has_init: bool = False  # it defines `__init__`: what it passes up is judged where it is defined
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,14 @@ class FileFacts:
     path: str
     fixtures: tuple[FixtureFact, ...] = ()
     container_classes: tuple[ContainerClassFact, ...] = ()
-    constants: tuple[tuple[str, str | int], ...] = ()  # module-level names bound once to a string or integer
+    constants: tuple[tuple[str, str | int | tuple], ...] = ()  # module-level names bound once to a string, an integer or a tuple of them
     plugins: tuple[str, ...] = ()  # the modules `pytest_plugins` names
-    factories: tuple[tuple[str, str], ...] = ()  # functions that start or build a container: (name, its class)
+    # functions that start or build a container: (name, its class, whether the function starts it)
+    factories: tuple[tuple[str, str, bool], ...] = ()
     imports: tuple[tuple[str, str], ...] = ()  # module-level `from M import N`, M as written, N "*" for a star import
     requested: tuple[str, ...] = ()  # the names the module's tests and fixtures ask for as parameters
     collected: bool = False  # pytest reads its fixtures: a `conftest.py` or a test module
+    clients: tuple[tuple[str, str], ...] = ()  # functions that return a client built from a container: (name, its type)
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -55,10 +58,11 @@ class FileFacts:
             tuple(ContainerClassFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("container_classes", ())),
             tuple(_tuples(pair) for pair in data.get("constants", ())),
             tuple(data.get("plugins", ())),
-            tuple(_tuples(pair) for pair in data.get("factories", ())),
+            tuple(_tuples(entry) for entry in data.get("factories", ())),
             tuple(_tuples(pair) for pair in data.get("imports", ())),
             tuple(data.get("requested", ())),
             data.get("collected", False),
+            tuple(_tuples(pair) for pair in data.get("clients", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:
@@ -70,12 +74,13 @@ class FileFacts:
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    """Fixtures of the `conftest.py` files above a module, nearest first, and the Python project the
-    module belongs to (its root, versions and wait helper)."""
+    """Fixtures of the `conftest.py` files above a module, nearest first (each followed by the modules its
+    `pytest_plugins` names), the Python project the module belongs to (its root, versions and wait
+    helper), and the facts of the project modules the module imports."""
 
     conftests: tuple[FileFacts, ...] = ()
     python: PythonProject | None = None
-    modules: tuple[FileFacts, ...] = ()  # other project modules the file imports, when the index carries them
+    modules: tuple[FileFacts, ...] = ()
 
     def imported(self, qualname: str) -> tuple[FileFacts, str] | None:
         """The facts of the project module that defines an imported name (`tests.containers.Minio`),

@@ -1,11 +1,15 @@
-"""The project as a run sees it: the files to lint with the rules that apply to each, and the fixtures
-that the conftest.py files above a file lend it.
+"""The project as a run sees it: the files to lint with the rules that apply to each, the fixtures
+that the conftest.py files above a file lend it (and the modules their `pytest_plugins` name), and the
+facts of the project modules a file imports (constants, container classes, helpers that start containers).
 
 Built in two phases. Discovery, up front: the files, their rules, and every conftest.py above them.
 Then the conftest facts, fed in as the run lints the conftest.py files, shallowest first, before any
 other file. A conftest.py that is not linted itself (it is above the paths given) is read through
 `read_conftest` when a file below it first needs its fixtures, not before: a one-file run on a file
-that needs no parsing parses nothing.
+that needs no parsing parses nothing. A project module a file imports is read through `read_module` when
+the file first needs the facts of its imports (before its own lint or cache check); a module caught in an
+import cycle with the file asking is left out of that file's facts, so the result depends only on the
+import graph and the order of the run.
 """
 
 from __future__ import annotations
@@ -34,11 +38,17 @@ class SourceFile:
     rules: tuple[str, ...]
     stat: os.stat_result | None = None
     digest: str = ""  # of the bytes linted
-    facts_only: bool = False  # a conftest.py above the linted files, read for its fixtures
+    facts_only: bool = False  # a conftest.py above the linted files or a module they import, read for its facts
+    imports: tuple[str, ...] | None = None  # the modules its import statements name (None: not known yet)
 
     @property
     def is_conftest(self) -> bool:
         return os.path.basename(self.key) == CONFTEST
+
+    @property
+    def entry(self) -> str:
+        """Its cache entry: a file of the run read for its facts alone has one of its own."""
+        return self.key + "::facts" if self.facts_only else self.key
 
     @property
     def depth(self) -> int:
@@ -88,10 +98,15 @@ class ProjectIndex:
         self.files = [SourceFile(path, display_path(path), str(path.absolute()), rules_for(path, settings, enabled)) for path in found]
         self.unlinted = {item.key: item for item in _unlinted_conftests(self.files, settings)}
         self.read_conftest: Callable[[SourceFile], None] = lambda item: None  # the run lints it and calls add_facts
+        self.read_module: Callable[[SourceFile], None] = lambda item: None  # the run reads it and calls add_facts
+        self.modules = ModuleFinder(settings.project_root)
         self._loaded: set[str] = set()
         self._conftest_facts: dict[str, FileFacts] = {}
-        self._projects: dict[str, tuple[ProjectFacts, str]] = {}  # by folder
-        self._container_words: dict[str, re.Pattern[bytes] | None] = {}  # by project digest
+        self._module_facts: dict[str, FileFacts] = {}  # every file whose facts the run knows, by key
+        self._by_key = {item.key: item for item in self.files}
+        self._reading: set[str] = set()  # modules whose imports are being read (an import cycle stops here)
+        self._projects: dict[tuple, tuple[ProjectFacts, str]] = {}  # by folder and imported modules
+        self._container_words: dict[tuple[str, bool], re.Pattern[bytes] | None] = {}  # by project digest
         self._settings = settings
         self._roots: dict[str, Path] = {}  # the Python project root of each folder
         self._python: dict[Path, PythonProject] = {}  # by project root, as the run started
@@ -106,18 +121,26 @@ class ProjectIndex:
     def add_facts(self, item: SourceFile, facts: FileFacts) -> None:
         if item.is_conftest:
             self._conftest_facts[item.key] = facts
-            self._projects.clear()
+        self._module_facts[item.key] = facts
+        self._projects.clear()
 
-    def project_for(self, item: SourceFile) -> tuple[ProjectFacts, str]:
+    def project_for(self, item: SourceFile, modules: bool = True) -> tuple[ProjectFacts, str]:
         """The facts of the conftest.py files above the file (its own folder's too, unless it is that
-        conftest.py), nearest first, and their digest."""
+        conftest.py), nearest first, each followed by the modules its `pytest_plugins` names; the facts
+        of the project modules the file imports (unless `modules` is false); and their digest."""
         start = _start_dir(item)
         self._read_unlinted_above(start)
-        known = self._projects.get(start)
+        imported = self._imported_modules(item) if modules else ()
+        known = self._projects.get((start, imported))
         if known is None:
-            above = [self._conftest_facts[path] for path in _conftests_above(start) if path in self._conftest_facts]
-            project = ProjectFacts(tuple(above), python=self._python_project(start))
-            known = self._projects[start] = (project, digest(project.key().encode()))
+            above = []
+            for path in _conftests_above(start):
+                if path in self._conftest_facts:
+                    above.append(self._conftest_facts[path])
+                    above += self._plugins(self._conftest_facts[path], os.path.dirname(path))
+            lent = tuple(self._module_facts[key] for key in imported if key in self._module_facts)
+            project = ProjectFacts(tuple(above), python=self._python_project(start), modules=lent)
+            known = self._projects[(start, imported)] = (project, digest(project.key().encode()))
         return known
 
     def _python_project(self, folder: str) -> PythonProject:
@@ -130,17 +153,61 @@ class ProjectIndex:
             self._python[root] = python_project(root, settings.wait_helper, settings.version_override())
         return self._python[root]
 
-    def container_words(self, item: SourceFile, source: bytes) -> re.Pattern[bytes] | None:
-        """The container fixtures of the conftest.py files above the file, as a pattern. None without
-        reading them when the file holds no name a fixture of theirs can have."""
+    def _imported_modules(self, item: SourceFile) -> tuple[str, ...]:
+        """The keys of the project modules the file imports whose facts are known, read first if needed."""
+        if not item.imports:
+            return ()
+        asking = item.key not in self._reading
+        self._reading.add(item.key)
+        try:
+            found = []
+            for path in self.modules.files_for(item.imports, os.path.dirname(item.key)):
+                if path != item.key and path not in self._reading and self._facts_of(path) is not None:
+                    found.append(path)
+            return tuple(found)
+        finally:
+            if asking:
+                self._reading.discard(item.key)
+
+    def _plugins(self, facts: FileFacts, directory: str, seen: frozenset[str] = frozenset()) -> list[FileFacts]:
+        """The facts of the modules `pytest_plugins` names (and of those they name in turn)."""
+        found = []
+        for path in self.modules.files_for(facts.plugins, directory, absolute=True):
+            plugin = self._facts_of(path) if path not in seen and path not in self._reading else None
+            if plugin is not None:
+                found.append(plugin)
+                found += self._plugins(plugin, directory, seen | {path})
+        return found
+
+    def _facts_of(self, path: str) -> FileFacts | None:
+        if path not in self._module_facts and path not in self._loaded:
+            self._loaded.add(path)
+            item = self._by_key.get(path) or SourceFile(Path(path), display_path(Path(path)), path, (), facts_only=True)
+            self._reading.add(path)
+            try:
+                self.read_module(item)
+            finally:
+                self._reading.discard(path)
+        return self._module_facts.get(path)
+
+    def container_words(self, item: SourceFile, source: bytes, fixtures: bool = True) -> re.Pattern[bytes] | None:
+        """The names that lead to a container, as a pattern: the fixtures of the conftest.py files above
+        the file (with `fixtures`; not read when the file holds no name a fixture of theirs can have), and
+        what the project modules it imports define."""
         from tclint.worker import container_words
 
-        if not self._may_use_fixtures_above(item, source):
+        fixtures = fixtures and self._may_use_fixtures_above(item, source)
+        modules = self.imports_project(item)
+        if not fixtures and not modules:
             return None
-        project, key = self.project_for(item)
-        if key not in self._container_words:
-            self._container_words[key] = container_words(project)
-        return self._container_words[key]
+        project, key = self.project_for(item, modules=modules)
+        if (key, fixtures) not in self._container_words:
+            self._container_words[(key, fixtures)] = container_words(project, fixtures)
+        return self._container_words[(key, fixtures)]
+
+    def imports_project(self, item: SourceFile) -> bool:
+        """Whether the file imports a module of the project (whose facts then count for it)."""
+        return bool(item.imports) and bool(self.modules.files_for(item.imports, os.path.dirname(item.key)))
 
     def _may_use_fixtures_above(self, item: SourceFile, source: bytes) -> bool:
         from tclint.worker import fixture_names_in
@@ -164,6 +231,99 @@ class ProjectIndex:
         for conftest in sorted(pending, key=lambda item: item.depth):
             self._loaded.add(conftest.key)
             self.read_conftest(conftest)
+
+
+IMPORTS = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t(\\]+([\w, \t]*)|import[ \t]+([\w., \t]+))", re.MULTILINE)
+
+
+def imports_in(source: bytes) -> tuple[str, ...]:
+    """The modules a file's import statements may name, read from its bytes (no parse): `a.b` for
+    `import a.b` and `from a.b import c`, and `a.b.c` too in case `c` is a module; relative ones keep
+    their dots. Import lines in strings count too: a module too many is only a module read for nothing."""
+    found: dict[str, None] = {}
+    for source_module, names, plain in IMPORTS.findall(source):
+        if plain:
+            for part in plain.decode("ascii", "replace").split(","):
+                name = part.split()[0] if part.split() else ""
+                found[name] = None
+            continue
+        module = source_module.decode("ascii", "replace")
+        if module.strip("."):
+            found[module] = None
+        for part in names.decode("ascii", "replace").split(","):
+            words = part.split()
+            if words and words[0].isidentifier():
+                found[module + ("" if module.endswith(".") else ".") + words[0]] = None
+    return tuple(name for name in found if name)
+
+
+class ModuleFinder:
+    """Which files of the project an import names: relative to the importing file's package, or from
+    a folder on the way up to the project root (pytest's rootdir-relative imports, `tests.helpers`) or
+    the root's `src/` (a src layout). Folders are listed once per run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root.absolute())
+        self._listings: dict[str, frozenset[str]] = {}
+        self._found: dict[tuple, tuple[str, ...]] = {}
+
+    def files_for(self, modules: tuple[str, ...], directory: str, absolute: bool = False) -> tuple[str, ...]:
+        key = (modules, directory, absolute)
+        if key not in self._found:
+            found: dict[str, None] = {}
+            for module in modules:
+                path = self._file_for(module, directory, absolute)
+                if path is not None:
+                    found[path] = None
+            self._found[key] = tuple(found)
+        return self._found[key]
+
+    def _file_for(self, module: str, directory: str, absolute: bool) -> str | None:
+        dots = len(module) - len(module.lstrip("."))
+        parts = [part for part in module[dots:].split(".") if part]
+        if dots and not absolute:
+            base = directory
+            for _ in range(dots - 1):
+                base = os.path.dirname(base)
+            return self._module_file(base, parts) if parts else None
+        if not parts:
+            return None
+        for base in self._roots(directory):
+            found = self._module_file(base, parts)
+            if found is not None:
+                return found
+        return None
+
+    def _roots(self, directory: str):
+        """The importing file's folder and those above it up to the project root, then `src/`."""
+        if not (directory + os.sep).startswith(self.root + os.sep):
+            return
+        while True:
+            yield directory
+            if directory == self.root or os.path.dirname(directory) == directory:
+                break
+            directory = os.path.dirname(directory)
+        yield os.path.join(self.root, "src")
+
+    def _module_file(self, base: str, parts: list[str]) -> str | None:
+        for part in parts[:-1]:
+            if part not in self._listing(base):
+                return None
+            base = os.path.join(base, part)
+        listing = self._listing(base)
+        if parts[-1] + ".py" in listing:
+            return os.path.join(base, parts[-1] + ".py")
+        if parts[-1] in listing and "__init__.py" in self._listing(os.path.join(base, parts[-1])):
+            return os.path.join(base, parts[-1], "__init__.py")
+        return None
+
+    def _listing(self, directory: str) -> frozenset[str]:
+        if directory not in self._listings:
+            try:
+                self._listings[directory] = frozenset(os.listdir(directory))
+            except OSError:
+                self._listings[directory] = frozenset()
+        return self._listings[directory]
 
 
 def _start_dir(item: SourceFile) -> str:

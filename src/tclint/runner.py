@@ -4,7 +4,9 @@ files handed to the writer as soon as nothing can change them any more.
 
 The parts: `project_index` (the files, their rules, the conftest facts), `pool` (linting, crash
 isolation), `writer` (fixed files, helper files, diffs). conftest.py files are linted first,
-shallowest first, because the files below them lint against the fixtures they define.
+shallowest first, because the files below them lint against the fixtures they define. A project module
+that a file imports is read before the file (`_read_module`): a file of the run then lints ahead of its
+turn, a module outside the paths is read for its facts alone.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tclint.catalog import PROJECT, SUPPRESSIONS, rule_type
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.files import FileError, digest, read_source
 from tclint.pool import LintPool
-from tclint.project_index import ProjectIndex, SourceFile
+from tclint.project_index import ProjectIndex, SourceFile, imports_in
 from tclint.settings import Settings
 from tclint.suppressions import silenced
 from tclint.writer import Writer
@@ -87,18 +89,30 @@ class _Run:
         self.suppression_rules = [rule for rule in enabled if rule.kind == SUPPRESSIONS]
         self.facts: dict[str, tuple[SourceFile, object]] = {}  # every file's facts, by path
         self.deferred: dict[str, tuple[SourceFile, FileReport]] = {}  # files whose suppressions wait for the end
+        self.pending: dict[str, worker.Task] = {}  # the batch's tasks not handed to the pool yet
+        self.early: dict[str, FileReport] = {}  # files linted ahead of their turn, as another file's import
+        self.collected: set[str] = set()
         index.read_conftest = self._read_conftest
+        index.read_module = self._read_module
 
     # -- each file's report -----------------------------------------------------------------------
 
     def lint(self, items: list[SourceFile]) -> None:
         tasks: list[tuple[SourceFile, worker.Task]] = []
         for item in items:
+            if item.key in self.early:
+                continue
             prepared = self._prepare(item)
             if isinstance(prepared, worker.Task):
                 tasks.append((item, prepared))
-            else:
+                self.pending[item.key] = prepared
+            elif item.key not in self.early:
                 self._collect(item, prepared)
+        self.pending.clear()
+        for item in items:
+            if item.key in self.early:
+                self._collect(item, self.early.pop(item.key))
+        tasks = [(item, task) for item, task in tasks if item.key not in self.collected]
         for item, report in self.pool.run(tasks):
             self._store(item, report)
             self._collect(item, report)
@@ -110,6 +124,22 @@ class _Run:
             self._store(conftest, report)
         self._collect(conftest, report)
 
+    def _read_module(self, item: SourceFile) -> None:
+        """The facts of a module another file imports: a file of the run lints now (its report waits for
+        its turn); one outside the paths, or one whose lint gave no facts (no rule's words in it), is read
+        for its facts alone."""
+        if not item.facts_only and item.key not in self.collected:
+            task = self.pending.pop(item.key, None)
+            prepared = task if task is not None else self._prepare(item)
+            report = worker.run(prepared) if isinstance(prepared, worker.Task) else prepared
+            if isinstance(prepared, worker.Task):
+                self._store(item, report)
+            self.early[item.key] = report
+            if report.facts is not None:
+                self.index.add_facts(item, report.facts)
+                return
+        self._read_conftest(SourceFile(item.path, item.display, item.key, (), facts_only=True))
+
     def _prepare(self, item: SourceFile) -> FileReport | worker.Task:
         """A report from the cache or the prefilter, or the task of parsing the file."""
         try:
@@ -117,7 +147,7 @@ class _Run:
         except OSError as error:
             return FileReport(item.display, error=f"cannot read: {(error.strerror or str(error)).lower()}")
         if self.cache is not None:
-            cached = self.cache.lookup(item.key, item.stat, _cache_key(item), lambda: self.index.project_for(item)[1])
+            cached = self.cache.lookup(item.key, item.stat, _cache_key(item), lambda imports: self._project_key(item, imports), item.entry)
             if cached is not None and not cached.error and not self._needs_fixes(cached):
                 self._note(item, "cached (unchanged since the last run)")
                 return _relabelled(cached, item.display)
@@ -126,8 +156,15 @@ class _Run:
         except FileError as error:
             return FileReport(item.display, error=str(error))
         item.digest = digest(source)
-        defines_fixtures = item.is_conftest and b"fixture" in source
-        if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda: self.index.container_words(item, source)):
+        item.imports = imports_in(source)
+        if item.facts_only and not item.is_conftest:
+            if worker.may_export(source):
+                return self._task(item, source, fix=False)
+            report = FileReport(item.display)
+            self._store(item, report)
+            return report
+        defines_fixtures = item.is_conftest and (b"fixture" in source or b"pytest_plugins" in source)
+        if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda fixtures: self.index.container_words(item, source, fixtures)):
             report = worker.suppressions_only(item.display, source, item.rules)
             if not self._needs_fixes(report):
                 self._note(item, "not parsed: no enabled rule's words in it (or no container in reach)")
@@ -135,6 +172,10 @@ class _Run:
                 return report
         self._note(item, "linted")
         return self._task(item, source, fix=self.options.fix or self.options.diff)
+
+    def _project_key(self, item: SourceFile, imports: tuple[str, ...]) -> str:
+        item.imports = imports
+        return self.index.project_for(item)[1]
 
     def _note(self, item: SourceFile, what: str) -> None:
         if not item.facts_only:
@@ -153,13 +194,16 @@ class _Run:
     def _store(self, item: SourceFile, report: FileReport) -> None:
         if self.cache is None or report.error or report.changed or item.stat is None:
             return
-        project = self.index.project_for(item)[1] if report.facts is not None else None
-        self.cache.store(item.key, item.stat, _cache_key(item), project, item.digest, report)
+        # a file left unparsed still depends on what its imports lend it (the prefilter counts those names)
+        depends = report.facts is not None or (not item.facts_only and self.index.imports_project(item))
+        project = self.index.project_for(item)[1] if depends else None
+        self.cache.store(item.key, item.stat, _cache_key(item), project, item.digest, report, item.imports or (), item.entry)
 
     def _collect(self, item: SourceFile, report: FileReport) -> None:
         if item.facts_only:
             self._keep_facts(item, report)
             return
+        self.collected.add(item.key)
         self.done += 1
         if self.progress:
             self.progress(self.done, len(self.index.files))
@@ -173,7 +217,8 @@ class _Run:
 
     def _keep_facts(self, item: SourceFile, report: FileReport) -> None:
         if report.facts is not None:
-            self.facts[item.key] = (item, report.facts)
+            if not (item.facts_only and item.key in self.facts):  # a file of the run, read again for its facts
+                self.facts[item.key] = (item, report.facts)
             self.index.add_facts(item, report.facts)
 
     def _write(self, item: SourceFile, report: FileReport) -> FileReport:
@@ -186,8 +231,9 @@ class _Run:
         if self.cache is not None and not self.options.diff:
             item.stat = os.stat(item.path)
             item.digest = digest(report.source)
+            item.imports = imports_in(report.source)
             self.cache.store(item.key, item.stat, _cache_key(item), self.index.project_for(item)[1], item.digest,
-                             dataclasses.replace(report, original=report.source))  # fmt: skip
+                             dataclasses.replace(report, original=report.source), item.imports, item.entry)  # fmt: skip
         return report
 
     def _settle(self, item: SourceFile, report: FileReport, diagnostics: list[Diagnostic]) -> None:

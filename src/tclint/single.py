@@ -32,8 +32,10 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
     worker.init(settings)
     conftests: list[FileFacts] | None = None
 
-    def container_words():
+    def container_words(fixtures: bool):
         nonlocal conftests
+        if not fixtures:
+            return None  # the project modules a file imports are known to a run only
         above = _conftests_above(target, settings)
         if not any(name in source for path in above for name in worker.fixture_names_in(_read_or_empty(path))):
             return None  # the file names none of their fixtures: no need to parse them
@@ -91,7 +93,7 @@ def _conftest_facts_above(target: Path, settings: Settings, prefilter: worker.Pr
             source = read_source(conftest)
         except FileError:
             continue  # an unreadable conftest.py lends no fixtures; it is its own run's error
-        if b"fixture" not in source and not prefilter.needs_parse(source, str(conftest), lambda: None):
+        if b"fixture" not in source and not prefilter.needs_parse(source, str(conftest), lambda fixtures: None):
             continue  # a run does not parse it either
         task = worker.Task(display_path(conftest), source, (), False, False, False, ProjectFacts(tuple(reversed(facts))))
         report = worker.run(task)

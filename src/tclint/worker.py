@@ -38,7 +38,8 @@ class Prefilter:
     one of its words in the file (or in its path). Tokens stand for word lists: `{container-classes}`
     the configured container classes; `{containers}` whatever can put a container within a function's reach
     (testcontainers, those classes, container-like fixture names and accessors, and the fixtures of the
-    conftest.py files above the file that lead to a container); `{service-words}` the words of a
+    conftest.py files above the file that lead to a container); the container classes and helpers of the
+project modules a file imports count wherever `testcontainers` does; `{service-words}` the words of a
     fixture name that stands for a service; `{option:NAME}` the first dotted parts of a list option."""
 
     def __init__(self, rules: tuple[RuleInfo, ...], settings: Settings) -> None:
@@ -51,7 +52,9 @@ class Prefilter:
                 return
             self.rules.append([_group(words, rule, settings) for words in rule.hints])
 
-    def needs_parse(self, source: bytes, path: str, project_words: Callable[[], re.Pattern[bytes] | None]) -> bool:
+    def needs_parse(self, source: bytes, path: str, project_words: Callable[[bool], re.Pattern[bytes] | None]) -> bool:
+        """`project_words(fixtures)`: the names the file's imports and (with `fixtures`) its conftest.py
+        files lend it that lead to a container."""
         """Whether some rule has each of its groups in the file's bytes or its path."""
         if self.rules is None:
             return True
@@ -70,7 +73,7 @@ class Prefilter:
             seen[key] = pattern is None or pattern.search(source) is not None or pattern.search(path) is not None
         if seen[key]:
             return True
-        words = project_words() if group.with_project else None
+        words = project_words(group.with_project) if group.with_project or group.with_modules else None
         return words is not None and words.search(source) is not None
 
 
@@ -78,6 +81,7 @@ class Prefilter:
 class _Group:
     pattern: re.Pattern[bytes] | None  # None: any file
     with_project: bool = False  # the project's container fixture names count too
+    with_modules: bool = False  # the names of container classes and helpers of the modules a file imports count too
 
 
 _patterns: dict[bytes, re.Pattern[bytes]] = {}
@@ -86,6 +90,7 @@ _patterns: dict[bytes, re.Pattern[bytes]] = {}
 def _group(words: tuple[str, ...], rule: RuleInfo, settings: Settings) -> _Group:
     fragments: list[bytes] = []
     with_project = False
+    with_modules = "testcontainers" in words
     for word in words:
         if word == "{containers}":
             with_project = True
@@ -109,7 +114,7 @@ def _group(words: tuple[str, ...], rule: RuleInfo, settings: Settings) -> _Group
             fragments.append(re.escape(word.encode()))
     source = b"|".join(sorted(set(fragments))) or b"(?!)"
     pattern = _patterns.setdefault(source, re.compile(source))  # equal groups share one search per file
-    return _Group(pattern, with_project)
+    return _Group(pattern, with_project, with_modules or with_project)
 
 
 def _class_words(settings: Settings) -> list[str] | None:
@@ -127,8 +132,25 @@ def fixture_names_in(source: bytes) -> frozenset[bytes]:
     return frozenset(defined or quoted for defined, quoted in _DEFINED_OR_QUOTED.findall(source))
 
 
-def container_words(project: ProjectFacts) -> re.Pattern[bytes] | None:
-    names = project.container_fixture_names()
+# What a module other files import may lend them: container classes and helpers, fixtures, plugins,
+# module-level constants (`IMAGE = "postgres:16"`, `PORTS = (5432,)`).
+EXPORTS = re.compile(rb"(?i:container)|fixture|pytest_plugins|^[A-Z][A-Z0-9_]*[ \t]*(?::[^=\n]*)?=[ \t]*[rbuRBUfF]{0,2}[\"'(0-9]", re.MULTILINE)
+
+
+def may_export(source: bytes) -> bool:
+    """Whether a module's bytes hold anything its facts could lend the files that import it."""
+    return EXPORTS.search(source) is not None
+
+
+def container_words(project: ProjectFacts, fixtures: bool = True) -> re.Pattern[bytes] | None:
+    """The names that lead to a container: the fixtures of the conftest.py files (with `fixtures`) and
+    what the imported project modules define (container classes, helpers that return containers or
+    clients, fixtures that start containers)."""
+    names = set(project.container_fixture_names()) if fixtures else set()
+    for module in project.modules:
+        names.update(fact.name for fact in module.container_classes)
+        names.update(entry[0] for entry in (*module.factories, *module.clients))
+        names.update(fixture.name for fixture in module.fixtures if fixture.container is not None)
     if not names:
         return None
     return re.compile(b"|".join(re.escape(name.encode()) for name in sorted(names)))

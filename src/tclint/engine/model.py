@@ -244,40 +244,67 @@ class Model:
     def exported_facts(self) -> dict:
         """What other files learn from this one: its container classes, constants and `pytest_plugins`."""
         classes = tuple(
-            ContainerClassFact(name, cls.qualname, cls.default_image, cls.ports, cls.waits_until_ready)
+            ContainerClassFact(name, cls.qualname, cls.default_image, cls.ports, cls.waits_until_ready, self._defines_init(name))
             for name, cls in self.local_container_classes.items()
         )
         constants, plugins = [], []
         for name, found in self.module_scope.bindings.items():
             value = found[0].value if len(found) == 1 and found[0].kind == "assign" else None
-            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-                constants.append((name, value.evaluated_value))
-            elif isinstance(value, cst.Integer):
-                constants.append((name, int(value.evaluated_value)))
+            constant = constant_value(value) if value is not None else None
+            if constant is not None:
+                constants.append((name, constant))
             if name == "pytest_plugins" and value is not None:
-                elements = value.elements if isinstance(value, (cst.List, cst.Tuple)) else [value]
-                plugins.extend(text for e in elements if (text := literal_string(getattr(e, "value", e))) is not None)
-        factories = []
+                elements = [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+                plugins.extend(text for element in elements if (text := literal_string(element)) is not None)
+        factories, clients = [], []
         for name, function in self.module_functions.items():
-            held = self._returned_container(function, 0) if function.fixture is None and not function.is_test else None
-            if held is not None and held.cls is not None:
-                factories.append((name, held.cls.qualname))
+            if function.fixture is not None or function.is_test:
+                continue
+            started = self.containers_started_by(function)
+            held = self._returned_container(function, 0)
+            cls = held.cls if held is not None and held.cls is not None else (started[0][1].cls if started else None)
+            if cls is not None:
+                factories.append((name, cls.qualname, bool(started)))
+            elif held is None:
+                client = self._returned_client(function, 0)
+                if client is not None:
+                    clients.append((name, client.type_name))
         requested = sorted({param for function in self.functions if function.fixture is not None or function.is_test for param in function.params})
         return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
-                "collected": self.is_test_module or self.is_conftest}  # fmt: skip
+                "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients)}  # fmt: skip
 
-    def _imported_constant(self, name: cst.Name) -> cst.BaseExpression | None:
-        """A string or integer constant another module of the project defines (from the project index)."""
-        qualname = self.resolver.lookup(name.value)
-        found = self.project.imported(qualname) if qualname else None
+    def _defines_init(self, class_name: str) -> bool:
+        node = next((info.node for info in self.classes if info.parent is None and info.node.name.value == class_name), None)
+        body = node.body.body if node is not None and isinstance(node.body, cst.IndentedBlock) else ()
+        return any(isinstance(item, cst.FunctionDef) and item.name.value == "__init__" for item in body)
+
+    def project_class_fact(self, func: cst.BaseExpression) -> ContainerClassFact | None:
+        """The facts of a container class another module of the project defines, when a call constructs one."""
+        qualname = self.qualified(func) if self.project.modules else None
+        imported = self.project.imported(qualname) if qualname and not qualname.startswith("testcontainers.") else None
+        if imported is None:
+            return None
+        facts, name = imported
+        return next((fact for fact in facts.container_classes if fact.name == name), None)
+
+    def _imported_constant(self, expr: cst.Name | cst.Attribute) -> cst.BaseExpression | None:
+        """A constant another module of the project defines (from the project index): `IMAGE` imported
+        from it, or `constants.IMAGE` through the imported module."""
+        qualname = self.resolver.lookup(expr.value) if isinstance(expr, cst.Name) else self.resolver.resolve_raw(expr)
+        found = self.project.imported(qualname) if qualname and not qualname.startswith("testcontainers.") else None
         if found is None:
             return None
         facts, attribute = found
         value = dict(facts.constants).get(attribute)
-        if value is None:
-            return None
-        node = cst.Integer(str(value)) if isinstance(value, int) else cst.SimpleString(repr(value))
+        return self._foreign_node(value) if value is not None else None
+
+    def _foreign_node(self, value) -> cst.BaseExpression:
+        """A literal for another module's constant, marked so that no rule reports or fixes it here."""
+        if isinstance(value, tuple):
+            node = cst.Tuple([cst.Element(self._foreign_node(item)) for item in value])
+        else:
+            node = cst.Integer(str(value)) if isinstance(value, int) else cst.SimpleString(repr(value))
         self.foreign.add(id(node))
         return node
 
@@ -704,6 +731,10 @@ class Model:
             if constant is not None:
                 return Origin(constant, self.module_scope)
         if isinstance(expr, cst.Attribute):
+            if self.project.modules and isinstance(expr.value, (cst.Name, cst.Attribute)) and not self.bindings(key_of(expr.value) or "", scope):
+                constant = self._imported_constant(expr)
+                if constant is not None:
+                    return Origin(constant, self.module_scope)
             return self._attribute_origin(expr, scope, _depth)
         if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
             index = literal_key(expr.slice[0].slice.value)
@@ -858,10 +889,23 @@ class Model:
         imported = self.project.imported(qualname) if qualname and not qualname.startswith("testcontainers.") else None
         if imported is None:
             return None
-        facts, name = imported
-        returned = dict(facts.factories).get(name)
-        known = container_class(returned, self._configured) if returned else None
+        returned = self.imported_factory(imported)
+        known = container_class(returned[1], self._configured) if returned else None
         return Held(known) if known is not None else None
+
+    def imported_factory(self, imported: tuple | None) -> tuple[str, str, bool] | None:
+        """(name, container class, whether it starts it) of a helper another project module defines."""
+        if imported is None:
+            return None
+        facts, name = imported
+        return next((factory for factory in facts.factories if factory[0] == name), None)
+
+    def imported_helper(self, func: cst.BaseExpression) -> tuple[str, str, bool] | None:
+        """The facts of the project helper a call calls, when another module of the project defines it."""
+        qualname = self.qualified(func) if self.project.modules else None
+        if qualname is None or qualname.startswith("testcontainers."):
+            return None
+        return self.imported_factory(self.project.imported(qualname))
 
     def _returned_container(self, function: FunctionInfo, depth: int) -> Held | None:
         if depth > 3:
@@ -922,6 +966,11 @@ class Model:
         helper = self._local_function(value.func, origin.scope)
         if helper is not None:
             return self._returned_client(helper, _depth)
+        imported = self.project.imported(name) if name and self.project.modules and not name.startswith("testcontainers.") else None
+        if imported is not None:
+            facts, helper_name = imported
+            returned = dict(facts.clients).get(helper_name)
+            return ClientUse(CLIENTS.get(returned), value, returned, origin.scope) if returned is not None else None
         written = name or source_of(value.func)
         last = written.rsplit(".", 1)[-1]
         looks_like_client = last[:1].isupper() or CLIENT_WORDS.search(last)
@@ -984,6 +1033,18 @@ class Model:
         if helper is None or helper.fixture is not None or helper.is_test:
             return None
         return helper
+
+
+def constant_value(value: cst.BaseExpression) -> str | int | tuple | None:
+    """What a module-level constant holds, when it is a string, an integer or a tuple of them."""
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        return literal_string(value)
+    if isinstance(value, cst.Integer):
+        return int(value.evaluated_value)
+    if isinstance(value, cst.Tuple) and value.elements:
+        items = tuple(constant_value(element.value) for element in value.elements if not isinstance(element, cst.StarredElement))
+        return items if len(items) == len(value.elements) and None not in items else None
+    return None
 
 
 def subclass_of(base: ContainerClass, node: cst.ClassDef) -> ContainerClass:

@@ -1,7 +1,8 @@
 """What a function starts: containers and Docker Compose stacks, started by the function itself or by
 what it calls in this module (helper functions, the methods and constructors of the module's classes).
 
-The model follows containers through their variables; this adds the starts it does not see as its own:
+The model follows containers through their variables; this adds the starts it does not see as its own
+(helpers of other project modules that start a container, from the project index):
 `stack.enter_context(container)`, Docker Compose stacks, a container of the module (or of `self`) that
 another function built and this one starts (`redis.start()` in an autouse fixture), and objects whose
 methods start containers (`env.setup()`). The rules that need it feed `visit_Call`/`visit_With` from their
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, Model
+from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, Model, source_of
 from tclint.knowledge import COMPOSE_CLASSES, CONTAINER_FACTORIES
 
 EXIT_STACK_METHODS = frozenset({"enter_context", "enter_async_context"})
@@ -47,6 +48,10 @@ class StartSites:
     def visit_Call(self, node: cst.Call) -> None:
         function = self.model.function
         func = node.func
+        helper = self.model.imported_helper(func) if function is not None else None
+        if helper is not None and helper[2]:  # a helper of another project module that starts a container
+            self.sites.setdefault(id(function), []).append(Start(node, None, source_of(func), helper[1].rsplit(".", 1)[-1]))
+            return
         if function is None or not isinstance(func, cst.Attribute):
             return
         method = func.attr.value
@@ -75,6 +80,8 @@ class StartSites:
             if self.is_compose(item.item):
                 self.sites.setdefault(id(function), []).append(Start(node, None))
             elif isinstance(item.item, cst.Call) and self.model.container_ref(item.item) is None:
+                if self.model.imported_helper(item.item.func) is not None:
+                    continue  # the project index says what it does (visit_Call)
                 name = self.model.qualified(item.item.func) or ""
                 if name in CONTAINER_FACTORIES or from_test_containers_module(name):
                     label = name.rsplit(".", 1)[-1]

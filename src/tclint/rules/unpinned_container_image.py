@@ -122,16 +122,21 @@ class UnpinnedContainerImage(Rule):
             if any(isinstance(arg.value, (cst.Name, cst.Attribute)) and arg.star == "**" for arg in call.args):
                 return  # the image may be among the keywords
             own = self.local_class(call.func)
-            if own is not None and has_init(own):
+            project_class = self.model.project_class_fact(call.func) if own is None else None
+            if (own is not None and has_init(own)) or (project_class is not None and project_class.has_init):
                 return  # what its `__init__` passes up is judged where the class is defined
             default = ref.cls.default_image
             name, tag, digest = split_image(default) if default else ("", "", True)
             if default and not digest and self.floating(tag):
                 message = f"`{source_of(call.func)}()` uses its default image `{default}`, whose tag moves"
-                self.report(call, message, self.pin_default(call, name) if own is None else None)
+                self.report(call, message, self.pin_default(call, name) if own is None and project_class is None else None)
             return
         for image, node in self.images(argument.value, ref.scope):
-            self.judge(image, node or self.written_at(image) or argument.value)
+            at = node or self.written_at(image) or argument.value
+            if id(at) in self.model.foreign or (image.literal is not None and id(image.literal) in self.model.foreign):
+                self.judge(ImageText(image.text, None), argument.value)  # a constant of another module: reported where it is used here
+            else:
+                self.judge(image, at)
 
     def check_subclass(self, info) -> None:
         """A container class of the project: the image its `__init__` passes up, or its default."""

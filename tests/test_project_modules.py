@@ -1,0 +1,291 @@
+"""The project index across modules: constants, container classes and helpers another module of the
+project defines, the modules `pytest_plugins` names, and the cache that keys a file by the facts of the
+modules it imports."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import tclint, write
+
+CONSTANTS = {
+    "tests/__init__.py": "",
+    "tests/constants.py": 'REDIS_IMAGE = "redis:latest"\nPINNED = "redis:7.2.4"\nPORTS = (6379, 16379)\n',
+}
+TEST_CONSTANT = """from testcontainers.redis import RedisContainer
+
+from tests.constants import PINNED, REDIS_IMAGE
+
+
+def test_cache():
+    with RedisContainer(REDIS_IMAGE) as redis:
+        assert redis.get_client().ping()
+
+
+def test_pinned():
+    with RedisContainer(PINNED) as redis:
+        assert redis.get_client().ping()
+"""
+TEST_MODULE_ATTRIBUTE = """import pytest
+from testcontainers.redis import RedisContainer
+
+import tests.constants
+from tests import constants
+
+
+@pytest.fixture(scope="session")
+def cache():
+    with RedisContainer(constants.REDIS_IMAGE) as redis:
+        yield redis
+
+
+@pytest.fixture(scope="session")
+def other():
+    with RedisContainer(tests.constants.REDIS_IMAGE) as redis:
+        yield redis
+"""
+SUBCLASSES = {
+    "src/app/__init__.py": "",
+    "src/app/testing.py": """from testcontainers.postgres import PostgresContainer
+
+
+class AppPostgres(PostgresContainer):
+    pass
+
+
+class OwnDefault(PostgresContainer):
+    def __init__(self, image="postgres:latest"):
+        super().__init__(image)
+""",
+    "tests/test_db.py": """import pytest
+
+from app.testing import AppPostgres, OwnDefault
+
+
+@pytest.fixture(scope="session")
+def database():
+    with AppPostgres() as postgres:
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def other_database():
+    with OwnDefault() as postgres:
+        yield postgres
+""",
+}
+RELATIVE = {
+    "tests/__init__.py": "",
+    "tests/integration/__init__.py": "",
+    "tests/integration/images.py": 'KAFKA = "confluentinc/cp-kafka"\n',
+    "tests/integration/test_events.py": """import pytest
+from testcontainers.kafka import KafkaContainer
+
+from .images import KAFKA
+
+
+@pytest.fixture(scope="session")
+def kafka():
+    with KafkaContainer(KAFKA) as broker:
+        yield broker
+""",
+}
+HELPERS = {
+    "tests/__init__.py": "",
+    "tests/helpers.py": """from testcontainers.redis import RedisContainer
+
+
+def start_redis_container():
+    redis = RedisContainer("redis:7.2.4")
+    redis.start()
+    return redis
+
+
+def build_redis_container():
+    return RedisContainer("redis:7.2.4")
+""",
+    "tests/test_helpers.py": """from tests import helpers
+from tests.helpers import build_redis_container, start_redis_container
+
+
+def test_started():
+    redis = start_redis_container()
+    assert redis.get_client().ping()
+
+
+def test_started_through_the_module():
+    redis = helpers.start_redis_container()
+    assert redis.get_client().ping()
+
+
+def test_built_only():
+    assert build_redis_container().image == "redis:7.2.4"
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "rule", "expected"),
+    [
+        pytest.param(
+            {**CONSTANTS, "tests/test_cache.py": TEST_CONSTANT}, "unpinned-container-image",
+            "tests/test_cache.py:7:25: TCL401 [unpinned-container-image] Image `redis:latest` uses the moving tag `latest`:"
+            " the image changes under the tests\n",
+            id="constant-imported-by-name",
+        ),
+        pytest.param(
+            {**CONSTANTS, "tests/test_cache.py": TEST_MODULE_ATTRIBUTE}, "unpinned-container-image",
+            "tests/test_cache.py:10:25: TCL401 [unpinned-container-image] Image `redis:latest` uses the moving tag `latest`:"
+            " the image changes under the tests\n"
+            "tests/test_cache.py:16:25: TCL401 [unpinned-container-image] Image `redis:latest` uses the moving tag `latest`:"
+            " the image changes under the tests\n",
+            id="constant-through-the-imported-module",
+        ),
+        pytest.param(
+            SUBCLASSES, "unpinned-container-image",
+            "src/app/testing.py:9:30: TCL401 [unpinned-container-image] Image `postgres:latest` uses the moving tag `latest`:"
+            " the image changes under the tests\n"
+            "tests/test_db.py:8:10: TCL401 [unpinned-container-image] `AppPostgres()` uses its default image"
+            " `postgres:latest`, whose tag moves\n",
+            id="subclass-in-a-src-layout",
+        ),
+        pytest.param(
+            RELATIVE, "unpinned-container-image",
+            "tests/integration/test_events.py:9:25: TCL401 [unpinned-container-image] Image `confluentinc/cp-kafka` has no tag,"
+            " so it means `latest`: the image changes under the tests\n",
+            id="relative-import",
+        ),
+        pytest.param(
+            HELPERS, "container-started-in-test",
+            "tests/test_helpers.py:6:13: TCL102 [container-started-in-test] Test `test_started` starts a `RedisContainer`"
+            " through `start_redis_container()`: every run starts a new container\n"
+            "tests/test_helpers.py:11:13: TCL102 [container-started-in-test] Test `test_started_through_the_module` starts a"
+            " `RedisContainer` through `helpers.start_redis_container()`: every run starts a new container\n",
+            id="helper-that-starts-a-container",
+        ),
+    ],
+)
+def test_findings_through_other_modules(project, files, rule, expected):
+    write(project, files)
+    code, out, _ = tclint("check", "--no-cache", "--output-format", "concise", "--select", rule, ".")
+    assert out.split("Found")[0] == expected
+
+
+def test_a_module_outside_the_paths_is_read_for_its_facts_and_cached(project, parsed):
+    write(project, {**CONSTANTS, "tests/test_cache.py": TEST_CONSTANT})
+    first = tclint("check", "--output-format", "concise", "--select", "unpinned-container-image", "tests/test_cache.py")
+    assert sorted(parsed) == ["tests/constants.py", "tests/test_cache.py"]
+    assert first[1].startswith("tests/test_cache.py:7:25: TCL401")
+    parsed.clear()
+    assert tclint("check", "--output-format", "concise", "--select", "unpinned-container-image", "tests/test_cache.py") == first
+    assert parsed == []
+
+
+@pytest.mark.parametrize("paths", [pytest.param(("tests/test_cache.py",), id="one-file"), pytest.param((".",), id="whole-project")])
+def test_editing_an_imported_module_changes_the_importers_findings(project, parsed, paths):
+    write(project, {**CONSTANTS, "tests/test_cache.py": TEST_CONSTANT})
+    arguments = ("check", "--output-format", "concise", "--select", "unpinned-container-image", *paths)
+    assert tclint(*arguments)[1].count("TCL401") == 1
+    write(project, {"tests/constants.py": CONSTANTS["tests/constants.py"].replace('"redis:latest"', '"redis:7.2.4" ')})
+    parsed.clear()
+    second = tclint(*arguments)
+    assert (second[1], sorted(parsed)) == ("All checks passed!\n", ["tests/constants.py", "tests/test_cache.py"])
+    write(project, {"tests/constants.py": CONSTANTS["tests/constants.py"].replace('"redis:latest"', '"redis:edge"')})
+    parsed.clear()
+    third = tclint(*arguments)
+    assert third[1].startswith("tests/test_cache.py:7:25: TCL401 [unpinned-container-image] Image `redis:edge` uses the moving tag")
+    assert sorted(parsed) == ["tests/constants.py", "tests/test_cache.py"]
+    parsed.clear()
+    assert tclint(*arguments) == third and parsed == []
+    assert tclint(*arguments, "--no-cache") == third
+
+
+def test_started_from_another_folder(project, monkeypatch):
+    write(project, {**CONSTANTS, "tests/test_cache.py": TEST_CONSTANT})
+    monkeypatch.chdir(project.parent)
+    _, out, _ = tclint("check", "--output-format", "concise", "--select", "unpinned-container-image", "project/tests")
+    assert out.startswith("project/tests/test_cache.py:7:25: TCL401 [unpinned-container-image] Image `redis:latest`")
+
+
+def test_an_import_cycle_lints_the_same_with_and_without_the_cache(project):
+    write(project, {
+        "tests/__init__.py": "",
+        "tests/a.py": "from testcontainers.redis import RedisContainer\n\nfrom tests.b import IMAGE\n\nOWN = 'redis:latest'\n\n\n"
+                      "def start_a():\n    return RedisContainer(IMAGE)\n",
+        "tests/b.py": "from testcontainers.redis import RedisContainer\n\nfrom tests.a import OWN\n\nIMAGE = 'redis:edge'\n\n\n"
+                      "def start_b():\n    return RedisContainer(OWN)\n",
+    })  # fmt: skip
+    arguments = ("check", "--output-format", "concise", "--select", "unpinned-container-image", ".")
+    first = tclint(*arguments)
+    assert tclint(*arguments) == first == tclint(*arguments, "--no-cache")
+
+
+def test_module_facts_survive_the_cache_round_trip():
+    from dataclasses import asdict
+
+    from tclint.facts import ContainerClassFact, FileFacts
+
+    facts = FileFacts(
+        "tests/support.py",
+        container_classes=(ContainerClassFact("Gateway", "testcontainers.core.container.DockerContainer", "gw:1", (80,), True, True),),
+        constants=(("PORTS", (6379, 16379)), ("HOST", "localhost")),
+        factories=(("start_gateway", "testcontainers.core.container.DockerContainer", True),),
+        clients=(("make_client", "redis.Redis"),),
+    )
+    assert FileFacts.from_dict(asdict(facts)) == facts
+
+
+def test_a_file_left_unparsed_is_linted_again_when_an_import_starts_lending_a_container(project, parsed):
+    helpers = HELPERS["tests/helpers.py"]
+    unstarted = helpers.replace("    redis.start()\n", "")
+    write(project, {**HELPERS, "tests/helpers.py": helpers.replace("from testcontainers.redis import RedisContainer", "RedisContainer = dict")})
+    arguments = ("check", "--output-format", "concise", "--select", "container-started-in-test", "tests/test_helpers.py")
+    assert tclint(*arguments)[1] == "All checks passed!\n"
+    assert parsed == ["tests/helpers.py"]  # read for its facts; the test module names nothing that leads to a container
+    write(project, {"tests/helpers.py": unstarted})
+    assert tclint(*arguments)[1] == "All checks passed!\n"
+    write(project, {"tests/helpers.py": helpers})
+    parsed.clear()
+    third = tclint(*arguments)
+    assert third[1].count("TCL102") == 2 and sorted(parsed) == ["tests/helpers.py", "tests/test_helpers.py"]
+    assert tclint(*arguments) == third == tclint(*arguments, "--no-cache")
+
+
+PLUGIN_FIXTURES = {
+    "tests/__init__.py": "",
+    "tests/plugins/__init__.py": "",
+    "tests/plugins/caches.py": """import pytest
+from testcontainers.redis import RedisContainer
+
+
+@pytest.fixture(scope="session")
+def cache():
+    with RedisContainer("redis:7.2.4") as redis:
+        yield redis
+""",
+    "tests/test_cache.py": """import redis
+
+
+def test_cache(cache):
+    client = redis.Redis(host="localhost", port=cache.get_exposed_port(6379))
+    assert client.ping()
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("conftest", "expected"),
+    [
+        pytest.param('pytest_plugins = ["tests.plugins.caches"]\n',
+                     "tests/test_cache.py:5:31: TCL601 [hardcoded-container-address] Hard-coded address `localhost` where the"
+                     " container's mapped address belongs: use `cache.get_container_host_ip()`\n", id="list"),
+        pytest.param('pytest_plugins = "tests.plugins.caches"\n',
+                     "tests/test_cache.py:5:31: TCL601 [hardcoded-container-address] Hard-coded address `localhost` where the"
+                     " container's mapped address belongs: use `cache.get_container_host_ip()`\n", id="one-string"),
+        pytest.param('pytest_plugins = ["tests.plugins.other"]\n', "All checks passed!\n", id="another-plugin"),
+        pytest.param("", "All checks passed!\n", id="no-plugins"),
+    ],
+)
+def test_fixtures_of_pytest_plugins_count_like_conftest_fixtures(project, conftest, expected):
+    write(project, {**PLUGIN_FIXTURES, "conftest.py": conftest})
+    _, out, _ = tclint("check", "--output-format", "concise", "--select", "hardcoded-container-address", "tests/test_cache.py")
+    assert out.split("Found")[0] == expected
