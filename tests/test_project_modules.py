@@ -289,3 +289,60 @@ def test_fixtures_of_pytest_plugins_count_like_conftest_fixtures(project, confte
     write(project, {**PLUGIN_FIXTURES, "conftest.py": conftest})
     _, out, _ = tclint("check", "--output-format", "concise", "--select", "hardcoded-container-address", "tests/test_cache.py")
     assert out.split("Found")[0] == expected
+
+
+PORT_CONSTANT = {
+    "tests/__init__.py": "",
+    "tests/containers.py": """from testcontainers.core.container import DockerContainer
+
+S3_PORT = 9000
+
+
+class ObjectStore(DockerContainer):
+    def __init__(self, image="rustfs/rustfs:1.0.0"):
+        super().__init__(image)
+        self.with_exposed_ports(S3_PORT)
+""",
+}
+SERVER_CONFIG = """import pytest
+
+from tests.containers import ObjectStore
+
+
+class ServerConfig:
+    def __init__(self, host, port):
+        self.host, self.port = host, port
+
+
+@pytest.fixture(scope="session")
+def store():
+    with ObjectStore() as container:
+        yield container
+
+
+@pytest.fixture
+def config(store):
+    return ServerConfig(host="localhost", port={port})
+"""
+
+
+@pytest.mark.parametrize(
+    ("port", "expected"),
+    [
+        pytest.param(0, "All checks passed!\n", id="a-port-the-class-does-not-expose"),
+        pytest.param(9000, "tests/conftest.py:19:30: TCL601 [hardcoded-container-address] Hard-coded address `localhost` where the"
+                           " container's mapped address belongs: use `store.get_container_host_ip()` and"
+                           " `store.get_exposed_port(9000)`\n", id="the-port-it-exposes-through-a-constant"),
+    ],
+)
+@pytest.mark.parametrize("where", ["tests/conftest.py", "tests/test_store.py"])
+def test_ports_a_project_class_exposes_through_a_module_constant(project, port, expected, where):
+    write(project, {**PORT_CONSTANT, where: SERVER_CONFIG.format(port=port)})
+    _, out, _ = tclint("check", "--output-format", "concise", "--select", "hardcoded-container-address", ".")
+    assert out.split("Found")[0] == expected.replace("tests/conftest.py", where)
+    if where == "tests/test_store.py":  # the fixture from a conftest.py: its ports travel in the facts
+        write(project, {"tests/conftest.py": SERVER_CONFIG.split("\n\n@pytest.fixture\n")[0], where: "from tests.containers import ObjectStore\n\n\n"
+                        + "class ServerConfig:\n    def __init__(self, host, port):\n        self.host, self.port = host, port\n\n\n"
+                        + f"def test_config(store):\n    assert ServerConfig(host=\"localhost\", port={port})\n"})
+        _, again, _ = tclint("check", "--output-format", "concise", "--select", "hardcoded-container-address", ".")
+        assert ("TCL601" in again) == (port == 9000)

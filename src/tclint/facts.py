@@ -20,6 +20,7 @@ class FixtureFact:
     container: tuple | None = None  # the signature of the container it starts, if it starts one
     services: tuple[str, ...] = ()  # LocalStack services it enables
     line: int = 0  # where it is defined (known for fixtures that start a container)
+    ports: tuple[int, ...] = ()  # the ports its container's class exposes (a project class's own included)
     column: int = 0
 
 

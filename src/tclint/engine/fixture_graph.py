@@ -19,6 +19,7 @@ class KnownFixture:
     scope: str | None
     params: tuple[str, ...]
     container: tuple | None  # the signature of the container it starts
+    ports: tuple[int, ...] = ()  # the ports its container's class exposes
 
 
 class FixtureGraph:
@@ -26,13 +27,14 @@ class FixtureGraph:
         self.fixtures: dict[str, KnownFixture] = {}
         for conftest in reversed(project.conftests):  # farthest first: nearer ones override
             for fact in conftest.fixtures:
-                self.fixtures[fact.name] = KnownFixture(fact.name, fact.scope, fact.params, fact.container)
+                self.fixtures[fact.name] = KnownFixture(fact.name, fact.scope, fact.params, fact.container, fact.ports)
         for function in model.module_functions.values():
             if function.fixture is not None:
                 started = model.containers_started_by(function)
                 container = started[0][1].signature() if started else None
                 self.fixtures[function.fixture.name] = KnownFixture(
-                    function.fixture.name, function.fixture.scope, tuple(function.params), container
+                    function.fixture.name, function.fixture.scope, tuple(function.params), container,
+                    started[0][1].cls.ports if started else (),
                 )
         self._leads: dict[str, tuple | None] = {}
         self._imports_testcontainers = any(name.startswith("testcontainers") for name in model.resolver.imported_names())
@@ -58,6 +60,16 @@ class FixtureGraph:
     def container_class_behind(self, name: str) -> str | None:
         signature = self.container_behind(name)
         return signature[0] if signature and len(signature) == 3 else None
+
+    def ports_behind(self, name: str, _seen: frozenset = frozenset()) -> tuple[int, ...]:
+        """The ports the class of the container behind a fixture exposes (a project class's own included),
+        found the way `container_behind` finds the container."""
+        fixture = self.fixtures.get(name)
+        if fixture is None or name in _seen:
+            return ()
+        if fixture.container is not None:
+            return fixture.ports
+        return next((ports for p in fixture.params if (ports := self.ports_behind(p, _seen | {name}))), ())
 
     def container_fixtures(self) -> list[KnownFixture]:
         return [fixture for fixture in self.fixtures.values() if fixture.container is not None]

@@ -219,6 +219,7 @@ def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.
                 params=tuple(function.params),
                 container=ref.signature() if ref else None,
                 services=localstack_services(ref) if ref else (),
+                ports=ref.cls.ports if ref else (),
             )
         )
         if ref is not None:

@@ -231,13 +231,15 @@ class Model:
 
     def _read_local_classes(self) -> None:
         """Container subclasses and TestCase subclasses defined in this module, by local name."""
+        integers: dict[str, int] | None = None
         for statement in top_level_statements(self.module):
             if not isinstance(statement, cst.ClassDef):
                 continue
             for base in statement.bases:
                 found = self.container_class_of(base.value)
                 if found:
-                    self.local_container_classes[statement.name.value] = subclass_of(found, statement)
+                    integers = self._module_integers() if integers is None else integers
+                    self.local_container_classes[statement.name.value] = subclass_of(found, statement, self._integer_reader(integers))
                 if self.is_testcase_base(base.value):
                     self.local_testcases.add(statement.name.value)
 
@@ -273,6 +275,31 @@ class Model:
         return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
                 "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients)}  # fmt: skip
+
+    def _module_integers(self) -> dict[str, int]:
+        """Module-level names bound once to an integer (`S3_PORT = 9000`), read before the walk."""
+        found: dict[str, list[cst.BaseExpression]] = {}
+        for statement in top_level_statements(self.module):
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            found.setdefault(target.value, []).append(small.value)
+        return {name: int(values[0].evaluated_value) for name, values in found.items() if len(values) == 1 and isinstance(values[0], cst.Integer)}
+
+    def _integer_reader(self, integers: dict[str, int]):
+        """The port a class body writes: a literal, a constant of the module or one imported from the project."""
+
+        def read(expr: cst.BaseExpression) -> int | None:
+            if isinstance(expr, cst.Integer):
+                return int(expr.evaluated_value)
+            if isinstance(expr, cst.Name) and expr.value in integers:
+                return integers[expr.value]
+            constant = self._imported_constant(expr) if isinstance(expr, cst.Name) and self.project.modules else None
+            return int(constant.evaluated_value) if isinstance(constant, cst.Integer) else None
+
+        return read
 
     def _defines_init(self, class_name: str) -> bool:
         node = next((info.node for info in self.classes if info.parent is None and info.node.name.value == class_name), None)
@@ -1047,10 +1074,14 @@ def constant_value(value: cst.BaseExpression) -> str | int | tuple | None:
     return None
 
 
-def subclass_of(base: ContainerClass, node: cst.ClassDef) -> ContainerClass:
+def literal_integer(expr: cst.BaseExpression) -> int | None:
+    return int(expr.evaluated_value) if isinstance(expr, cst.Integer) else None
+
+
+def subclass_of(base: ContainerClass, node: cst.ClassDef, integer=literal_integer) -> ContainerClass:
     """A project's container class: its base's facts with the image, ports and readiness it sets itself
     (`__init__(self, image="minio:latest")`, `super().__init__("nginx:1.27")`, `with_exposed_ports(9000)`,
-    its own `start()` or `waiting_for(...)`)."""
+    its own `start()` or `waiting_for(...)`). `integer` reads a port: a literal, or a constant it knows."""
     image, ports, waits = base.default_image, set(base.ports), base.waits_until_ready
     for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
         if not isinstance(statement, cst.FunctionDef):
@@ -1064,8 +1095,8 @@ def subclass_of(base: ContainerClass, node: cst.ClassDef) -> ContainerClass:
             default = param.default
             if param.name.value == "image" and literal_string(default) is not None:
                 image = literal_string(default)
-            elif (param.name.value == "port" or param.name.value.endswith("_port")) and isinstance(default, cst.Integer):
-                ports.add(int(default.evaluated_value))
+            elif (param.name.value == "port" or param.name.value.endswith("_port")) and default is not None and integer(default) is not None:
+                ports.add(integer(default))
         for call in descendants(statement.body):
             if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)):
                 continue
@@ -1075,7 +1106,7 @@ def subclass_of(base: ContainerClass, node: cst.ClassDef) -> ContainerClass:
             elif method == "__init__" and literal_string(keyword_value(call, "image")):
                 image = literal_string(keyword_value(call, "image"))
             elif method == "with_exposed_ports":
-                ports.update(int(arg.value.evaluated_value) for arg in call.args if isinstance(arg.value, cst.Integer))
+                ports.update(port for arg in call.args if (port := integer(arg.value)) is not None)
             elif method in ("waiting_for", "wait_for_logs"):
                 waits = True
     return dataclasses.replace(base, default_image=image, ports=tuple(sorted(ports)), waits_until_ready=waits)

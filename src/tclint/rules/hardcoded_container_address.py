@@ -115,8 +115,9 @@ class HardcodedContainerAddress(Rule):
                 for param in scope.params:
                     held = self.model.container_of(cst.Name(param), scope)
                     if held is not None and (param.endswith("_container") or held.cls is not None or held.compose):
-                        signature = self.model.fixture_graph.container_behind(param)
-                        found.append(Reachable(param, signature_ports(signature), held.compose))
+                        graph = self.model.fixture_graph
+                        ports = {*signature_ports(graph.container_behind(param)), *graph.ports_behind(param)}
+                        found.append(Reachable(param, tuple(sorted(ports)), held.compose))
             for ref in scope.containers:
                 if ref.var and "." not in ref.var:
                     held = Held(ref.cls, ref)
