@@ -214,6 +214,63 @@ async def pool(postgres_container):
     return await asyncpg.create_pool(url)  # error: [client-fixture-without-cleanup]
 ''', id="pool-returned"),
     pytest.param('''
+import psycopg
+import pytest
+import requests
+
+
+@pytest.fixture
+def proxies(postgres_container):
+    made = []
+
+    def create(name):
+        made.append(name)
+        return requests.post(f"http://proxy/{name}").json()
+
+    yield create
+    for name in made:
+        requests.delete(f"http://proxy/{name}")
+
+
+@pytest.fixture
+def proxied_url(postgres_container, proxies):
+    return proxies("postgres")["url"]
+
+
+@pytest.fixture
+def connection(proxied_url):
+    connection = psycopg.connect(proxied_url)
+    yield connection  # error: [client-fixture-without-cleanup]
+    connection.close()
+''', id="a-factory-deleting-what-it-made-resets-nothing-of-the-tests"),
+    pytest.param('''
+import psycopg
+import pytest
+
+
+@pytest.fixture
+def _empty_database(postgres_container):
+    with psycopg.connect(postgres_container.get_connection_url(driver=None)) as connection:
+        connection.execute("TRUNCATE users, orders")
+
+
+@pytest.fixture
+def connection(postgres_container, _empty_database):
+    connection = psycopg.connect(postgres_container.get_connection_url(driver=None))
+    yield connection
+    connection.close()
+''', id="near-miss-a-reset-fixture-it-depends-on"),
+    pytest.param('''
+import pika
+import pytest
+
+
+@pytest.fixture
+def rabbitmq(rabbitmq_container):
+    connection = pika.BlockingConnection(rabbitmq_container.get_connection_params())
+    return rabbitmq_container, connection  # error: [client-fixture-without-cleanup]
+''', id="a-connection-handed-out-in-a-tuple"),
+    pytest.param('''
 import pytest
 import redis
 

@@ -1,8 +1,17 @@
 # Client fixtures that clean up after each test, and a session-scoped one that is shared on purpose.
+import httpx
 import pytest
 import sqlalchemy
+from aiokafka import AIOKafkaConsumer
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from testcontainers.community.mongodb import MongoDbContainer
 from testcontainers.community.postgres import PostgresContainer
 from testcontainers.community.redis import RedisContainer
+
+from app import app
+from app.db import ConnectionPool, UserRepository
+from tests.support import ApiClient, AppFixture, Gateway, MessagingPlugin, delete_vhost
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +47,91 @@ def connection(postgres_container):
 @pytest.fixture(scope="session")
 def readonly_redis(redis_container):
     return redis_container.get_client()
+
+
+# State reset before the `yield`: every test starts from an empty database.
+@pytest.fixture
+def fresh_redis(redis_container):
+    client = redis_container.get_client()
+    client.flushdb()
+    yield client
+    client.close()
+
+
+# The reset happens in a function-scoped fixture this one depends on.
+@pytest.fixture
+def empty_database(postgres_container):
+    engine = sqlalchemy.create_engine(postgres_container.get_connection_url())
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def session(postgres_container, empty_database):
+    engine = sqlalchemy.create_engine(postgres_container.get_connection_url())
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+# Consumers: objects built over what other per-test fixtures hand out; those fixtures clean up.
+@pytest.fixture
+def users(session):
+    return UserRepository(session)
+
+
+@pytest.fixture
+def gateway(users, api_client):
+    return Gateway(users=users, api=api_client)
+
+
+# The connection the wrapper holds is closed by the `with` block around the `yield`.
+@pytest.fixture
+async def api_client(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield ApiClient(http)
+
+
+# A consumer of a Kafka topic reads: stopping it is all its cleanup.
+@pytest.fixture
+async def events(kafka_container):
+    consumer = AIOKafkaConsumer("events", bootstrap_servers=kafka_container.get_bootstrap_server())
+    await consumer.start()
+    yield consumer
+    await consumer.stop()
+
+
+# A plugin that shuts down and deletes what it created.
+@pytest.fixture
+async def plugin(rabbitmq_container, vhost):
+    plugin = MessagingPlugin(url=f"amqp://{rabbitmq_container.get_container_host_ip()}/{vhost}")
+    await plugin.on_startup()
+    yield plugin
+    await plugin.on_shutdown()
+    delete_vhost(rabbitmq_container, vhost)
+
+
+# A container started for this test alone: it takes the data and connections with it.
+@pytest.fixture
+def isolated_app():
+    with MongoDbContainer("mongo:7.0.4") as mongo:
+        client = mongo.get_connection_client()
+        client["test"]["items"].insert_one({"seed": True})
+        yield AppFixture(client=TestClient(app), url=mongo.get_connection_url())
+
+
+# A connection pool of a library tclint does not know, closed after the test.
+@pytest.fixture
+def pool(postgres_container):
+    pool = ConnectionPool(postgres_container.get_connection_url(), max_size=4)
+    pool.open()
+    yield pool
+    pool.close()
+
+
+# The client handed out beside another object is closed by the `with` block around the `yield`.
+@pytest.fixture
+async def live_client(app, postgres_container):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        yield client, app.state.manager

@@ -100,6 +100,7 @@ class Scope:
     variables: dict[str, ContainerRef] = field(default_factory=dict)
     local_calls: list[tuple[str, cst.Call]] = field(default_factory=list)
     nested: list[FunctionInfo] = field(default_factory=list)
+    loop_containers: dict[str, list[ContainerRef]] = field(default_factory=dict)  # `for c in [a, b]:` -> c: [a, b]
 
     def started_containers(self) -> list[ContainerRef]:
         return [ref for ref in self.containers if ref.started]
@@ -540,6 +541,8 @@ class Model:
         elif self_attribute(expr):
             owner = self.enclosing_class()
             ref = owner.attributes.get(expr.attr.value) if owner else None
+        elif isinstance(expr, cst.Attribute) and (key := key_of(expr)) is not None:
+            ref = self.variable(key)  # `env.db = container`, then `env.db.stop()`
         if ref is not None:
             for call in reversed(calls):
                 self._method_called(ref, call)
@@ -573,6 +576,8 @@ class Model:
             if owner is not None:
                 ref.var = ref.var or f"{target.value.value}.{target.attr.value}"
                 owner.attributes[target.attr.value] = ref
+        elif isinstance(target, cst.Attribute) and (key := key_of(target)) is not None:
+            self.scope.variables[key] = ref  # an attribute of another object holds it too (`env.db = container`)
 
     def _method_called(self, ref: ContainerRef, call: cst.Call) -> None:
         method = call.func.attr.value  # type: ignore[union-attr]
@@ -601,8 +606,8 @@ class Model:
             method = func.attr.value
             if method == "stop":
                 ref = self.container_ref(func.value)
-                if ref is not None:
-                    self._method_called(ref, node)
+                for stopped in [ref] if ref is not None else self._loop_containers(func.value):
+                    self._method_called(stopped, node)
             elif is_self_returning(method):
                 self.container_ref(node)
             elif method in FINALIZER_METHODS:
@@ -699,6 +704,19 @@ class Model:
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target, None, "for")
+        if isinstance(node.target, cst.Name) and isinstance(node.iter, (cst.List, cst.Tuple, cst.Set)):
+            refs = [ref for element in node.iter.elements if (ref := self.container_ref(element.value)) is not None]
+            if refs:
+                self.scope.loop_containers[node.target.value] = refs
+
+    def _loop_containers(self, expr: cst.BaseExpression) -> list[ContainerRef]:
+        """The containers a loop variable runs over (`for c in [db, cache]: c.stop()`)."""
+        if not isinstance(expr, cst.Name):
+            return []
+        for scope in [*self.enclosing_functions(), self.module_scope]:
+            if expr.value in scope.loop_containers:
+                return scope.loop_containers[expr.value]
+        return []
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value, "assign")

@@ -136,6 +136,10 @@ _AWS_RESETS = ("delete_object", "delete_objects", "delete_bucket", "purge_queue"
                "delete_secret", "delete_parameter", "delete_stream", "empty", "delete")  # fmt: skip
 _NO_CLEANUP = Client("AWS client", (), closes=(), resets=_AWS_RESETS, url=(None, "endpoint_url"))
 _KAFKA = Client("Kafka client", (), closes=("close", "stop", "flush"), resets=("delete_topics",), url=(None, "bootstrap_servers"))
+_KAFKA_CONSUMER = dataclasses.replace(_KAFKA, label="Kafka consumer", resets=())  # it reads: nothing of its own to remove
+# A session opened on an engine: closing it returns the connection, rolling back (or truncating)
+# removes what the test wrote. No fix: whether a rollback is enough depends on whether tests commit.
+_SESSION = Client("SQLAlchemy session", (), resets=_SQL_RESETS)
 _RABBIT = Client("RabbitMQ connection", (), resets=("queue_purge", "queue_delete", "purge"), host=(0, "host"), port=(1, "port"))
 _SEARCH = Client("search client", (), resets=("delete", "delete_by_query", "delete_index"), url=(0, "hosts"))
 # By the constructor a fixture calls, or the type a container's get_*client method returns (read from
@@ -155,11 +159,13 @@ CLIENTS = {
     "fastapi.testclient.TestClient": _HTTP, "starlette.testclient.TestClient": _HTTP,
     "boto3.client": _NO_CLEANUP, "boto3.resource": _NO_CLEANUP, "aioboto3.Session": _NO_CLEANUP,
     "aiobotocore.session.get_session": _NO_CLEANUP,
-    "kafka.KafkaProducer": _KAFKA, "kafka.KafkaConsumer": _KAFKA, "kafka.KafkaAdminClient": _KAFKA,
-    "aiokafka.AIOKafkaProducer": _KAFKA, "aiokafka.AIOKafkaConsumer": _KAFKA, "confluent_kafka.Producer": _KAFKA,
-    "confluent_kafka.Consumer": _KAFKA, "pika.BlockingConnection": _RABBIT, "pika.ConnectionParameters": _RABBIT,
+    "kafka.KafkaProducer": _KAFKA, "kafka.KafkaConsumer": _KAFKA_CONSUMER, "kafka.KafkaAdminClient": _KAFKA,
+    "aiokafka.AIOKafkaProducer": _KAFKA, "aiokafka.AIOKafkaConsumer": _KAFKA_CONSUMER, "confluent_kafka.Producer": _KAFKA,
+    "confluent_kafka.Consumer": _KAFKA_CONSUMER, "pika.BlockingConnection": _RABBIT, "pika.ConnectionParameters": _RABBIT,
     "aio_pika.connect_robust": _RABBIT, "aio_pika.connect": _RABBIT,
     "elasticsearch.Elasticsearch": _SEARCH, "opensearchpy.OpenSearch": _SEARCH,
+    "sqlalchemy.orm.Session": _SESSION, "sqlalchemy.orm.session.Session": _SESSION,
+    "sqlalchemy.ext.asyncio.AsyncSession": _SESSION, "sqlalchemy.ext.asyncio.session.AsyncSession": _SESSION,
 }  # fmt: skip
 # Requests that reach a URL directly (the URL is their first argument).
 URL_REQUESTS = frozenset({
@@ -167,8 +173,9 @@ URL_REQUESTS = frozenset({
     "requests.request", "httpx.get", "httpx.post", "httpx.put", "httpx.delete", "httpx.head", "httpx.patch",
     "httpx.request", "urllib.request.urlopen", "urllib3.request",
 })  # fmt: skip
-# Method names that close a client or reset its data, for clients not in the table above.
-CLOSE_METHODS = frozenset({"close", "aclose", "dispose", "disconnect", "shutdown", "stop", "terminate", "quit", "release", "logout", "__exit__", "__aexit__"})
+# Method names that close a client or reset its data, for clients not in the table above
+# (`close`, `aclose`, `async_close`, `on_shutdown`, `_disconnect`, `__aexit__`...).
+CLOSE_WORDS = r"^_?(a|async_|on_)?(close|dispose|disconnect|shutdown|stop|terminate|quit|release|logout)|^__a?exit__$"
 RESET_WORDS = r"^_?(flush|truncate|rollback|delete|drop|purge|clear|reset|clean|wipe|remove|empty|destroy|teardown|tear_down)"
 RESET_STATEMENTS = r"(?i)\b(truncate|delete\s+from|drop\s+(table|schema|database|collection|index))\b"
 # Objects built from a container's address that hold settings, not a connection.
@@ -189,8 +196,9 @@ DERIVED_FIXTURE_SUFFIXES = ("_config", "_url", "_dsn")
 SERVICE_WORDS = (r"redis|db|database|postgres|pg|mysql|maria|mongo|s3|sqs|sns|dynamo|kafka|rabbit|queue|"
                  r"cache|elastic|opensearch|storage|bucket|broker|sql")  # fmt: skip
 # Words that say a client of a type tclint does not know holds data tests write (so it must be reset,
-# not only closed): the service words, and the shapes of data access.
-DATA_WORDS = SERVICE_WORDS + r"|repo|store|engine|session|pool|collection|table|index|topic"
+# not only closed): the service words, and the shapes of data access. A bare `Connection`, `Pool`,
+# `Engine` or `Session` of an unknown library says how it connects, not what it holds.
+DATA_WORDS = SERVICE_WORDS + r"|repo|store|collection|table|index|topic"
 # Methods of containers that hand out a way to reach the service.
 CONTAINER_ACCESSORS = frozenset({
     "get_client", "get_async_client", "get_connection_client", "get_connection_url", "get_url",

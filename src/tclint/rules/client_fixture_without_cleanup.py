@@ -10,14 +10,18 @@ import libcst as cst
 
 from tclint.diagnostics import UNSAFE
 from tclint.engine.fixes import Fix
-from tclint.engine.model import ClientUse, FunctionInfo, descendants, literal_string, source_of
+from tclint.engine.model import SETTINGS, ClientUse, FunctionInfo, descendants, literal_string, source_of
 from tclint.engine.rule import Rule
+from tclint.engine.semantic import unwrap
 from tclint.engine.walk import children
-from tclint.knowledge import CLOSE_METHODS, CONTAINER_ACCESSORS, DATA_WORDS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client
+from tclint.knowledge import (
+    CLOSE_WORDS, CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, DATA_WORDS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client,
+)  # fmt: skip
 
 # a class of another library or of the project whose name says what it is
 CLIENT_CLASS = re.compile(r"^[A-Z]\w*(Client|Connection|Engine|Session|Pool|Repository|Store|Producer|Consumer)$")
 RESET_METHOD = re.compile(RESET_WORDS, re.IGNORECASE)
+CLOSE_METHOD = re.compile(CLOSE_WORDS)
 RESET_STATEMENT = re.compile(RESET_STATEMENTS)
 DATA = re.compile(DATA_WORDS, re.IGNORECASE)
 
@@ -44,34 +48,45 @@ class ClientFixtureWithoutCleanup(Rule):
             if fixture is None or fixture.scope != "function":
                 continue
             handed = self.handed_out(function)
-            if handed is None:
+            found = self.client_handed_out(handed, function) if handed is not None else None
+            if found is None or not self.container_backed(function, found):
                 continue
-            found = self.model.client_of(handed.value, function)
-            if found is None and not self.named_client(handed.value, function):
-                continue
-            if not self.container_backed(function, found):
-                continue
-            if (found is None or found.client is None) and self.fresh_container_per_test(function):
-                continue  # a wrapper over a container started for each test: its data leaves with it
-            needs_close, needs_reset = self.needs(found, handed, fixture.name)
+            if self.fresh_container_per_test(function, found):
+                continue  # the container leaves with the test, and the data and connections in it
+            if found.client is None and self.consumes_fixture_objects(found):
+                continue  # a wrapper over what other per-test fixtures hand out: they own the cleanup
+            needs_close, needs_reset = self.needs(found, fixture.name)
             teardown = self.teardown(function, handed, found)
             if (teardown.closes or not needs_close) and (teardown.resets or not needs_reset):
                 continue
-            message = self.message(fixture.name, found, teardown, needs_close, needs_reset, handed, function)
-            fix = self.cleanup(handed, found, function) if found is not None and not (teardown.closes or teardown.resets) else None
+            message = self.message(fixture.name, found, teardown, needs_close, needs_reset)
+            fix = self.cleanup(handed, found, function) if not (teardown.closes or teardown.resets) else None
             self.report(handed.statement, message, fix)
 
-    def named_client(self, value: cst.BaseExpression, function: FunctionInfo) -> bool:
-        """A construction whose class name says it is a client (`RedisClient(config)`, `connect(...)`)."""
-        call = self.model.origin(value, function).expr
-        call = call.expression if isinstance(call, cst.Await) else call
-        if not isinstance(call, cst.Call):
-            return False
-        callee = source_of(call.func).rsplit(".", 1)[-1]
-        return bool(CLIENT_CLASS.match(callee)) or callee == "connect"
+    def client_handed_out(self, handed: HandedOut, function: FunctionInfo) -> ClientUse | None:
+        """The client the fixture hands out: the value itself, or an element of the tuple it hands out
+        (`return container, connection`)."""
+        value = handed.value
+        candidates = [element.value for element in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
+        for candidate in candidates:
+            found = self.model.client_of(candidate, function) or self.named_client(candidate, function)
+            if found is not None:
+                return found
+        return None
 
-    def container_backed(self, function: FunctionInfo, found: ClientUse | None) -> bool:
-        if found is not None and self.model.built_from_container(found.construction, found.scope):
+    def named_client(self, value: cst.BaseExpression, function: FunctionInfo) -> ClientUse | None:
+        """A construction whose class name says it is a client (`RedisClient(config)`, `connect(...)`)."""
+        origin = self.model.origin(value, function)
+        call = unwrap(origin.expr)
+        if not isinstance(call, cst.Call):
+            return None
+        callee = source_of(call.func).rsplit(".", 1)[-1]
+        if CLIENT_CLASS.match(callee) or callee == "connect":
+            return ClientUse(None, call, callee, origin.scope)
+        return None
+
+    def container_backed(self, function: FunctionInfo, found: ClientUse) -> bool:
+        if self.model.built_from_container(found.construction, found.scope):
             return True
         graph = self.model.fixture_graph
         if any(graph.container_behind(param) for param in function.params):
@@ -80,25 +95,28 @@ class ClientFixtureWithoutCleanup(Rule):
                    for n in descendants(function.node.body))  # fmt: skip
 
     @staticmethod
-    def needs(found: ClientUse | None, handed: HandedOut, fixture: str) -> tuple[bool, bool]:
+    def needs(found: ClientUse, fixture: str) -> tuple[bool, bool]:
         """(must be closed, must be reset): from the client's table entry; a client tclint does not know
-        must be closed, and reset too when its type, its construction or the fixture's name says it holds
-        data (`UserRepository(engine)`, `CounterStore(redis)`), not when it is an HTTP client of a service."""
-        client = found.client if found is not None else None
-        if client is not None:
-            return bool(client.closes), bool(client.resets)
-        written = source_of(found.construction) if found is not None else source_of(handed.value)
-        return True, bool(DATA.search(f"{fixture} {written}"))
+        must be closed, and reset too when its type or the fixture's name says it holds data
+        (`UserRepository`, `CounterStore`, `redis_client`), not when they only say how it connects
+        (`ConnectionPool`, `ApiClient`): the address it connects to names every container-backed client."""
+        if found.client is not None:
+            return bool(found.client.closes), bool(found.client.resets)
+        return True, bool(DATA.search(f"{fixture} {found.type_name.rsplit('.', 1)[-1]}"))
 
-    def fresh_container_per_test(self, function: FunctionInfo) -> bool:
-        """Every container behind the fixture is started for each test (function-scoped fixtures), which
-        function-scoped-container-fixture reports. A known client is still reported, with the cleanup that
-        makes sharing the container safe; a wrapper tclint cannot clean is left to that rule."""
+    def fresh_container_per_test(self, function: FunctionInfo, found: ClientUse) -> bool:
+        """Every container behind the fixture is started for each test and stopped after it, which takes
+        the test's data and connections with it: by the fixture itself (`with MongoDbContainer() as
+        mongo: yield App(mongo)`; widening its scope, function-scoped-container-fixture's fix, widens
+        the client's too), or, for a wrapper tclint cannot clean, by the function-scoped fixtures it
+        uses. A known client over a per-test container fixture is still reported, with the cleanup
+        that makes sharing that container safe once its scope is widened."""
         graph = self.model.fixture_graph
         behind = [param for param in function.params if graph.container_behind(param)]
-        if not behind:
+        own = [ref for _, ref in self.model.containers_started_by(function)]
+        if not own and (not behind or found.client is not None):
             return False
-        return all(self.started_per_test(param, graph, frozenset()) for param in behind)
+        return all(ref.stopped for ref in own) and all(self.started_per_test(param, graph, frozenset()) for param in behind)
 
     def started_per_test(self, name: str, graph, seen: frozenset) -> bool:
         fixture = graph.fixtures.get(name)
@@ -108,6 +126,50 @@ class ClientFixtureWithoutCleanup(Rule):
             return True
         leading = [param for param in fixture.params if graph.container_behind(param)]
         return bool(leading) and all(self.started_per_test(param, graph, seen | {name}) for param in leading)
+
+    # -- who owns the connection ------------------------------------------------------------------
+
+    def consumes_fixture_objects(self, found: ClientUse) -> bool:
+        """An object of a type tclint does not know, built only over what other per-test fixtures hand
+        out (`Gateway(session=session, api=api_client)`, `UserRepository(session)`): the fixtures that
+        made those objects close and reset them; this one opens nothing of its own."""
+        sources = self.connection_sources(found.construction, found.scope, 0)
+        return bool(sources) and all(source == "fixture" for source in sources)
+
+    def connection_sources(self, call: cst.Call, scope, depth: int) -> list[str]:
+        """For each argument that brings the service: "own" (a container, its address or URL, a client
+        built here, a config or a shared object) or "fixture" (an object a per-test fixture hands out)."""
+        model = self.model
+        found: list[str] = []
+        for arg in call.args:
+            value = arg.value
+            held = model.container_of(value, scope)
+            if held is not None:
+                found.append("fixture" if held.fixture is not None and self.per_test_object(held.fixture) else "own")
+                continue
+            text = model.string_of(value, scope)
+            if model.address_role(value, scope) is not None or (
+                text is not None and any(part.text is None and model.address_role(part.node, part.scope) for part in text.parts)
+            ):
+                found.append("own")
+                continue
+            origin = model.origin(value, scope)
+            inner = unwrap(origin.expr)
+            if isinstance(inner, cst.Call) and depth < 3:
+                client = model.client_of(inner, origin.scope)
+                if client is not None and client.client is not None:
+                    found.append("own")
+                else:
+                    found.extend(self.connection_sources(inner, origin.scope, depth + 1))
+        return found
+
+    def per_test_object(self, name: str) -> bool:
+        """A fixture that hands each test an object of its own (not a container, a config or URL, or an
+        object shared across tests)."""
+        if name.endswith(CONTAINER_FIXTURE_SUFFIX) or SETTINGS.search(name):
+            return False
+        fixture = self.model.fixture_graph.fixtures.get(name)
+        return fixture is None or (fixture.container is None and fixture.scope == "function")
 
     @staticmethod
     def handed_out(function: FunctionInfo) -> HandedOut | None:
@@ -125,29 +187,55 @@ class ClientFixtureWithoutCleanup(Rule):
 
     # -- what the teardown does -------------------------------------------------------------------
 
-    def teardown(self, function: FunctionInfo, handed: HandedOut, found: ClientUse | None) -> Teardown:
-        """What runs after the test: code after the `yield` (and `finally` blocks around it), callables
-        given to `request.addfinalizer(...)` (nested functions, lambdas, bound methods), and the exit of
-        a `with` block the client was opened by."""
+    def teardown(self, function: FunctionInfo, handed: HandedOut, found: ClientUse) -> Teardown:
+        """What runs around the test. Closing: code after the `yield` (and `finally` blocks around it),
+        callables given to `request.addfinalizer(...)` (nested functions, lambdas, bound methods), and
+        the exit of a `with` block the client was opened by. Resetting: the same, and a reset before the
+        `yield` (`flushdb()`, `TRUNCATE`, `drop_all` then `create_all`: each test starts from nothing)
+        in this fixture or in a function-scoped fixture it depends on."""
         nodes: list[cst.CSTNode] = []
+        before: list[cst.CSTNode] = []
         after = False
         for node in self.sequence(function):
             if node is handed.statement:
                 after = True
-            elif after:
-                nodes.append(node)
-        closes = handed.kind == "yield" and self.opened_by_with(function, handed)
+            else:
+                (nodes if after else before).append(node)
+        closes = handed.kind == "yield" and self.opened_by_with(function, handed, found)
         nested = {n.name: n for n in function.nested}
-        for node in list(self.sequence(function)):
+        for node in [*before, *nodes]:
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in FINALIZER_METHODS:
                 for arg in node.args:
                     nodes.extend(n for registered in self.registered(arg.value, nested) for n in descendants(registered))
         names = [n.attr.value for n in nodes if isinstance(n, cst.Attribute)] + [n.value for n in nodes if isinstance(n, cst.Name)]
-        closes = closes or any(name in CLOSE_METHODS for name in names)
-        resets = any(RESET_METHOD.search(name) for name in names)
+        closes = closes or any(CLOSE_METHOD.search(name) for name in names)
+        resets = any(RESET_METHOD.search(name) for name in names) or _resets(before)
         resets = resets or any(RESET_STATEMENT.search(text) for n in nodes if (text := literal_string(n)) is not None)
         resets = resets or any(self.cleans_through_helper(n, handed) for n in nodes if isinstance(n, cst.Call))
+        resets = resets or self.reset_by_dependency(function, frozenset())
         return Teardown(closes, resets)
+
+    def reset_by_dependency(self, function: FunctionInfo, seen: frozenset) -> bool:
+        """A function-scoped fixture of this module that the fixture uses (directly or through others),
+        that hands out nothing and resets the service for each test (`janitor.drop(); janitor.init()`,
+        `yield` then `flushdb()`). One that hands something out and deletes things (a factory removing
+        what it made) cleans up its own products, not the test's data."""
+        for param in function.params:
+            dependency = self.local_fixture(param)
+            if dependency is None or dependency.fixture.scope != "function" or param in seen:
+                continue
+            if self.hands_out_nothing(dependency) and _resets(self.sequence(dependency)):
+                return True
+            if self.reset_by_dependency(dependency, seen | {param}):
+                return True
+        return False
+
+    def hands_out_nothing(self, function: FunctionInfo) -> bool:
+        handed = self.handed_out(function)
+        return handed is None or (isinstance(handed.value, cst.Name) and handed.value.value == "None")
+
+    def local_fixture(self, name: str) -> FunctionInfo | None:
+        return next((f for f in self.model.module_functions.values() if f.fixture is not None and f.fixture.name == name), None)
 
     @staticmethod
     def sequence(function: FunctionInfo):
@@ -164,11 +252,17 @@ class ClientFixtureWithoutCleanup(Rule):
         return []
 
     @staticmethod
-    def opened_by_with(function: FunctionInfo, handed: HandedOut) -> bool:
-        """`with Client(...) as client: yield client`: the block's exit closes it."""
+    def opened_by_with(function: FunctionInfo, handed: HandedOut, found: ClientUse) -> bool:
+        """`with Client(...) as client: yield client`, `async with httpx.AsyncClient() as http: yield
+        Api(http)`: the block's exit closes the client, or the connection the handed-out object wraps."""
+        wrapped = {n.value for arg in found.construction.args for n in descendants(arg.value) if isinstance(n, cst.Name)}
+        value = handed.value
+        handed_names = {source_of(e.value) for e in value.elements} if isinstance(value, (cst.Tuple, cst.List)) else {source_of(value)}
         for node in descendants(function.node.body):
             if isinstance(node, cst.With) and any(n is handed.statement for n in descendants(node.body)):
-                return any(item.asname is not None and source_of(item.asname.name) == source_of(handed.value) for item in node.items)
+                names = {source_of(item.asname.name) for item in node.items if item.asname is not None}
+                if names & (handed_names | wrapped):
+                    return True
         return False
 
     @staticmethod
@@ -176,28 +270,29 @@ class ClientFixtureWithoutCleanup(Rule):
         """`reset_database(client)`, `cleanup(engine)`: a helper handed the client after the test."""
         handed_code = source_of(handed.value)
         return any(source_of(arg.value) == handed_code for arg in call.args) and not (
-            isinstance(call.func, cst.Attribute) and call.func.attr.value in CLOSE_METHODS
+            isinstance(call.func, cst.Attribute) and CLOSE_METHOD.search(call.func.attr.value)
         )
 
     # -- the report ---------------------------------------------------------------------------------
 
     @staticmethod
-    def message(fixture: str, found: ClientUse | None, teardown: Teardown, needs_close: bool, needs_reset: bool,
-                handed: HandedOut, function: FunctionInfo) -> str:  # fmt: skip
-        if found is None or found.client is None:
-            call = found.construction if found is not None else None
-            kind = (found.type_name if found is not None else source_of(handed.value)).rsplit(".", 1)[-1]
-            label = f"a `{kind}`" if call is not None else "a client"
+    def message(fixture: str, found: ClientUse, teardown: Teardown, needs_close: bool, needs_reset: bool) -> str:
+        kind = found.type_name.rsplit(".", 1)[-1]
+        if found.client is not None:
+            label = _with_article(found.client.label)
+        elif kind == "connect":
+            label = f"a `{found.type_name}` connection"
         else:
-            article = "an" if found.client.label[0].lower() in "aeiou" else "a"
-            label = f"{article} {found.client.label}"
+            label = _with_article(f"`{kind}`")
         if teardown.closes and needs_reset:
             return f"Fixture `{fixture}` hands every test {label} and closes it, but leaves the data the test wrote: reset it after the test"
         if teardown.resets and needs_close:
             return f"Fixture `{fixture}` hands every test {label} and resets its data, but never closes it"
         if not needs_close:
             return f"Fixture `{fixture}` hands every test {label} and removes nothing the test created"
-        if found is None or found.client is None:
+        if not needs_reset:
+            return f"Fixture `{fixture}` hands every test {label} and never closes it"
+        if found.client is None:
             return f"Fixture `{fixture}` hands every test {label} and cleans nothing up after it: remove the test's data and close the client after `yield`"
         return f"Fixture `{fixture}` hands every test {label} and leaves its data and connection behind"
 
@@ -207,8 +302,8 @@ class ClientFixtureWithoutCleanup(Rule):
         client = found.client
         if client is None or not client.cleanup or (client.awaited and not function.is_async):
             return None
-        if function.body[-1] is not handed.statement:
-            return None  # more code after the yield, or a return inside a block: written by hand
+        if function.body[-1] is not handed.statement or found.construction is not unwrap(self.model.origin(handed.value, function).expr):
+            return None  # more code after the yield, a return inside a block, a tuple: written by hand
         variable = handed.value.value if isinstance(handed.value, cst.Name) else None
         name = variable or "client"
         database = self.database_name(name, function) if client.needs_database else None
@@ -255,6 +350,27 @@ class ClientFixtureWithoutCleanup(Rule):
                     return [f"async with {{client}}.begin() as connection:\n{{indent}}await connection.run_sync({target}.drop_all)"]
                 return [f"{target}.drop_all({{client}})"]
         return []
+
+
+def _with_article(label: str) -> str:
+    """`an AsyncClient`, `an HTTP client`, `a Redis client`."""
+    first = label.strip("`").split()[0]
+    vowel = first[0].lower() in "aeiou" or (first.isupper() and first[0] in "FHLMNRSX")
+    return f"{'an' if vowel else 'a'} {label}"
+
+
+def _resets(nodes) -> bool:
+    """A call whose name says it removes data (`flushdb()`, `janitor.drop()`, `delete_all(...)`) or a
+    `TRUNCATE`/`DELETE FROM`/`DROP` statement among the nodes."""
+    for node in nodes:
+        if isinstance(node, cst.Call):
+            func = node.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if RESET_METHOD.search(name):
+                return True
+        elif (text := literal_string(node)) is not None and RESET_STATEMENT.search(text):
+            return True
+    return False
 
 
 def _own_nodes(node: cst.CSTNode):
