@@ -261,6 +261,49 @@ def connection(postgres_container, _empty_database):
     connection.close()
 ''', id="near-miss-a-reset-fixture-it-depends-on"),
     pytest.param('''
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from testcontainers.community.postgres import PostgresContainer
+
+
+@pytest.fixture(scope="session")
+def db_port():
+    with PostgresContainer("postgres:16-alpine") as postgres:
+        yield postgres.get_exposed_port(5432)
+
+
+@pytest.fixture(scope="session")
+def engine(settings):
+    return create_async_engine(settings.database_url)
+
+
+@pytest.fixture
+async def session(engine):
+    session = AsyncSession(bind=engine)
+    try:
+        yield session  # error: [client-fixture-without-cleanup]
+    finally:
+        await session.close()
+''', id="a-session-over-settings-from-a-plugin-beside-the-modules-container"),
+    pytest.param('''
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+
+@pytest.fixture(scope="session")
+def engine(settings):
+    return create_async_engine(settings.database_url)
+
+
+@pytest.fixture
+async def session(engine):
+    session = AsyncSession(bind=engine)
+    try:
+        yield session
+    finally:
+        await session.close()
+''', id="near-miss-no-container-in-reach-of-the-module"),
+    pytest.param('''
 import pika
 import pytest
 

@@ -16,6 +16,7 @@ from tclint.engine.semantic import unwrap
 from tclint.engine.walk import children
 from tclint.knowledge import (
     CLOSE_WORDS, CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, DATA_WORDS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client,
+    fixture_scope,
 )  # fmt: skip
 
 # a class of another library or of the project whose name says what it is
@@ -81,8 +82,10 @@ class ClientFixtureWithoutCleanup(Rule):
         if not isinstance(call, cst.Call):
             return None
         callee = source_of(call.func).rsplit(".", 1)[-1]
-        if CLIENT_CLASS.match(callee) or callee == "connect":
+        if CLIENT_CLASS.match(callee):
             return ClientUse(None, call, callee, origin.scope)
+        if callee == "connect":
+            return ClientUse(None, call, source_of(call.func), origin.scope)  # `psycopg2.connect`: the module says what
         return None
 
     def container_backed(self, function: FunctionInfo, found: ClientUse) -> bool:
@@ -91,8 +94,28 @@ class ClientFixtureWithoutCleanup(Rule):
         graph = self.model.fixture_graph
         if any(graph.container_behind(param) for param in function.params):
             return True
-        return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in CONTAINER_ACCESSORS
-                   for n in descendants(function.node.body))  # fmt: skip
+        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in CONTAINER_ACCESSORS
+               for n in descendants(function.node.body)):  # fmt: skip
+            return True
+        return found.client is not None and self.module_container_behind_unseen_fixture(function)
+
+    def module_container_behind_unseen_fixture(self, function: FunctionInfo) -> bool:
+        """A known client whose fixtures lead to one tclint cannot see (a `pytest_plugins` module's
+        `settings`), in a module that starts a container for the session: the container is the service
+        the client reaches (`db_engine(settings)` beside `db_port()` starting PostgreSQL)."""
+        graph = self.model.fixture_graph
+        starts = any(f.fixture is not None and f.fixture.scope not in ("function", None) and self.model.containers_started_by(f)
+                     for f in self.model.module_functions.values())  # fmt: skip
+        return starts and self.reaches_unseen_fixture(function.params, graph, frozenset())
+
+    def reaches_unseen_fixture(self, params: list[str], graph, seen: frozenset) -> bool:
+        for param in params:
+            fixture = graph.fixtures.get(param)
+            if fixture is None and fixture_scope(param) is None and param not in ("request", "self", "cls"):
+                return True
+            if fixture is not None and param not in seen and self.reaches_unseen_fixture(list(fixture.params), graph, seen | {param}):
+                return True
+        return False
 
     @staticmethod
     def needs(found: ClientUse, fixture: str) -> tuple[bool, bool]:
@@ -141,11 +164,16 @@ class ClientFixtureWithoutCleanup(Rule):
         built here, a config or a shared object) or "fixture" (an object a per-test fixture hands out)."""
         model = self.model
         found: list[str] = []
+        graph = model.fixture_graph
         for arg in call.args:
             value = arg.value
-            held = model.container_of(value, scope)
-            if held is not None:
-                found.append("fixture" if held.fixture is not None and self.per_test_object(held.fixture) else "own")
+            origin = model.origin(value, scope)
+            fixture_param = origin.param is not None and isinstance(origin.scope, FunctionInfo) and origin.scope.fixture is not None
+            if fixture_param and graph.container_behind(origin.param):
+                found.append("fixture" if self.per_test_object(origin.param) else "own")
+                continue
+            if model.container_of(value, scope) is not None:
+                found.append("own")
                 continue
             text = model.string_of(value, scope)
             if model.address_role(value, scope) is not None or (
@@ -153,7 +181,6 @@ class ClientFixtureWithoutCleanup(Rule):
             ):
                 found.append("own")
                 continue
-            origin = model.origin(value, scope)
             inner = unwrap(origin.expr)
             if isinstance(inner, cst.Call) and depth < 3:
                 client = model.client_of(inner, origin.scope)
@@ -355,7 +382,7 @@ class ClientFixtureWithoutCleanup(Rule):
 def _with_article(label: str) -> str:
     """`an AsyncClient`, `an HTTP client`, `a Redis client`."""
     first = label.strip("`").split()[0]
-    vowel = first[0].lower() in "aeiou" or (first.isupper() and first[0] in "FHLMNRSX")
+    vowel = first[0].lower() in "aeio" or (first.isupper() and first[0] in "FHLMNRSX")
     return f"{'an' if vowel else 'a'} {label}"
 
 
