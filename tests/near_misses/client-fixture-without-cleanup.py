@@ -3,6 +3,7 @@ import httpx
 import pytest
 import sqlalchemy
 from aiokafka import AIOKafkaConsumer
+from alembic.command import downgrade, upgrade
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from testcontainers.community.mongodb import MongoDbContainer
@@ -11,7 +12,7 @@ from testcontainers.community.redis import RedisContainer
 
 from app import app
 from app.db import ConnectionPool, UserRepository
-from tests.support import ApiClient, AppFixture, Gateway, MessagingPlugin, delete_vhost
+from tests.support import ALEMBIC, ApiClient, AppFixture, Gateway, MessagingPlugin, delete_vhost
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +136,22 @@ def pool(postgres_container):
 async def live_client(app, postgres_container):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client, app.state.manager
+
+
+# The engine the session is opened on migrates the database down after every test.
+@pytest.fixture
+def migrated_engine(postgres_container):
+    engine = sqlalchemy.create_engine(postgres_container.get_connection_url())
+    upgrade(ALEMBIC, "head")
+    yield engine
+    downgrade(ALEMBIC, "base")
+    engine.dispose()
+
+
+@pytest.fixture
+def migrated_session(migrated_engine):
+    session = Session(migrated_engine)
+    try:
+        yield session
+    finally:
+        session.close()

@@ -176,7 +176,8 @@ URL_REQUESTS = frozenset({
 # Method names that close a client or reset its data, for clients not in the table above
 # (`close`, `aclose`, `async_close`, `on_shutdown`, `_disconnect`, `__aexit__`...).
 CLOSE_WORDS = r"^_?(a|async_|on_)?(close|dispose|disconnect|shutdown|stop|terminate|quit|release|logout)|^__a?exit__$"
-RESET_WORDS = r"^_?(flush|truncate|rollback|delete|drop|purge|clear|reset|clean|wipe|remove|empty|destroy|teardown|tear_down)"
+# (`downgrade`: an alembic migration down to the base drops every table)
+RESET_WORDS = r"^_?(flush|truncate|rollback|delete|drop|purge|clear|reset|clean|wipe|remove|empty|destroy|teardown|tear_down|downgrade)"
 RESET_STATEMENTS = r"(?i)\b(truncate|delete\s+from|drop\s+(table|schema|database|collection|index))\b"
 # Objects built from a container's address that hold settings, not a connection.
 SETTINGS_NAME = r"(?i)(config|configuration|settings|options|opts|params|parameters|url|uri|dsn|info|address|credentials|env|environ|dict|str|int|tuple|list|join|format|path)$"

@@ -239,23 +239,34 @@ class ClientFixtureWithoutCleanup(Rule):
         resets = any(RESET_METHOD.search(name) for name in names) or _resets(before)
         resets = resets or any(RESET_STATEMENT.search(text) for n in nodes if (text := literal_string(n)) is not None)
         resets = resets or any(self.cleans_through_helper(n, handed) for n in nodes if isinstance(n, cst.Call))
-        resets = resets or self.reset_by_dependency(function, frozenset())
+        resets = resets or self.reset_by_dependency(function, _argument_names(found.construction), frozenset())
         return Teardown(closes, resets)
 
-    def reset_by_dependency(self, function: FunctionInfo, seen: frozenset) -> bool:
-        """A function-scoped fixture of this module that the fixture uses (directly or through others),
-        that hands out nothing and resets the service for each test (`janitor.drop(); janitor.init()`,
-        `yield` then `flushdb()`). One that hands something out and deletes things (a factory removing
-        what it made) cleans up its own products, not the test's data."""
+    def reset_by_dependency(self, function: FunctionInfo, sources: set[str], seen: frozenset) -> bool:
+        """A function-scoped fixture of this module that the fixture uses resets the service for each
+        test: one that hands out nothing (`janitor.drop(); janitor.init()`, `yield` then `flushdb()`), or
+        the one whose value the client is opened on (an engine fixture that migrates down after the test).
+        Followed through the fixtures those depend on. One that hands out something else and deletes
+        things (a factory removing what it made) cleans up its own products, not the tests' data."""
         for param in function.params:
             dependency = self.local_fixture(param)
             if dependency is None or dependency.fixture.scope != "function" or param in seen:
                 continue
-            if self.hands_out_nothing(dependency) and _resets(self.sequence(dependency)):
+            if (param in sources or self.hands_out_nothing(dependency)) and _resets(self.sequence(dependency)):
                 return True
-            if self.reset_by_dependency(dependency, seen | {param}):
+            if self.reset_by_dependency(dependency, self.names_handed_out(dependency), seen | {param}):
                 return True
         return False
+
+    def names_handed_out(self, function: FunctionInfo) -> set[str]:
+        """The names the value a fixture hands out is opened on (`engine` for `yield
+        AsyncSession(engine)` or `session = AsyncSession(engine); yield session`; not the callee: a
+        factory fixture called is not what the value is opened on)."""
+        handed = self.handed_out(function)
+        if handed is None:
+            return set()
+        made = unwrap(self.model.origin(handed.value, function).expr)
+        return _opened_on(made)
 
     def hands_out_nothing(self, function: FunctionInfo) -> bool:
         handed = self.handed_out(function)
@@ -282,7 +293,7 @@ class ClientFixtureWithoutCleanup(Rule):
     def opened_by_with(function: FunctionInfo, handed: HandedOut, found: ClientUse) -> bool:
         """`with Client(...) as client: yield client`, `async with httpx.AsyncClient() as http: yield
         Api(http)`: the block's exit closes the client, or the connection the handed-out object wraps."""
-        wrapped = {n.value for arg in found.construction.args for n in descendants(arg.value) if isinstance(n, cst.Name)}
+        wrapped = _argument_names(found.construction)
         value = handed.value
         handed_names = {source_of(e.value) for e in value.elements} if isinstance(value, (cst.Tuple, cst.List)) else {source_of(value)}
         for node in descendants(function.node.body):
@@ -377,6 +388,17 @@ class ClientFixtureWithoutCleanup(Rule):
                     return [f"async with {{client}}.begin() as connection:\n{{indent}}await connection.run_sync({target}.drop_all)"]
                 return [f"{target}.drop_all({{client}})"]
         return []
+
+
+def _argument_names(call: cst.Call) -> set[str]:
+    return {n.value for arg in call.args for n in descendants(arg.value) if isinstance(n, cst.Name)}
+
+
+def _opened_on(expr: cst.BaseExpression) -> set[str]:
+    """The names in an expression, but for the functions it calls by name (`proxies("db")["url"]` is
+    opened on nothing of `proxies`; `engine.connect()` is opened on `engine`)."""
+    called = {id(n.func) for n in descendants(expr) if isinstance(n, cst.Call)}
+    return {n.value for n in descendants(expr) if isinstance(n, cst.Name) and id(n) not in called}
 
 
 def _with_article(label: str) -> str:
