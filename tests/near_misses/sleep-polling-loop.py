@@ -73,3 +73,13 @@ async def test_handler_does_not_block_the_loop(service):
     sampler.stop.set()
     await task
     assert max(sampler.lags) < 0.1
+
+
+def logged_requests(container, path, at_least=0):
+    deadline = time.monotonic() + 5
+    while True:
+        stdout, stderr = container.get_logs()
+        count = (stdout + stderr).decode().count(f"GET {path} ")
+        if count >= at_least or time.monotonic() > deadline:
+            return count
+        time.sleep(0.01)

@@ -267,12 +267,29 @@ def _counters(body: list) -> set[str]:
 
 
 def _is_bound(test: cst.BaseExpression | None, counters: set[str], model: Model) -> bool:
-    """A test that ends the loop for running out of time or tries, not because what it waits for holds."""
+    """A test that ends the loop only for running out of time or tries, not because what it waits for
+    holds (`count >= wanted or time.monotonic() > deadline` is both)."""
     if test is None:
         return False
+    return all(_limits(part, counters, model) for part in _operands(test, cst.Or))
+
+
+def _has_bound(test: cst.BaseExpression, counters: set[str], model: Model) -> bool:
+    """A test that checks the time or a counter, alone or among `and`/`or` operands."""
+    return any(_limits(part, counters, model) for part in _operands(test, cst.Or) for part in _operands(part, cst.And))
+
+
+def _limits(test: cst.BaseExpression, counters: set[str], model: Model) -> bool:
+    """A check of the time (a clock call, a deadline name), or of a counter the loop keeps."""
     return _mentions_time(test, model) or (
         not any(isinstance(node, cst.Call) for node in descendants(test)) and _mentions(test, counters)
     )
+
+
+def _operands(test: cst.BaseExpression, operator: type) -> list:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, operator) and not test.lpar:
+        return [*_operands(test.left, operator), *_operands(test.right, operator)]
+    return [test]
 
 
 def _mentions(expr: cst.CSTNode, names: set[str]) -> bool:
@@ -282,23 +299,15 @@ def _mentions(expr: cst.CSTNode, names: set[str]) -> bool:
 def _split_test(test: cst.BaseExpression, counters: set[str], model: Model):
     """`while not ready() and time.monotonic() < deadline:` -> (the part waited for, whether a part
     bounds the loop)."""
-    parts = _conjuncts(test)
+    parts = _operands(test, cst.And)
     waited = [part for part in parts if not _is_bound(part, counters, model)]
     limits = len(waited) < len(parts)
     if not waited:
         return None, limits
-    if len(waited) == 1:
-        return waited[0], limits
     joined = waited[0]
     for part in waited[1:]:
         joined = cst.BooleanOperation(left=joined, operator=cst.And(), right=part)
     return joined, limits
-
-
-def _conjuncts(test: cst.BaseExpression) -> list:
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) and not test.lpar:
-        return [*_conjuncts(test.left), *_conjuncts(test.right)]
-    return [test]
 
 
 LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -370,7 +379,7 @@ def _bounded_in_body(body: list, counters: set[str], model: Model) -> bool:
         tests = [statement.test] if isinstance(statement, cst.If) else []
         if isinstance(statement, cst.SimpleStatementLine):
             tests += [small.test for small in statement.body if isinstance(small, cst.Assert)]
-        if any(_is_bound(test, counters, model) for test in tests):
+        if any(_has_bound(test, counters, model) for test in tests):
             return True
     return False
 
