@@ -65,3 +65,16 @@ def redis_teardown_registered_first(request):
     request.addfinalizer(teardown)
     redis.exec(["redis-cli", "set", "seeded", "1"])
     return redis
+
+
+@pytest.fixture(scope="session")
+def redis_address_read_before_the_finalizer(request):
+    redis = RedisContainer("redis:7.2.4-alpine")
+    redis.start()
+    address = f"{redis.get_container_host_ip()}:{redis.get_exposed_port(6379)}"  # reads, not setup that can fail
+
+    def teardown():
+        redis.stop()
+
+    request.addfinalizer(teardown)
+    return redis, address

@@ -9,6 +9,7 @@ from tclint.diagnostics import SAFE
 from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, descendants
+from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
 from tclint.knowledge import SLEEP_FUNCTIONS
 
@@ -101,7 +102,7 @@ class UnguardedContainerSetup(Rule):
         configuration = {id(call) for call in ref.config_calls}
         return any(
             isinstance(node, cst.Call) and id(node) not in configuration
-            and not _waits(self.model.qualified(node.func) or "")
+            and not _waits(self.model.qualified(node.func) or "") and not _reads(node, ref)
             for node in descendants(statement)
         )  # fmt: skip
 
@@ -144,6 +145,14 @@ class UnguardedContainerSetup(Rule):
 def _waits(name: str) -> bool:
     """A sleep, or a wait for the container (not setup that can fail on its own)."""
     return name in SLEEP_FUNCTIONS or name.startswith(WAITING_UTILS)
+
+
+def _reads(call: cst.Call, ref: ContainerRef) -> bool:
+    """`container.get_connection_url()`, `container.get_exposed_port(5432)`: reading what the started
+    container is, not setup that can fail."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value.startswith("get_") and ref.var is not None
+            and dotted(func.value) == ref.var)  # fmt: skip
 
 
 def _index(body: list, statement: cst.CSTNode) -> int | None:
