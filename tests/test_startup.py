@@ -48,3 +48,17 @@ def test_a_warm_rerun_of_unchanged_files_does_not_import_libcst(project):
     })  # fmt: skip
     assert "libcst" in imported_modules("tests"), "the first run parses the files"
     assert "libcst" not in imported_modules("tests")
+
+
+def test_version_imports_neither_the_renderers_nor_the_rule_catalog(project):
+    """`tclint --version` was 1.4x v0.1's (bench/RESULTS.md) when cli.py took FORMATS from tclint.output."""
+    modules = imported_modules("--version")
+    assert "tclint.cli" in modules
+    assert not {"tclint.output", "tclint.catalog", "json"} & modules
+
+
+def test_the_formats_the_cli_offers_are_those_output_renders():
+    from tclint.formats import FORMATS, MACHINE_FORMATS
+    from tclint.output import RENDERERS
+
+    assert (tuple(RENDERERS), set(MACHINE_FORMATS) <= set(FORMATS)) == (FORMATS, True)

@@ -20,7 +20,7 @@ import click
 
 from tclint import DISTRIBUTION, __version__
 from tclint.files import FileError
-from tclint.output import FORMATS
+from tclint.formats import FORMATS
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files
@@ -119,7 +119,7 @@ class CheckOptions:
 
     @property
     def machine(self) -> bool:
-        from tclint.output import MACHINE_FORMATS
+        from tclint.formats import MACHINE_FORMATS
 
         return self.format_name in MACHINE_FORMATS
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from tclint import REPOSITORY, __version__
 from tclint.catalog import load_catalog, split_front_matter
 from tclint.diagnostics import SAFE, Diagnostic
+from tclint.formats import FORMATS
 
-MACHINE_FORMATS = ("json", "sarif", "github", "gitlab")
 FILE_ERROR_CODE, FILE_ERROR_NAME = "TCL000", "file-error"  # a file tclint could not read or parse
 _AT_POSITION = re.compile(r"^syntax error at (\d+):(\d+): ")
 
@@ -270,7 +270,6 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "github": github,
     "gitlab": gitlab,
 }
-FORMATS = tuple(RENDERERS)
 
 
 def summary(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool, failed_files: int = 0) -> str:
