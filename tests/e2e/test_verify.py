@@ -78,7 +78,7 @@ def test_verify_dry_run_and_the_fix_spelling_write_nothing(docker_client, tmp_pa
 
 
 HANGS = {
-    "pyproject.toml": "",
+    "pyproject.toml": '[dependency-groups]\ntest = ["testcontainers[redis]==4.15.0"]\n',  # a known version: the import fix exists
     "tests/conftest.py": "import pytest\nfrom testcontainers.redis import RedisContainer\n\n\n"
                          "@pytest.fixture(scope='session')\ndef redis_container():\n"
                          "    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n",
