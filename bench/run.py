@@ -1,4 +1,4 @@
-"""Time tclint against the libcst floor and its peers, in one run, and write bench/RESULTS.md.
+"""Time tclint against the libcst floor and its peers, in one run, and add the run to bench/RESULTS.md.
 
     python bench/corpus.py                      # once: fetch the sdists, build the corpora
     python bench/run.py [--runs 5] [--with-fixit] [--baseline REV] [--only TEXT]
@@ -8,7 +8,8 @@ medians and each tclint figure as a ratio to the floor measured in the same run.
 largest resident set of the command's processes (os.wait4). Fixit takes about 15 minutes per run over
 the typical corpus, so it runs once and only with --with-fixit. With --baseline REV, every tclint command
 also runs on the commit REV's source (`git archive` into bench/.work, run by this interpreter), interleaved
-with today's, and the table gives today's time as a ratio to REV's.
+with today's, and the table gives today's time as a ratio to REV's. A run of every command goes into
+RESULTS.md as its newest section, above the earlier ones; a run with --only is printed, not written.
 """
 
 from __future__ import annotations
@@ -172,6 +173,9 @@ def with_baseline(made: list[Command], revision: str) -> list[Command]:
     return paired
 
 
+TITLE = "# Benchmark results"
+
+
 def ratio(a: Command | None, b: Command | None) -> str:
     if a is None or b is None or not a.walls or not b.walls:
         return ""
@@ -182,15 +186,17 @@ def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
     by_name = {command.name: command for command in made}
     options = f"{' --with-fixit' if any(c.once for c in made) else ''}{f' --baseline {baseline}' if baseline else ''}"
     lines = [
-        "# Benchmark results",
+        f"## Full run, {time.strftime('%Y-%m-%d')}",
         "",
-        f"Measured by `python bench/run.py --runs {runs}{options}` on "
-        f"{time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.machine()}. Medians of {runs} interleaved runs (Fixit: one run), with bytecode caches as "
-        "an install leaves them. Corpora from "
-        "`python bench/corpus.py`: "
-        f"typical = {count(CORPUS / 'typical')} test files of 10 sdists, heavy = {count(CORPUS / 'heavy')} files "
-        "that every rule must parse.",
+        (
+            f"Measured by `python bench/run.py --runs {runs}{options}` on "
+            f"{time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.machine()}. Medians of {runs} interleaved runs (Fixit: one run), with bytecode caches as "
+            "an install leaves them. Corpora from "
+            "`python bench/corpus.py`: "
+            f"typical = {count(CORPUS / 'typical')} test files of 10 sdists, heavy = {count(CORPUS / 'heavy')} files "
+            "that every rule must parse."
+        ),
         "",
         "| command | wall (median) | runs | peak RSS | vs libcst floor, 1 process | vs libcst floor, 2 processes |"
         + (f" vs {baseline} |" if baseline else ""),
@@ -204,7 +210,7 @@ def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
             f"| {command.name} | {command.median:.3f} s | {len(command.walls)} | {command.peak_kb / 1024:.0f} MB | "
             f"{ratio(command, floor1)} | {ratio(command, floor2)} |" + (f" {ratio(command, command.baseline)} |" if baseline else "")
         )
-    lines += ["", "## Goals", ""]
+    lines += ["", "### Goals", ""]
     cold = by_name.get("typical: tclint check --no-cache")
     heavy = by_name.get("heavy: tclint check --no-cache")
     goals = [
@@ -256,8 +262,16 @@ def main() -> int:
         text = report(made, args.runs, args.baseline)
     print(text)
     if not args.only:
-        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+        results = HERE / "RESULTS.md"
+        earlier = results.read_text(encoding="utf-8") if results.exists() else ""
+        results.write_text(with_new_section(earlier, text), encoding="utf-8")
     return 0
+
+
+def with_new_section(results: str, section: str) -> str:
+    """RESULTS.md with the newest full run first and every earlier section kept below it."""
+    earlier = results.removeprefix(TITLE).lstrip("\n")
+    return f"{TITLE}\n\n{section}" + (f"\n{earlier}" if earlier else "")
 
 
 if __name__ == "__main__":
