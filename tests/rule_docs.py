@@ -1,10 +1,11 @@
 """Reading the examples of `rules/<name>.md` as test cases.
 
-A fence's info string is `python bad|fixed|good|file` or `toml config`, then `key=value` attributes:
+A fence's info string is `python bad|fixed|good|file`, `yaml file` or `toml config`, then `key=value` attributes:
 `id=` (required on bad and good blocks: test ids never come from list indexes) and `path=` (where the
 example lives in the scratch project; default `tests/test_example.py`). A `fixed` block belongs to the
-`bad` block right before it. A `toml config` block, and `python file path=...` blocks (other files of the
-scratch project, such as a conftest.py), apply to the next bad or good block. Lines that
+`bad` block right before it. A `toml config` block, and `python file path=...` and `yaml file path=...`
+blocks (other files of the scratch project, such as a conftest.py or a compose file), apply to the next
+bad or good block. Lines that
 should be reported end with `# error: [rule-name]`; the marker is stripped before linting. A bare
 `toml` block is an illustration (it must parse) and a bare fence is plain text; any other fence, an
 unknown attribute or an unclosed fence is an error, so a mistyped example is never silently dropped.
@@ -46,6 +47,7 @@ FENCES = {
     ("python", "fixed"): set(),
     ("python", "good"): {"id", "path"},
     ("python", "file"): {"path"},
+    ("yaml", "file"): {"path"},
 }
 
 
@@ -157,6 +159,10 @@ def cases_of(doc: Path) -> list[Case]:
                 raise DocError(f"{doc}: a `python file` block in section {section!r} has no path=")
             files[attributes["path"]], marked = strip_markers(text)
             extra_expected += [(attributes["path"], line, name) for line, name in marked]
+        elif words == ["yaml", "file"]:
+            if "path" not in attributes:
+                raise DocError(f"{doc}: a `yaml file` block in section {section!r} has no path=")
+            files[attributes["path"]] = text
     return cases
 
 

@@ -51,16 +51,6 @@ def test_settings_class(postgres_container):
         assert connection.execute("select 1").fetchone()
 ''', id="class-constant-to-client-url"),
     pytest.param('''
-import requests
-from testcontainers.compose import DockerCompose
-
-
-def test_stack():
-    with DockerCompose("tests", compose_file_name="docker-compose.yml") as compose:
-        response = requests.get("http://localhost:8080/health")  # error: [hardcoded-container-address]
-        assert response.ok
-''', id="compose-service"),
-    pytest.param('''
 import os
 
 import redis

@@ -27,6 +27,8 @@ def doc_with(tmp_path, block: str):
         pytest.param("```python good idd=x\nx = 1\n```\n", "unknown attribute idd", id="mistyped-attribute"),
         pytest.param("```python good\nx = 1\n```\n", "has no id=", id="good-without-id"),
         pytest.param("```python file\nx = 1\n```\n", "has no path=", id="file-without-path"),
+        pytest.param("```yaml file\nservices: {}\n```\n", "has no path=", id="yaml-file-without-path"),
+        pytest.param("```yaml\nservices: {}\n```\n", "fence `yaml`: unknown fence", id="yaml-without-kind"),
         pytest.param("```toml\n[tool.tclint\n```\n", "not TOML", id="illustration-that-is-not-toml"),
         pytest.param("```python fixed\nx = 1\n```\n", "follows no bad block", id="fixed-after-nothing"),
     ],

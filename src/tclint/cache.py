@@ -4,7 +4,8 @@ An entry is found by path and checked by modification time and size (a warm run 
 not read them); a file modified within RACY_NS of when its entry was stored may have changed again in
 the same clock tick, so its content digest is checked too (git's "racily clean" entries). It is keyed
 by tclint's version and every setting that changes results (the fingerprint), by the rules enabled for
-the file and by the facts of the conftest.py files above it and of the project modules it imports. JSON, not pickle: a cache folder from an untrusted checkout cannot run code.
+the file, by the facts of the conftest.py files above it and of the project modules it imports, and by
+the bytes of the Docker Compose files it reads. JSON, not pickle: a cache folder from an untrusted checkout cannot run code.
 
 Reading never changes an entry, and an entry that is not what this version writes (another schema, a
 hand-edited or truncated file) is a miss: the file is linted again and the entry replaced.
@@ -58,6 +59,8 @@ class Cache:
                 return None
             if stat.st_mtime_ns + RACY_NS > entry["stored"] and entry["digest"] != digest(Path(path).read_bytes()):
                 return None
+            if entry["facts"] is not None and not _compose_files_unchanged(entry["facts"].get("compose", ())):
+                return None
             return _report(entry)
         except (KeyError, TypeError, ValueError, AttributeError, OSError):
             return None  # no entry, a malformed one, or a file that cannot be read now: a miss
@@ -80,6 +83,20 @@ class Cache:
             os.replace(temporary, self.path)
         except OSError:
             pass  # a read-only project still lints; it just does not cache
+
+
+def _compose_files_unchanged(stacks: list) -> bool:
+    """Whether the compose files the file's Docker Compose stacks read still hold the bytes they held
+    (a file that could not be read, "", must still be unreadable)."""
+    for stack in stacks:
+        for path, known in stack["files"]:
+            try:
+                now = digest(Path(path).read_bytes())
+            except OSError:
+                now = ""
+            if now != known:
+                return False
+    return True
 
 
 def _entry(report: FileReport) -> dict:

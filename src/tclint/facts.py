@@ -37,6 +37,20 @@ class ContainerClassFact:
 
 
 @dataclass(frozen=True)
+class ComposeStackFact:
+    """A Docker Compose stack the module builds: the fixture that hands it out ("" for none), the compose
+    files it reads with the digest of their bytes ("" for a file that cannot be read), and their
+    services: (name, image or None, ((published host port or None, internal port), ...), the file that
+    names the image)."""
+
+    holder: str
+    files: tuple[tuple[str, str], ...]
+    services: tuple[tuple[str, str | None, tuple[tuple[int | None, int], ...], str], ...]
+    readable: bool
+    root: str = ""
+
+
+@dataclass(frozen=True)
 class FileFacts:
     path: str
     fixtures: tuple[FixtureFact, ...] = ()
@@ -49,6 +63,7 @@ class FileFacts:
     requested: tuple[str, ...] = ()  # the names the module's tests and fixtures ask for as parameters
     collected: bool = False  # pytest reads its fixtures: a `conftest.py` or a test module
     clients: tuple[tuple[str, str], ...] = ()  # functions that return a client built from a container: (name, its type)
+    compose: tuple[ComposeStackFact, ...] = ()  # the Docker Compose stacks it builds
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -64,6 +79,7 @@ class FileFacts:
             tuple(data.get("requested", ())),
             data.get("collected", False),
             tuple(_tuples(pair) for pair in data.get("clients", ())),
+            tuple(ComposeStackFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("compose", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:
@@ -99,6 +115,14 @@ class ProjectFacts:
                     return fixture
         return None
 
+    def compose_stack(self, name: str) -> ComposeStackFact | None:
+        """The Docker Compose stack a fixture of the conftest.py files (or of an imported module) hands out."""
+        for facts in (*self.conftests, *self.modules):
+            for stack in facts.compose:
+                if stack.holder == name:
+                    return stack
+        return None
+
     def key(self) -> str:
         return repr((self.conftests, self.modules, self.python))
 
@@ -106,6 +130,7 @@ class ProjectFacts:
         """The fixtures that start a container or depend on one that does (through other fixtures)."""
         fixtures = [fixture for conftest in self.conftests for fixture in conftest.fixtures]
         names = {fixture.name for fixture in fixtures if fixture.container is not None}
+        names.update(stack.holder for conftest in self.conftests for stack in conftest.compose if stack.holder)
         grew = True
         while grew:
             grew = False

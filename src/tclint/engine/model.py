@@ -226,6 +226,9 @@ class Model:
         self._fixture_graph = None
         self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
         self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
+        self.compose_calls: list[tuple[cst.Call, object]] = []  # `DockerCompose(...)` calls, with their scope
+        self._imports_compose = any(name.startswith("testcontainers.compose") for name in self.resolver.imported_names())
+        self._compose = None
         self._read_local_classes()
 
     # -- names ------------------------------------------------------------------------------------
@@ -243,6 +246,15 @@ class Model:
                     self.local_container_classes[statement.name.value] = subclass_of(found, statement, self._integer_reader(integers))
                 if self.is_testcase_base(base.value):
                     self.local_testcases.add(statement.name.value)
+
+    @property
+    def compose(self):
+        """The module's Docker Compose stacks (`engine.compose`), read when first asked."""
+        if self._compose is None:
+            from tclint.engine.compose import ComposeStacks
+
+            self._compose = ComposeStacks(self)
+        return self._compose
 
     def exported_facts(self) -> dict:
         """What other files learn from this one: its container classes, constants and `pytest_plugins`."""
@@ -275,7 +287,8 @@ class Model:
         requested = sorted({param for function in self.functions if function.fixture is not None or function.is_test for param in function.params})
         return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
-                "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients)}  # fmt: skip
+                "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients),
+                "compose": self.compose.facts() if self.compose_calls else ()}  # fmt: skip
 
     def _module_integers(self) -> dict[str, int]:
         """Module-level names bound once to an integer (`S3_PORT = 9000`), read before the walk."""
@@ -601,6 +614,8 @@ class Model:
                     self.stand_in_names.add(name.rsplit(".", 1)[-1])
         if self._construction(node) is not None:
             return
+        if self._imports_compose and self.qualified(node.func) in COMPOSE_CLASSES:
+            self.compose_calls.append((node, self.current_scope))
         func = node.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value

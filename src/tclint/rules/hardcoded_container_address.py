@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tclint.diagnostics import UNSAFE
+from tclint.engine.compose import Stack
 from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, FunctionInfo, Held, descendants, source_of
 from tclint.engine.names import dotted
@@ -44,6 +45,7 @@ class Reachable:
     expression: str  # how the function reaches the container: a parameter, a variable, `self.x`, `self`
     ports: tuple[int, ...]
     compose: bool = False
+    stack: Stack | None = None  # the Docker Compose stack, read from its compose files
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +67,9 @@ class HardcodedContainerAddress(Rule):
         self.server_ports: set[int] = set()
 
     def finish(self) -> None:
-        self.uses_compose = any(name.startswith("testcontainers.compose") for name in self.model.resolver.imported_names())
+        self.uses_compose = bool(self.model.compose_calls) or any(
+            stack.holder for facts in (*self.context.project.conftests, *self.context.project.modules) for stack in facts.compose
+        )
         for function in self.model.functions:
             containers = self.reachable(function)
             if not containers:
@@ -113,20 +117,25 @@ class HardcodedContainerAddress(Rule):
         while isinstance(scope, FunctionInfo):
             if scope.fixture is not None or scope.is_test:
                 for param in scope.params:
-                    held = self.model.container_of(cst.Name(param), scope)
-                    if held is not None and (param.endswith("_container") or held.cls is not None or held.compose):
+                    stack = self.model.compose.stack_of(cst.Name(param), scope) if self.uses_compose else None
+                    held = self.model.container_of(cst.Name(param), scope) if stack is None else None
+                    if stack is not None or (held is not None and held.compose):
+                        if stack is not None and stack.services is not None:
+                            found.append(Reachable(param, stack.ports, compose=True, stack=stack))
+                        continue
+                    if held is not None and (param.endswith("_container") or held.cls is not None):
                         graph = self.model.fixture_graph
                         ports = {*signature_ports(graph.container_behind(param)), *graph.ports_behind(param)}
-                        found.append(Reachable(param, tuple(sorted(ports)), held.compose))
+                        found.append(Reachable(param, tuple(sorted(ports))))
             for ref in scope.containers:
                 if ref.var and "." not in ref.var:
                     held = Held(ref.cls, ref)
                     found.append(Reachable(ref.var, ports_of(held)))
             for name, bindings in scope.bindings.items() if self.uses_compose else ():
                 if bindings and bindings[-1].value is not None and "." not in name and "[" not in name:
-                    held = self.model.container_of(cst.Name(name), scope)
-                    if held is not None and held.compose:
-                        found.append(Reachable(name, (), compose=True))
+                    stack = self.model.compose.stack_of(cst.Name(name), scope)
+                    if stack is not None and stack.services is not None:
+                        found.append(Reachable(name, stack.ports, compose=True, stack=stack))
             scope = scope.parent if isinstance(scope.parent, FunctionInfo) else scope.parent
             if isinstance(scope, ClassInfo):
                 found.extend(self.class_containers(scope))
@@ -302,8 +311,7 @@ class HardcodedContainerAddress(Rule):
         literal = part.node
         where = f"`{shown(match)}`"
         if target is not None and target.compose:
-            self.report(literal, f"Hard-coded address {where} where the Compose service's address belongs: use "
-                                 f"`{target.expression}.get_service_host(service, port)` and `get_service_port(...)`")  # fmt: skip
+            self.report_compose(part, match, value, sink, port, target, function)
             return
         name = target.expression if target else "container"
         advice = f"`{name}.get_container_host_ip()`"
@@ -311,6 +319,48 @@ class HardcodedContainerAddress(Rule):
             advice += f" and `{name}.get_exposed_port({port})`"
         fix = self.fix(part, match, sink, port, port_is_mapped, target, function) if target else None
         self.report(literal, f"Hard-coded address {where} where the container's mapped address belongs: use {advice}", fix)
+
+    def report_compose(self, part, match, value: StringValue, sink: Sink, port, target: Reachable, function) -> None:
+        """An address of a service of the stack: its host port, as the compose file publishes it."""
+        serving = target.stack.serving(port) if port is not None else []
+        if not serving:
+            return  # a port the stack does not publish, or none written: nothing says it is the stack's
+        services = sorted({service.name for service, _ in serving})
+        if len(serving) > 1:
+            self.report(part.node, f"Hard-coded address `{shown(match)}` where a Compose service's address belongs "
+                                   f"({', '.join(f'`{name}`' for name in services)}): use `{target.expression}.get_service_host(...)` "
+                                   "and `get_service_port(...)`")  # fmt: skip
+            return
+        service, mapping = serving[0]
+        published = f"host port {mapping.published}" if mapping.published is not None else "a host port Docker picks"
+        message = (f"Hard-coded address `{shown(match)}` where the Compose service `{service.name}`'s address belongs "
+                   f"(`{target.stack.shown(service.source)}` maps its port {mapping.target} to {published}): use "
+                   f"`{service_call(target, 'host', service.name, mapping.target)}` and `{service_call(target, 'port', service.name, mapping.target)}`")  # fmt: skip
+        whole = match.start() == 0 and match.end() == len(value.text) and not (match.group(2) or "").isdigit()
+        quote = "'" if not whole and '"' in (getattr(part.node, "quote", None) or getattr(part.node, "end", "")) else '"'
+        host_code = service_call(target, "host", service.name, mapping.target, quote)
+        port_code = service_call(target, "port", service.name, mapping.target, quote)
+        self.report(part.node, message, self.compose_fix(part, match, sink, host_code, port_code, function))
+
+    def compose_fix(self, part, match, sink: Sink, host_code: str, port_code: str, function: FunctionInfo) -> Fix | None:
+        """The service's host and port together, as testcontainers maps them."""
+        literal = part.node
+        if not self.inside(literal, function):
+            return None  # a constant shared with other code: change it by hand
+        changes = []
+        if not (match.group(2) or "").isdigit():
+            port_node = self.port_literal(sink, function)
+            if port_node is None:
+                return None
+            changes.append((port_node, cst.parse_expression(f"int({port_code})")))
+            port_code = None
+        replacement = self.replaced_string(literal, host_code, port_code)
+        if isinstance(literal, cst.FormattedString) and port_code is not None and replacement is not None and not port_in_text(literal):
+            replacement = port_expression_replaced(replacement, int(match.group(2)), port_code)
+        if replacement is None:
+            return None
+        changes.insert(0, (literal, replacement))
+        return Fix(f"Use `{host_code}` and the service's mapped port", UNSAFE, changes)
 
     # -- the fix ------------------------------------------------------------------------------------
 
@@ -443,6 +493,31 @@ def signature_ports(signature: tuple | None) -> tuple[int, ...]:
         if call.startswith("with_exposed_ports("):
             ports.update(int(number) for number in re.findall(r"\d+", call))
     return tuple(sorted(ports))
+
+
+def port_expression_replaced(node: cst.FormattedString, port: int, port_code: str) -> cst.FormattedString | None:
+    """`f"http://localhost:{8080}/"`: the port written as an expression after the host, replaced too (None
+    when it is no such expression)."""
+    parts = list(node.parts)
+    for index, part in enumerate(parts[1:], start=1):
+        before = parts[index - 1]
+        if (isinstance(part, cst.FormattedStringExpression) and isinstance(part.expression, cst.Integer)
+                and int(part.expression.evaluated_value) == port and isinstance(before, cst.FormattedStringText)
+                and before.value.endswith(":")):  # fmt: skip
+            parts[index] = part.with_changes(expression=cst.parse_expression(port_code))
+            return node.with_changes(parts=parts)
+    return None
+
+
+def port_in_text(node: cst.FormattedString) -> bool:
+    """Whether the f-string writes the port after the host in its text (`f"http://localhost:8080/{path}"`)."""
+    return any((match := HOST.search(part.value)) is not None and (match.group(2) or "").isdigit()
+               for part in node.parts if isinstance(part, cst.FormattedStringText))  # fmt: skip
+
+
+def service_call(target: Reachable, what: str, service: str, port: int, quote: str = '"') -> str:
+    """`compose.get_service_host("db", 5432)`."""
+    return f"{target.expression}.get_service_{what}({quote}{service}{quote}, {port})"
 
 
 def shown(match: re.Match) -> str:

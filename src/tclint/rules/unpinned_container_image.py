@@ -99,6 +99,24 @@ class UnpinnedContainerImage(Rule):
                 self.check_subclass(info)
         for literal in self.loose:
             self.judge(ImageText(literal.evaluated_value, literal), literal)
+        for call, scope in self.model.compose_calls:
+            self.check_compose(call, scope)
+
+    def check_compose(self, call: cst.Call, scope) -> None:
+        """The images of the services a `DockerCompose(...)` stack's compose files name: reported at the call."""
+        stack = self.model.compose.stack_at(call, scope)
+        for service in stack.services or () if stack is not None else ():
+            if service.image is None:
+                continue  # built from a Dockerfile, or an image tclint cannot read (`${TAG}`)
+            name, tag, digest = split_image(service.image)
+            if digest or not self.floating(tag) or self.built_here(service.image, name, tag):
+                continue
+            where = f"Compose service `{service.name}` in `{stack.shown(service.source)}`"
+            if tag is None:
+                message = f"{where} runs image `{service.image}`, which has no tag, so it means `latest`: the image changes under the tests"
+            else:
+                message = f"{where} runs image `{service.image}` with the moving tag `{tag}`: the image changes under the tests"
+            self.report(call, message)
 
     def note_retag(self, call: cst.Call, scope) -> None:
         """`image.tag("app", tag="latest")` names an image the tests built: `app:latest` is never pulled."""

@@ -1,0 +1,297 @@
+"""What a Docker Compose file says about its services: each one's image and the ports it publishes.
+
+A reader for the part of YAML that compose files use for this (block mappings and sequences, plain and
+quoted scalars, flow sequences of scalars), not a YAML parser: whatever it cannot read for certain (an
+alias, a merge key, a tag, a block scalar, a flow mapping, `${VARIABLE}` interpolation) is unknown, and
+an unknown image or port is never reported. PyYAML is not a dependency of tclint.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+# what `docker compose` reads in the folder it runs in when no file is named, in its order of preference
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+OVERRIDE_FILES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml")
+
+
+class Unknown:
+    """A value the reader cannot read for certain."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Port:
+    published: int | None  # the host port; None: Docker picks one
+    target: int  # the port inside the service's container
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    image: str | None  # None: no image the file names for certain (`build:` only, or interpolated)
+    ports: tuple[Port, ...]  # those read for certain
+    source: str = ""  # the file that names its image
+
+
+def read_services(text: str) -> tuple[Service, ...] | None:
+    """The services of a compose file, or None when its `services:` cannot be read."""
+    document = parse(text)
+    services = document.get("services") if isinstance(document, dict) else None
+    if not isinstance(services, dict):
+        return None
+    return tuple(service_of(str(name), body) for name, body in services.items())
+
+
+def service_of(name: str, body: object) -> Service:
+    if not isinstance(body, dict):
+        return Service(name, None, ())
+    image = body.get("image")
+    image = image if isinstance(image, str) and image and "$" not in image else None
+    ports = body.get("ports")
+    found: list[Port] = []
+    for entry in ports if isinstance(ports, list) else ():
+        found += long_port(entry) if isinstance(entry, dict) else short_port(entry)
+    return Service(name, image, tuple(found))
+
+
+SHORT_PORT = re.compile(r"^(?:(?:\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+(?:-\d+)?)?:)?(\d+(?:-\d+)?)(?:/(?:tcp|udp|sctp))?$")
+
+
+def short_port(entry: object) -> list[Port]:
+    """`"5432"`, `"5432:5432"`, `"127.0.0.1:8080:80"`, `"8080:80/tcp"`, `"127.0.0.1::80"`, `"9000-9001:9000-9001"`."""
+    if isinstance(entry, int) and not isinstance(entry, bool):
+        return [Port(None, entry)]
+    match = SHORT_PORT.match(entry) if isinstance(entry, str) else None
+    if match is None:
+        return []
+    published, target = match.groups()
+    targets = port_range(target)
+    if published is None:
+        return [Port(None, port) for port in targets]
+    hosts = port_range(published)
+    if len(hosts) == 1 and len(targets) == 1:
+        return [Port(hosts[0], targets[0])]
+    return [Port(host, port) for host, port in zip(hosts, targets)] if len(hosts) == len(targets) else []
+
+
+def port_range(text: str) -> list[int]:
+    low, _, high = text.partition("-")
+    first, last = int(low), int(high or low)
+    return list(range(first, last + 1)) if 0 < last - first < 1000 else [first] if first == last else []
+
+
+def long_port(entry: dict) -> list[Port]:
+    """`- target: 80` with `published: 8080` (a number or a string)."""
+    target, published = entry.get("target"), entry.get("published")
+    target = number(target)
+    if target is None:
+        return []
+    if published is None or published == "":
+        return [Port(None, target)]
+    host = number(published)
+    return [Port(host, target)] if host is not None else []
+
+
+def number(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def stack_files(context: str, names: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The files `docker compose` reads: those named (relative to the context folder), or the first
+    default file of the folder with the override file beside it."""
+    if names is not None:
+        return tuple(os.path.normpath(os.path.join(context, name)) for name in names)
+    base = next((name for name in DEFAULT_FILES if os.path.isfile(os.path.join(context, name))), None)
+    if base is None:
+        return ()
+    override = next((name for name in OVERRIDE_FILES if os.path.isfile(os.path.join(context, name))), None)
+    return tuple(os.path.join(context, name) for name in (base, override) if name)
+
+
+def merged(files: list[tuple[Service, ...]]) -> tuple[Service, ...]:
+    """Services of several files, as compose merges them: a later file's image wins, ports add up."""
+    by_name: dict[str, Service] = {}
+    for services in files:
+        for service in services:
+            before = by_name.get(service.name)
+            if before is None:
+                by_name[service.name] = service
+                continue
+            ports = before.ports + tuple(port for port in service.ports if port not in before.ports)
+            source = service.source if service.image else before.source
+            by_name[service.name] = Service(service.name, service.image or before.image, ports, source)
+    return tuple(by_name.values())
+
+
+# -- the YAML subset --------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    indent: int
+    text: str
+
+
+def parse(text: str) -> object:
+    """The document as dicts, lists and scalars (strings, ints, None), UNKNOWN where it cannot tell."""
+    lines = []
+    for raw in text.splitlines():
+        body = strip_comment(raw.rstrip())
+        if not body.strip():
+            continue
+        stripped = body.lstrip(" ")
+        if stripped.startswith("\t"):
+            return UNKNOWN  # YAML forbids tabs in indentation: not a file compose reads
+        if body in ("---", "...") or body.startswith("--- "):
+            if lines:
+                return UNKNOWN  # a second document (or text after the end of the first)
+            continue
+        lines.append(Line(len(body) - len(stripped), stripped))
+    if not lines:
+        return None
+    value, end = block(lines, 0, lines[0].indent)
+    return value if end == len(lines) else UNKNOWN
+
+
+def strip_comment(line: str) -> str:
+    """The line without its comment (a `#` at its start or after a space, outside quotes)."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t:-[,{"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return line[:index]
+    return line
+
+
+def block(lines: list[Line], start: int, indent: int) -> tuple[object, int]:
+    """The mapping or sequence that starts at `start` with this indentation, and where it ends."""
+    if lines[start].text == "-" or lines[start].text.startswith("- "):
+        return sequence(lines, start, indent)
+    return mapping(lines, start, indent)
+
+
+def sequence(lines: list[Line], index: int, indent: int) -> tuple[object, int]:
+    items: list[object] = []
+    while index < len(lines) and lines[index].indent == indent and (lines[index].text == "-" or lines[index].text.startswith("- ")):
+        rest = lines[index].text[1:]
+        content = rest.lstrip(" ")
+        if not content:  # `-` alone: the item is the block below it
+            index += 1
+            if index < len(lines) and lines[index].indent > indent:
+                value, index = block(lines, index, lines[index].indent)
+                items.append(value)
+            else:
+                items.append(None)
+            continue
+        inner = indent + 1 + len(rest) - len(content)
+        if key_split(content) is not None or content.startswith("- "):  # `- key: value` opens a mapping
+            lines[index] = Line(inner, content)
+            value, index = block(lines, index, inner)
+            items.append(value)
+            continue
+        value = scalar(content)
+        index += 1
+        if index < len(lines) and lines[index].indent > indent:
+            value, index = UNKNOWN, skip(lines, index, indent)  # a multi-line scalar
+        items.append(value)
+    return items, index
+
+
+def mapping(lines: list[Line], index: int, indent: int) -> tuple[object, int]:
+    result: dict[str, object] = {}
+    while index < len(lines) and lines[index].indent == indent:
+        split = key_split(lines[index].text)
+        if split is None:
+            return UNKNOWN, skip(lines, index + 1, indent - 1)
+        key, rest = split
+        index += 1
+        if not rest:
+            if index < len(lines) and lines[index].indent > indent:
+                value, index = block(lines, index, lines[index].indent)
+            elif index < len(lines) and lines[index].indent == indent and lines[index].text.startswith("- "):
+                value, index = sequence(lines, index, indent)  # a sequence may sit at its key's indentation
+            else:
+                value = None
+        else:
+            value = scalar(rest)
+            if index < len(lines) and lines[index].indent > indent:
+                value, index = UNKNOWN, skip(lines, index, indent)  # a block scalar or a multi-line one
+        result[key] = UNKNOWN if key == "<<" else value  # a merge key: what it brings is not known
+    return result, index
+
+
+def skip(lines: list[Line], index: int, indent: int) -> int:
+    while index < len(lines) and lines[index].indent > indent:
+        index += 1
+    return index
+
+
+KEY = re.compile(r"""^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s'"\[\]{}#&*!|>%@`,?:-][^:#]*?|<<|-[^\s:][^:#]*?))\s*:(?:\s+(.*)|$)""")
+
+
+def key_split(text: str) -> tuple[str, str] | None:
+    """(key, the rest of the line) of a `key: value` line."""
+    match = KEY.match(text)
+    if match is None:
+        return None
+    double, single, plain, rest = match.groups()
+    key = double if double is not None else single.replace("''", "'") if single is not None else plain.strip()
+    return key, (rest or "").strip()
+
+
+def scalar(text: str) -> object:
+    """A value on one line: a quoted or plain scalar, or a flow sequence of them."""
+    text = text.strip()
+    if text.startswith("&"):  # an anchor names the value; the value itself is as written
+        _, _, text = text.partition(" ")
+        text = text.strip()
+        if not text:
+            return UNKNOWN  # the anchored value is the block below (read as unknown)
+    if not text or text[0] in "*!|>{@`%":
+        return UNKNOWN  # aliases, tags, block scalars, flow mappings
+    if text.startswith("["):
+        if not text.endswith("]"):
+            return UNKNOWN
+        inner = text[1:-1].strip()
+        items = [scalar(item) for item in split_flow(inner)] if inner else []
+        return UNKNOWN if any(item is UNKNOWN or isinstance(item, list) for item in items) else items
+    if text[0] == '"':
+        return text[1:-1].replace('\\"', '"') if len(text) > 1 and text.endswith('"') and "\\" not in text[1:-1].replace('\\"', "") else UNKNOWN
+    if text[0] == "'":
+        return text[1:-1].replace("''", "'") if len(text) > 1 and text.endswith("'") else UNKNOWN
+    if text in ("~", "null", "Null", "NULL"):
+        return None
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    return text
+
+
+def split_flow(text: str) -> list[str]:
+    """The items of a flow sequence, split on commas outside quotes."""
+    items, current, quote = [], "", None
+    for char in text:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == ",":
+            items.append(current)
+            current = ""
+            continue
+        current += char
+    items.append(current)
+    return [item.strip() for item in items]

@@ -1,0 +1,300 @@
+"""The Docker Compose stacks of a module: which compose files each `DockerCompose(...)` names, and the
+services (images, published ports) those files define.
+
+The folder a stack runs in is read from the call the way testcontainers uses it: `context` (4.x) or
+`filepath` (3.x) is the folder `docker compose` runs in, relative to the folder pytest runs in (taken to
+be the project root), and each `compose_file_name` is relative to that folder. Without a file name,
+testcontainers 3.x reads `docker-compose.yml` and 4.x lets `docker compose` pick its default file. A
+folder or file name tclint cannot evaluate, or a file it cannot read, leaves the stack unknown.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tclint.compose_file import Port, Service, merged, read_services, stack_files
+from tclint.engine.model import FunctionInfo, descendants, keyword_arg, literal_string
+from tclint.engine.semantic import unwrap
+from tclint.engine.versions import testcontainers_at_least
+from tclint.facts import ComposeStackFact
+from tclint.files import digest
+from tclint.knowledge import COMPOSE_CLASSES
+
+PATH_FUNCTIONS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath", "str", "pathlib.Path",
+                            "pathlib.PurePath", "os.path.expanduser"})  # fmt: skip
+PATH_METHODS = frozenset({"resolve", "absolute", "as_posix"})
+LEGACY_DEFAULT = ("docker-compose.yml",)
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """A `DockerCompose(...)` call and what its compose files say (`services` None: unknown)."""
+
+    files: tuple[tuple[str, str], ...]  # (absolute path, digest of its bytes; "" when it cannot be read)
+    services: tuple[Service, ...] | None
+    root: str  # the project root, which the files are shown relative to
+
+    def shown(self, path: str) -> str:
+        relative = os.path.relpath(path, self.root) if self.root else path
+        return (relative if not relative.startswith("..") else path).replace(os.sep, "/")
+
+    def serving(self, port: int) -> list[tuple[Service, Port]]:
+        """The services that publish `port` on the host (or publish this internal port on a port Docker picks)."""
+        found = []
+        for service in self.services or ():
+            for mapping in service.ports:
+                if mapping.published == port or (mapping.published is None and mapping.target == port):
+                    found.append((service, mapping))
+        return found
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return tuple(sorted({port for service in self.services or () for mapping in service.ports
+                             for port in [mapping.published if mapping.published is not None else mapping.target]}))  # fmt: skip
+
+    def fact(self, holder: str) -> ComposeStackFact:
+        services = tuple((s.name, s.image, tuple((p.published, p.target) for p in s.ports), s.source) for s in self.services or ())
+        return ComposeStackFact(holder, self.files, services, self.services is not None, self.root)
+
+    @classmethod
+    def from_fact(cls, fact: ComposeStackFact) -> Stack:
+        if not fact.readable:
+            return cls(fact.files, None, fact.root)
+        services = tuple(Service(name, image, tuple(Port(*pair) for pair in ports), source) for name, image, ports, source in fact.services)
+        return cls(fact.files, services, fact.root)
+
+
+_read: dict[tuple[str, int, int], tuple[str, tuple[Service, ...] | None]] = {}  # by path, mtime and size
+
+
+def read_file(path: str) -> tuple[str, tuple[Service, ...] | None]:
+    """(digest of the bytes, the services) of one compose file; ("", None) when it cannot be read."""
+    try:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in _read:
+            with open(path, "rb") as file:
+                data = file.read()
+            try:
+                services = read_services(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                services = None
+            if services is not None:
+                services = tuple(Service(s.name, s.image, s.ports, path) for s in services)
+            _read[key] = (digest(data), services)
+        return _read[key]
+    except OSError:
+        return "", None
+
+
+def load(files: tuple[str, ...], root: str) -> Stack:
+    read = [(path, *read_file(path)) for path in files]
+    known = bool(read) and all(services is not None for _, _, services in read)
+    services = merged([services for _, _, services in read]) if known else None
+    return Stack(tuple((path, found) for path, found, _ in read), services, root)
+
+
+class ComposeStacks:
+    """The stacks of one module, read when a rule or the module's facts first ask."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.here = os.path.abspath(model.path)
+        python = model.project.python
+        self.root = python.root if python is not None else ""
+        self._stacks: dict[int, Stack | None] = {}
+
+    # -- a call, an expression -----------------------------------------------------------------------
+
+    def stack_at(self, call: cst.Call, scope) -> Stack | None:
+        if id(call) not in self._stacks:
+            self._stacks[id(call)] = self._evaluate(call, scope)
+        return self._stacks[id(call)]
+
+    def construction(self, expr: cst.BaseExpression, scope) -> tuple[cst.Call, object] | None:
+        """The `DockerCompose(...)` call an expression holds (through names, `with ... as` and
+        `DockerCompose(...).waiting_for(...)`), with its scope."""
+        origin = self.model.origin(expr, scope)
+        value, scope = unwrap(origin.expr), origin.scope
+        for _ in range(4):
+            if not isinstance(value, cst.Call):
+                return None
+            if self.model.qualified(value.func) in COMPOSE_CLASSES:
+                return value, scope
+            if not (isinstance(value.func, cst.Attribute) and value.func.attr.value == "waiting_for"):
+                return None
+            origin = self.model.origin(value.func.value, scope)
+            value, scope = unwrap(origin.expr), origin.scope
+        return None
+
+    def stack_of(self, expr: cst.BaseExpression, scope) -> Stack | None:
+        """The stack an expression holds: built in this module, or handed out by a fixture (of this
+        module, or of a conftest.py or project module, from the project index)."""
+        found = self.construction(expr, scope)
+        if found is not None:
+            return self.stack_at(*found)
+        origin = self.model.origin(expr, scope)
+        if origin.param is None or not isinstance(origin.scope, FunctionInfo):
+            return None
+        if not (origin.scope.fixture is not None or origin.scope.is_test):
+            return None
+        return self.fixture_stack(origin.param)
+
+    def fixture_stack(self, name: str) -> Stack | None:
+        local = next((f for f in self.model.functions if f.fixture is not None and f.fixture.name == name), None)
+        if local is not None:
+            handed = self.handed_out(local)
+            return self.stack_at(*handed) if handed is not None else None
+        fact = self.model.project.compose_stack(name)
+        return Stack.from_fact(fact) if fact is not None else None
+
+    def handed_out(self, fixture: FunctionInfo) -> tuple[cst.Call, object] | None:
+        for node in descendants(fixture.node.body):
+            if isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression):
+                found = self.construction(node.value, fixture)
+                if found is not None:
+                    return found
+        return None
+
+    # -- the facts -----------------------------------------------------------------------------------
+
+    def facts(self) -> tuple[ComposeStackFact, ...]:
+        """Every stack the module builds, under the fixture that hands it out (or "" for the others)."""
+        holders = {}
+        for function in self.model.functions:
+            if function.fixture is not None:
+                handed = self.handed_out(function)
+                if handed is not None:
+                    holders[id(handed[0])] = function.fixture.name
+        found = []
+        for call, scope in self.model.compose_calls:
+            stack = self.stack_at(call, scope)
+            if stack is not None:
+                found.append(stack.fact(holders.get(id(call), "")))
+        return tuple(found)
+
+    # -- evaluating the call -------------------------------------------------------------------------
+
+    def _evaluate(self, call: cst.Call, scope) -> Stack | None:
+        context = keyword_arg(call, "context") or keyword_arg(call, "filepath") or positional(call, 0)
+        folder = self.path_of(context.value, scope) if context is not None else None
+        if folder is None or not self.root and not os.path.isabs(folder):
+            return None
+        folder = os.path.normpath(os.path.join(self.root, folder))
+        names_arg = keyword_arg(call, "compose_file_name") or positional(call, 1)
+        if names_arg is None:
+            legacy = testcontainers_at_least(_Context(self.model.project), (4,)) is False
+            names = LEGACY_DEFAULT if legacy else None
+        else:
+            names = self.names_of(names_arg.value, scope)
+            if names is None:
+                return None
+        files = stack_files(folder, names)
+        if names is None and not files:  # no default file yet: a later one changes the result
+            return Stack(tuple((os.path.join(folder, name), "") for name in ("compose.yaml", "compose.yml", "docker-compose.yaml",
+                                                                               "docker-compose.yml")), None, self.root)  # fmt: skip
+        return load(files, self.root)
+
+    def names_of(self, expr: cst.BaseExpression, scope) -> tuple[str, ...] | None:
+        value = self.model.origin(expr, scope).expr
+        if isinstance(value, (cst.List, cst.Tuple)):
+            names = [self.path_of(element.value, scope) for element in value.elements if not isinstance(element, cst.StarredElement)]
+            return tuple(names) if names and len(names) == len(value.elements) and None not in names else None
+        name = self.path_of(value, scope)
+        return (name,) if name is not None else None
+
+    def path_of(self, expr: cst.BaseExpression, scope, depth: int = 0) -> str | None:
+        """The path an expression evaluates to: literals, `__file__`, `os.path` and `pathlib` operations,
+        names followed to their value."""
+        if depth > 8:
+            return None
+        text = literal_string(expr)
+        if text is not None:
+            return text
+        if isinstance(expr, cst.Name):
+            if expr.value == "__file__":
+                return self.here
+            origin = self.model.origin(expr, scope)
+            return self.path_of(origin.expr, origin.scope, depth + 1) if origin.expr is not expr else None
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value == "parent":
+                inner = self.path_of(expr.value, scope, depth + 1)
+                return os.path.dirname(inner) if inner is not None else None
+            origin = self.model.origin(expr, scope)
+            return self.path_of(origin.expr, origin.scope, depth + 1) if origin.expr is not expr else None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Divide, cst.Add)):
+            left, right = self.path_of(expr.left, scope, depth + 1), self.path_of(expr.right, scope, depth + 1)
+            if left is None or right is None:
+                return None
+            return os.path.join(left, right) if isinstance(expr.operator, cst.Divide) else left + right
+        if isinstance(expr, cst.FormattedString):
+            return self.formatted(expr, scope, depth)
+        if isinstance(expr, cst.Subscript):
+            return self.parents(expr, scope, depth)
+        if isinstance(expr, cst.Call):
+            return self.called(expr, scope, depth)
+        return None
+
+    def formatted(self, expr: cst.FormattedString, scope, depth: int) -> str | None:
+        text = ""
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text += part.value
+            elif part.format_spec is None and part.conversion in (None, "s"):
+                value = self.path_of(part.expression, scope, depth + 1)
+                if value is None:
+                    return None
+                text += value
+            else:
+                return None
+        return text
+
+    def parents(self, expr: cst.Subscript, scope, depth: int) -> str | None:
+        """`Path(__file__).parents[1]`."""
+        base = expr.value
+        if not (isinstance(base, cst.Attribute) and base.attr.value == "parents" and len(expr.slice) == 1):
+            return None
+        index = expr.slice[0].slice
+        if not (isinstance(index, cst.Index) and isinstance(index.value, cst.Integer)):
+            return None
+        path = self.path_of(base.value, scope, depth + 1)
+        for _ in range(int(index.value.evaluated_value) + 1 if path is not None else 0):
+            path = os.path.dirname(path)
+        return path
+
+    def called(self, call: cst.Call, scope, depth: int) -> str | None:
+        func = call.func
+        if isinstance(func, cst.Attribute) and not call.args and func.attr.value in PATH_METHODS:
+            inner = self.path_of(func.value, scope, depth + 1)
+            return os.path.abspath(os.path.join(self.root, inner)) if inner is not None and func.attr.value != "as_posix" else inner
+        if isinstance(func, cst.Attribute) and func.attr.value == "joinpath":
+            parts = [self.path_of(func.value, scope, depth + 1), *(self.path_of(arg.value, scope, depth + 1) for arg in call.args)]
+            return os.path.join(*parts) if None not in parts else None
+        name = self.model.qualified(func) or (func.value if isinstance(func, cst.Name) else "")
+        if any(arg.keyword is not None or arg.star for arg in call.args):
+            return None
+        parts = [self.path_of(arg.value, scope, depth + 1) for arg in call.args]
+        if None in parts or not parts:
+            return None
+        if name == "os.path.dirname" and len(parts) == 1:
+            return os.path.dirname(parts[0])
+        if name == "os.path.join" or (name in ("pathlib.Path", "pathlib.PurePath") and len(parts) > 1):
+            return os.path.join(*parts)
+        if name in PATH_FUNCTIONS and len(parts) == 1:
+            return parts[0] if name not in ("os.path.abspath", "os.path.realpath") else os.path.normpath(os.path.join(self.root, parts[0]))
+        return None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What `testcontainers_at_least` reads of a rule's context."""
+
+    project: object
+
+
+def positional(call: cst.Call, index: int) -> cst.Arg | None:
+    positionals = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positionals[index] if index < len(positionals) else None

@@ -1,0 +1,295 @@
+"""Docker Compose stacks: reading compose files, the stacks in the project index, and the rules' compose cases."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import write
+
+from rule_docs import strip_markers
+from tclint.compose_file import Port, Service, read_services
+from tclint.runner import RunOptions, run
+from tclint.settings import load_settings
+
+PYPROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n[tool.tclint]\nselect = ["{rules}"]\n'
+
+STACK = """services:
+  db:
+    image: postgres:16.4
+    ports:
+      - "5432:5432"
+  web:
+    image: nginx:1.27
+    ports:
+      - 127.0.0.1:8080:80
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(STACK, (Service("db", "postgres:16.4", (Port(5432, 5432),)), Service("web", "nginx:1.27", (Port(8080, 80),))),
+                 id="short-syntax"),
+    pytest.param("""
+# the stack the tests start
+version: '3.8'
+services:
+  api:                      # the service under test
+    image: 'example/api:2.1'
+    ports:
+    - 8000:8000
+    - "9000:9000/tcp"
+    - '127.0.0.1::6379'
+    - "7000"
+    - 8125/udp
+""", (Service("api", "example/api:2.1", (Port(8000, 8000), Port(9000, 9000), Port(None, 6379), Port(None, 7000), Port(None, 8125))),),
+                 id="short-syntax-forms"),
+    pytest.param("""
+services:
+  web:
+    image: nginx
+    ports:
+      - target: 80
+        published: 8080
+        protocol: tcp
+      - target: 443
+        published: "8443"
+        host_ip: 127.0.0.1
+      - target: 9090
+""", (Service("web", "nginx", (Port(8080, 80), Port(8443, 443), Port(None, 9090))),), id="long-syntax"),
+    pytest.param("""
+services:
+  cache: {image: redis, ports: ["6379:6379"]}
+""", (Service("cache", None, ()),), id="flow-mapping-service-unknown"),
+    pytest.param("""
+x-base: &base
+  image: postgres
+services:
+  db:
+    <<: *base
+    ports: ["${DB_PORT:-5432}:5432", "5433:5433"]
+  app:
+    build: .
+    image: postgres:${PG_VERSION}
+""", (Service("db", None, (Port(5433, 5433),)), Service("app", None, ())), id="merge-interpolation-and-build-unknown"),
+    pytest.param("""
+services:
+  db:
+    image: postgres:16
+    command: >
+      postgres
+      -c fsync=off
+    ports:
+      - "5432:5432"
+""", (Service("db", "postgres:16", (Port(5432, 5432),)),), id="folded-scalar-skipped"),
+])  # fmt: skip
+def test_compose_file_services(text, expected):
+    assert read_services(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("", id="empty"),
+    pytest.param("services: [db, web]\n", id="services-not-a-mapping"),
+    pytest.param("services:\n\tdb:\n\t\timage: postgres\n", id="tab-indented"),
+    pytest.param("services:\n  db:\n    image: postgres\n---\nservices:\n  web:\n    image: nginx\n", id="two-documents"),
+    pytest.param("services:\n    db:\n      image: postgres\n  web:\n    image: nginx\n", id="broken-indentation"),
+])  # fmt: skip
+def test_compose_file_that_cannot_be_read_has_no_services(text):
+    assert read_services(text) is None
+
+
+def lint(project, files: dict[str, str], rules: str, cache: bool = False):
+    """(found, expected) for every Python file: (path, line, rule) from the run and from the markers."""
+    expected = []
+    sources = {}
+    for path, text in files.items():
+        if path.endswith(".py"):
+            text, marked = strip_markers(text.lstrip("\n"))
+            expected += [(path, line, name) for line, name in marked]
+        sources[path] = text
+    write(project, {"pyproject.toml": PYPROJECT.format(rules=rules), **sources})
+    result = run(["."], load_settings(None, project), RunOptions(cache=cache))
+    assert result.errors == []
+    return sorted((d.path, d.line, d.name) for d in result.diagnostics), sorted(expected), result
+
+
+STACK_TEST = """
+import psycopg
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests", compose_file_name="docker-compose.yml") as compose:
+        assert requests.get("http://localhost:8080/health").ok  # error: [hardcoded-container-address]
+        psycopg.connect(host="localhost", port=5432)  # error: [hardcoded-container-address]
+        assert requests.get(f"http://127.0.0.1:{8080}/").ok  # error: [hardcoded-container-address]
+"""
+
+CASES = [
+    pytest.param({"tests/docker-compose.yml": STACK, "tests/test_stack.py": STACK_TEST}, id="published-ports"),
+    pytest.param({"tests/compose.yaml": STACK, "tests/test_stack.py": """
+from pathlib import Path
+
+import requests
+from testcontainers.compose import DockerCompose
+
+HERE = Path(__file__).parent
+
+
+def test_stack():
+    with DockerCompose(HERE) as compose:
+        assert requests.get("http://localhost:8080/health").ok  # error: [hardcoded-container-address]
+"""}, id="default-file-next-to-the-test"),
+    pytest.param({"tests/compose/stack.yml": STACK, "tests/conftest.py": """
+import os
+
+import pytest
+from testcontainers.compose import DockerCompose
+
+
+@pytest.fixture(scope="session")
+def stack():
+    with DockerCompose(os.path.join(os.path.dirname(__file__), "compose"), compose_file_name=["stack.yml"]) as compose:
+        yield compose
+""", "tests/test_api.py": """
+import requests
+
+
+def test_api(stack):
+    assert requests.get("http://localhost:8080/health").ok  # error: [hardcoded-container-address]
+
+
+def test_other_service(stack):
+    assert requests.get("http://localhost:9999/health").ok
+"""}, id="conftest-fixture-hands-out-the-stack"),
+    pytest.param({"tests/docker-compose.yml": STACK, "tests/test_stack.py": """
+import os
+
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_near_misses():
+    with DockerCompose("tests") as compose:
+        os.environ["NO_PROXY"] = "localhost,127.0.0.1"
+        assert requests.get("http://localhost:9999/health").ok
+        host = compose.get_service_host("web", 80)
+        assert requests.get(f"http://{host}:{compose.get_service_port('web', 80)}/").ok
+"""}, id="near-misses-stay-silent"),
+    pytest.param({"tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_unread_stack():
+    with DockerCompose("tests", compose_file_name="missing.yml") as compose:
+        assert requests.get("http://localhost:8080/health").ok
+"""}, id="missing-compose-file-stays-silent"),
+    pytest.param({"tests/docker-compose.yml": "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
+                  "tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_unread_stack():
+    with DockerCompose(find_folder()) as compose:
+        assert requests.get("http://localhost:8080/health").ok
+"""}, id="folder-not-evaluated-stays-silent"),
+]
+
+
+@pytest.mark.parametrize("files", CASES)
+def test_hardcoded_address_of_a_compose_service(project, files):
+    found, expected, _ = lint(project, files, "hardcoded-container-address")
+    assert found == expected
+
+
+def test_compose_address_fix_uses_the_service_and_its_internal_port(project):
+    write(project, {"pyproject.toml": PYPROJECT.format(rules="hardcoded-container-address"), "tests/docker-compose.yml": STACK,
+                    "tests/test_stack.py": strip_markers(STACK_TEST.lstrip("\n"))[0]})  # fmt: skip
+    run(["."], load_settings(None, project), RunOptions(cache=False, fix=True, unsafe=True))
+    assert (project / "tests/test_stack.py").read_text() == '''import psycopg
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests", compose_file_name="docker-compose.yml") as compose:
+        assert requests.get(f"http://{compose.get_service_host('web', 80)}:{compose.get_service_port('web', 80)}/health").ok
+        psycopg.connect(host=compose.get_service_host("db", 5432), port=int(compose.get_service_port("db", 5432)))
+        assert requests.get(f"http://{compose.get_service_host('web', 80)}:{compose.get_service_port('web', 80)}/").ok
+'''
+
+
+def test_compose_address_fix_is_unsafe(project):
+    _, _, result = lint(project, {"tests/docker-compose.yml": STACK, "tests/test_stack.py": STACK_TEST}, "hardcoded-container-address")
+    assert {d.fix.applicability for d in result.diagnostics} == {"unsafe"}
+
+
+UNPINNED = """services:
+  db:
+    image: postgres
+  cache:
+    image: redis:latest
+  search:
+    image: elasticsearch:8.15.0
+  proxy:
+    image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
+  app:
+    build: .
+  worker:
+    image: example/worker:${TAG:-1.0}
+"""
+
+UNPINNED_TEST = """
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests") as compose:  # error: [unpinned-container-image]
+        assert compose.get_service_port("db", 5432)
+"""
+
+
+def test_unpinned_compose_images_are_reported_at_the_call(project):
+    found, _, result = lint(project, {"tests/docker-compose.yml": UNPINNED, "tests/test_stack.py": UNPINNED_TEST}, "unpinned-container-image")
+    assert [(d.line, d.column, d.message) for d in result.diagnostics] == [
+        (5, 10, "Compose service `db` in `tests/docker-compose.yml` runs image `postgres`, which has no tag, so it means `latest`: "
+                "the image changes under the tests"),
+        (5, 10, "Compose service `cache` in `tests/docker-compose.yml` runs image `redis:latest` with the moving tag `latest`: "
+                "the image changes under the tests"),
+    ]  # fmt: skip
+    assert [d.fix for d in result.diagnostics] == [None, None]
+
+
+def test_pinned_compose_images_are_silent(project):
+    stack = "services:\n  db:\n    image: postgres:16.4\n  proxy:\n    image: nginx@sha256:" + "0" * 64 + "\n  app:\n    build: .\n"
+    found, _, _ = lint(project, {"tests/docker-compose.yml": stack, "tests/test_stack.py": UNPINNED_TEST}, "unpinned-container-image")
+    assert found == []
+
+
+def test_an_edit_to_the_compose_file_between_cached_runs_changes_the_result(project):
+    files = {"tests/test_stack.py": UNPINNED_TEST}
+    write(project, {"tests/docker-compose.yml": STACK})
+    assert lint(project, files, "unpinned-container-image", cache=True)[0] == []
+    (project / "tests/docker-compose.yml").write_text(STACK.replace("postgres:16.4", "postgres"))
+    found = lint(project, files, "unpinned-container-image", cache=True)[0]
+    assert found == [("tests/test_stack.py", 5, "unpinned-container-image")]
+    (project / "tests/docker-compose.yml").write_text(STACK)
+    assert lint(project, files, "unpinned-container-image", cache=True)[0] == []
+
+
+def test_a_compose_file_created_between_cached_runs_changes_the_result(project):
+    files = {"tests/test_stack.py": UNPINNED_TEST}
+    assert lint(project, files, "unpinned-container-image", cache=True)[0] == []
+    write(project, {"tests/compose.yaml": UNPINNED})
+    found = lint(project, files, "unpinned-container-image", cache=True)[0]
+    assert found == [("tests/test_stack.py", 5, "unpinned-container-image")] * 2
+
+
+def test_an_edit_to_a_conftest_stack_reaches_the_tests_that_use_it(project):
+    conftest = CASES[2].values[0]
+    files = {path: text for path, text in conftest.items() if path != "tests/compose/stack.yml"}
+    write(project, {"tests/compose/stack.yml": STACK})
+    assert lint(project, files, "hardcoded-container-address", cache=True)[0] == [("tests/test_api.py", 5, "hardcoded-container-address")]
+    (project / "tests/compose/stack.yml").write_text(STACK.replace("8080:80", "9999:80"))
+    found = lint(project, files, "hardcoded-container-address", cache=True)[0]
+    assert found == [("tests/test_api.py", 9, "hardcoded-container-address")]
