@@ -340,9 +340,10 @@ class HardcodedContainerAddress(Rule):
         quote = "'" if not whole and '"' in (getattr(part.node, "quote", None) or getattr(part.node, "end", "")) else '"'
         host_code = service_call(target, "host", service.name, mapping.target, quote)
         port_code = service_call(target, "port", service.name, mapping.target, quote)
-        self.report(part.node, message, self.compose_fix(part, match, sink, host_code, port_code, function))
+        title = f"Use `{service_call(target, 'host', service.name, mapping.target)}` and the service's mapped port"
+        self.report(part.node, message, self.compose_fix(part, match, sink, host_code, port_code, function, title))
 
-    def compose_fix(self, part, match, sink: Sink, host_code: str, port_code: str, function: FunctionInfo) -> Fix | None:
+    def compose_fix(self, part, match, sink: Sink, host_code: str, port_code: str, function: FunctionInfo, title: str) -> Fix | None:
         """The service's host and port together, as testcontainers maps them."""
         literal = part.node
         if not self.inside(literal, function):
@@ -360,7 +361,7 @@ class HardcodedContainerAddress(Rule):
         if replacement is None:
             return None
         changes.insert(0, (literal, replacement))
-        return Fix(f"Use `{host_code}` and the service's mapped port", UNSAFE, changes)
+        return Fix(title, UNSAFE, changes)
 
     # -- the fix ------------------------------------------------------------------------------------
 
