@@ -12,6 +12,8 @@ from tclint.settings import load_settings
 
 PYPROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n[tool.tclint]\nselect = ["{rules}"]\n'
 
+PYPROJECT_3 = PYPROJECT.replace("testcontainers==4.15.0", "testcontainers==3.7.1")
+
 STACK = """services:
   db:
     image: postgres:16.4
@@ -104,7 +106,8 @@ def lint(project, files: dict[str, str], rules: str, cache: bool = False):
             text, marked = strip_markers(text.lstrip("\n"))
             expected += [(path, line, name) for line, name in marked]
         sources[path] = text
-    write(project, {"pyproject.toml": PYPROJECT.format(rules=rules), **sources})
+    pyproject = sources.pop("pyproject.toml", PYPROJECT).format(rules=rules)
+    write(project, {"pyproject.toml": pyproject, **sources})
     result = run(["."], load_settings(None, project), RunOptions(cache=cache))
     assert result.errors == []
     return sorted((d.path, d.line, d.name) for d in result.diagnostics), sorted(expected), result
@@ -193,6 +196,39 @@ def test_unread_stack():
     with DockerCompose(find_folder()) as compose:
         assert requests.get("http://localhost:8080/health").ok
 """}, id="folder-not-evaluated-stays-silent"),
+]
+
+
+CASES += [
+    pytest.param({"tests/docker-compose.yml": STACK, "tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests") as compose:
+        port = compose.get_service_port("web", 80)
+        assert requests.get(f"http://localhost:{port}/health").ok  # error: [hardcoded-container-address]
+        assert requests.get(f"http://localhost:{compose.get_service_port('cache', 6379)}/").ok
+"""}, id="host-beside-the-service-port"),
+    pytest.param({"tests/compose.yaml": STACK, "tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests") as compose:
+        assert requests.get("http://localhost:8080/health").ok
+""", "pyproject.toml": PYPROJECT_3}, id="testcontainers-3-reads-docker-compose-yml-only"),
+    pytest.param({"tests/docker-compose.yml": STACK, "tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose(filepath="tests") as compose:
+        assert requests.get("http://localhost:8080/health").ok  # error: [hardcoded-container-address]
+""", "pyproject.toml": PYPROJECT_3}, id="testcontainers-3-filepath-and-default-file"),
 ]
 
 
@@ -293,3 +329,16 @@ def test_an_edit_to_a_conftest_stack_reaches_the_tests_that_use_it(project):
     (project / "tests/compose/stack.yml").write_text(STACK.replace("8080:80", "9999:80"))
     found = lint(project, files, "hardcoded-container-address", cache=True)[0]
     assert found == [("tests/test_api.py", 9, "hardcoded-container-address")]
+
+
+def test_a_stack_configured_with_wait_strategies_is_a_start_in_the_test(project):
+    found, expected, _ = lint(project, {"tests/docker-compose.yml": STACK, "tests/test_stack.py": """
+from testcontainers.compose import DockerCompose
+from testcontainers.core.waiting_utils import HttpWaitStrategy
+
+
+def test_stack():
+    with DockerCompose("tests").waiting_for({"web": HttpWaitStrategy(80)}) as compose:  # error: [container-started-in-test]
+        assert compose.get_service_port("web", 80)
+"""}, "container-started-in-test")
+    assert found == expected

@@ -106,6 +106,7 @@ class ComposeStacks:
         python = model.project.python
         self.root = python.root if python is not None else ""
         self._stacks: dict[int, Stack | None] = {}
+        self._fixtures: dict[str, Stack | None] = {}
 
     # -- a call, an expression -----------------------------------------------------------------------
 
@@ -144,6 +145,11 @@ class ComposeStacks:
         return self.fixture_stack(origin.param)
 
     def fixture_stack(self, name: str) -> Stack | None:
+        if name not in self._fixtures:
+            self._fixtures[name] = self._fixture_stack(name)
+        return self._fixtures[name]
+
+    def _fixture_stack(self, name: str) -> Stack | None:
         local = next((f for f in self.model.functions if f.fixture is not None and f.fixture.name == name), None)
         if local is not None:
             handed = self.handed_out(local)

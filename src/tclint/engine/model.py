@@ -227,7 +227,7 @@ class Model:
         self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
         self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
         self.compose_calls: list[tuple[cst.Call, object]] = []  # `DockerCompose(...)` calls, with their scope
-        self._imports_compose = any(name.startswith("testcontainers.compose") for name in self.resolver.imported_names())
+        self.imports_compose = any(name.startswith("testcontainers.compose") for name in self.resolver.imported_names())
         self._compose = None
         self._read_local_classes()
 
@@ -614,7 +614,7 @@ class Model:
                     self.stand_in_names.add(name.rsplit(".", 1)[-1])
         if self._construction(node) is not None:
             return
-        if self._imports_compose and self.qualified(node.func) in COMPOSE_CLASSES:
+        if self.imports_compose and self.qualified(node.func) in COMPOSE_CLASSES:
             self.compose_calls.append((node, self.current_scope))
         func = node.func
         if isinstance(func, cst.Attribute):

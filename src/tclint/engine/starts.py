@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, Model, source_of
-from tclint.knowledge import COMPOSE_CLASSES, CONTAINER_FACTORIES
+from tclint.knowledge import CONTAINER_FACTORIES
 
 EXIT_STACK_METHODS = frozenset({"enter_context", "enter_async_context"})
 
@@ -107,8 +107,8 @@ class StartSites:
         return name.rsplit(".", 1)[-1] if name and from_test_containers_module(name) else None
 
     def is_compose(self, expr: cst.BaseExpression) -> bool:
-        value = self.model.origin(expr).expr
-        return isinstance(value, cst.Call) and self.model.qualified(value.func) in COMPOSE_CLASSES
+        """A `DockerCompose(...)` stack, configured or not (`DockerCompose(...).waiting_for({...})`)."""
+        return self.model.imports_compose and self.model.compose.construction(expr, self.model.current_scope) is not None
 
     # -- asked in finish() ---------------------------------------------------------------------------
 

@@ -311,7 +311,7 @@ class HardcodedContainerAddress(Rule):
         literal = part.node
         where = f"`{shown(match)}`"
         if target is not None and target.compose:
-            self.report_compose(part, match, value, sink, port, target, function)
+            self.report_compose(part, match, value, sink, port, port_is_mapped, target, function)
             return
         name = target.expression if target else "container"
         advice = f"`{name}.get_container_host_ip()`"
@@ -320,8 +320,30 @@ class HardcodedContainerAddress(Rule):
         fix = self.fix(part, match, sink, port, port_is_mapped, target, function) if target else None
         self.report(literal, f"Hard-coded address {where} where the container's mapped address belongs: use {advice}", fix)
 
-    def report_compose(self, part, match, value: StringValue, sink: Sink, port, target: Reachable, function) -> None:
+    def report_compose_host(self, part, match, value: StringValue, sink: Sink, target: Reachable, function) -> None:
+        """`f"http://localhost:{compose.get_service_port("web", 80)}"`: the port is the service's, the host is not."""
+        port_node = value.part_at(match.end() - 1) if match.group(2) == "{}" else None
+        port_expr, scope = (port_node.node, port_node.scope) if port_node is not None else (sink.port, function)
+        asked = service_asked(self.model.origin(port_expr, scope).expr) if port_expr is not None else None
+        if asked is None or asked[0] not in {service.name for service in target.stack.services}:
+            return
+        service, internal = asked
+        whole = match.start() == 0 and match.end() == len(value.text)
+        quote = "'" if not whole and '"' in (getattr(part.node, "quote", None) or getattr(part.node, "end", "")) else '"'
+        shown_call = service_call(target, "host", service, internal)
+        self.report(part.node, f"Hard-coded host `{match.group(1)}` beside the mapped port of the Compose service `{service}`: "
+                               f"use `{shown_call}`",
+                    self.host_fix(part, service_call(target, "host", service, internal, quote), shown_call, function))  # fmt: skip
+
+    def host_fix(self, part, host_code: str, shown_call: str, function: FunctionInfo) -> Fix | None:
+        replacement = self.replaced_string(part.node, host_code, None) if self.inside(part.node, function) else None
+        return Fix(f"Use `{shown_call}`", UNSAFE, [(part.node, replacement)]) if replacement is not None else None
+
+    def report_compose(self, part, match, value: StringValue, sink: Sink, port, port_is_mapped, target: Reachable, function) -> None:
         """An address of a service of the stack: its host port, as the compose file publishes it."""
+        if port is None and port_is_mapped:
+            self.report_compose_host(part, match, value, sink, target, function)
+            return
         serving = target.stack.serving(port) if port is not None else []
         if not serving:
             return  # a port the stack does not publish, or none written: nothing says it is the stack's
@@ -514,6 +536,18 @@ def port_in_text(node: cst.FormattedString) -> bool:
     """Whether the f-string writes the port after the host in its text (`f"http://localhost:8080/{path}"`)."""
     return any((match := HOST.search(part.value)) is not None and (match.group(2) or "").isdigit()
                for part in node.parts if isinstance(part, cst.FormattedStringText))  # fmt: skip
+
+
+def service_asked(expr: cst.BaseExpression) -> tuple[str, int] | None:
+    """("web", 80) of `compose.get_service_port("web", 80)` (through `int(...)`)."""
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("int", "str") and len(expr.args) == 1:
+        expr = expr.args[0].value
+    if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get_service_port"):
+        return None
+    arguments = {arg.keyword.value if arg.keyword else index: arg.value for index, arg in enumerate(expr.args)}
+    service, port = arguments.get("service_name", arguments.get(0)), arguments.get("port", arguments.get(1))
+    name = literal_text(service)
+    return (name, int(port.evaluated_value)) if name is not None and isinstance(port, cst.Integer) else None
 
 
 def service_call(target: Reachable, what: str, service: str, port: int, quote: str = '"') -> str:
