@@ -211,6 +211,28 @@ def test_stack():
         assert requests.get(f"http://localhost:{port}/health").ok  # error: [hardcoded-container-address]
         assert requests.get(f"http://localhost:{compose.get_service_port('cache', 6379)}/").ok
 """}, id="host-beside-the-service-port"),
+    pytest.param({"tests/docker-compose.yml": STACK, "tests/test_stack.py": """
+import unittest
+from os.path import abspath, dirname
+
+import psycopg
+from testcontainers.compose import DockerCompose
+
+
+class TestOrders(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.compose = DockerCompose(filepath=dirname(abspath(__file__)))
+        cls.compose.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.compose.stop()
+
+    def test_orders(self):
+        with psycopg.connect("postgresql://test:test@localhost:5432/test") as connection:  # error: [hardcoded-container-address]
+            assert connection.execute("select 1").fetchone() == (1,)
+"""}, id="stack-kept-by-a-test-class"),
     pytest.param({"tests/compose.yaml": STACK, "tests/test_stack.py": """
 import requests
 from testcontainers.compose import DockerCompose

@@ -165,6 +165,17 @@ class ComposeStacks:
                     return found
         return None
 
+    def class_stacks(self, owner) -> dict[str, Stack]:
+        """The stacks a class keeps (`cls.compose = DockerCompose(...)` in `setUpClass`, or in its body), by attribute."""
+        found = {}
+        for key, bindings in owner.bindings.items() if self.model.compose_calls else ():
+            binding = bindings[-1] if bindings else None
+            held = self.construction(binding.value, binding.scope) if binding is not None and binding.value is not None else None
+            stack = self.stack_at(*held) if held is not None else None
+            if stack is not None and stack.services is not None:
+                found[key.removeprefix("self.")] = stack
+        return found
+
     # -- the facts -----------------------------------------------------------------------------------
 
     def facts(self) -> tuple[ComposeStackFact, ...]:

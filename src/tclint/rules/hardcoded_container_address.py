@@ -139,6 +139,9 @@ class HardcodedContainerAddress(Rule):
             scope = scope.parent if isinstance(scope.parent, FunctionInfo) else scope.parent
             if isinstance(scope, ClassInfo):
                 found.extend(self.class_containers(scope))
+                receiver = function.params[0] if function.params and function.params[0] in ("self", "cls") else "self"
+                found.extend(Reachable(f"{receiver}.{attribute}", stack.ports, compose=True, stack=stack)
+                             for attribute, stack in self.model.compose.class_stacks(scope).items())  # fmt: skip
                 break
         return list({reach.expression: reach for reach in found}.values())
 
