@@ -92,3 +92,20 @@ def test_started_from_another_folder(tmp_path, monkeypatch):
     found = reported(os.path.join("..", "service"))
     shown = (tmp_path / "service" / "tests" / "fixtures" / "db.py").as_posix()
     assert len(found) == 1 and found[0].startswith(f"{shown}:5:1:"), found
+
+
+def test_a_monorepo_whose_services_have_the_same_module_path(tmp_path, monkeypatch):
+    """Each service's `tests.fixtures.db` is its own module: an import resolves from the importing file's
+    folder up, as Python's path does under pytest, never to the other service's file of the same name."""
+    for service, image in (("billing", "postgres:16.4"), ("orders", "postgres:15.8")):
+        project(tmp_path / service, {"tests/fixtures/db.py": FIXTURE_MODULE.replace("postgres:16.4", image),
+                                     "tests/test_first.py": USES.format(name="first"),
+                                     "tests/test_second.py": USES.format(name="second")})  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert reported(".") == [
+        f"{service}/tests/fixtures/db.py:5:1: TCL104 [container-fixture-duplicated] Fixture `postgres` is registered by "
+        f"2 modules (`{service}/tests/test_first.py`, `{service}/tests/test_second.py`): pytest makes a separate "
+        "session fixture of each import, so one run starts its container 2 times; import it in the one `conftest.py` "
+        "they share"
+        for service in ("billing", "orders")
+    ]

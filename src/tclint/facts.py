@@ -7,6 +7,7 @@ above it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tclint.project import PythonProject
@@ -64,6 +65,7 @@ class FileFacts:
     collected: bool = False  # pytest reads its fixtures: a `conftest.py` or a test module
     clients: tuple[tuple[str, str], ...] = ()  # functions that return a client built from a container: (name, its type)
     compose: tuple[ComposeStackFact, ...] = ()  # the Docker Compose stacks it builds
+    sources: tuple[tuple[str, str], ...] = ()  # the project files its imports name, as the project index found them: (module as written, path)
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -80,6 +82,7 @@ class FileFacts:
             data.get("collected", False),
             tuple(_tuples(pair) for pair in data.get("clients", ())),
             tuple(ComposeStackFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("compose", ())),
+            tuple(_tuples(pair) for pair in data.get("sources", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:
@@ -139,6 +142,35 @@ class ProjectFacts:
                     names.add(fixture.name)
                     grew = True
         return frozenset(names)
+
+
+def fixture_namespace(path: str, facts_at: Callable[[str], FileFacts | None], known: dict | None = None,
+                      _seen: frozenset[str] = frozenset()) -> dict[str, tuple[str, FixtureFact]]:  # fmt: skip
+    """The fixtures in a module's namespace, by name, each with the path of the module defining it: its own,
+    and those its `from M import N` statements (N a name or `*`) bring from the project files the index
+    found for them (`FileFacts.sources`), through modules that re-export them; a module already on the
+    chain is left out. `facts_at(path)`: a module's facts, None when not known; `known`: answers kept
+    across calls."""
+    if known is not None and path in known:
+        return known[path]
+    facts = facts_at(path)
+    found: dict[str, tuple[str, FixtureFact]] = {}
+    if facts is None:
+        return found
+    sources = dict(facts.sources)
+    for module, name in facts.imports:
+        source = sources.get(module)
+        if source is None or source == path or source in _seen:
+            continue
+        exported = fixture_namespace(source, facts_at, known, _seen | {path})
+        if name == "*":
+            found.update((n, lent) for n, lent in exported.items() if not n.startswith("_"))
+        elif name in exported:
+            found[name] = exported[name]
+    found.update((fixture.name, (path, fixture)) for fixture in facts.fixtures)
+    if known is not None:
+        known[path] = found
+    return found
 
 
 def _tuples(value):

@@ -1,6 +1,8 @@
 """The project as a run sees it: the files to lint with the rules that apply to each, the fixtures
-that the conftest.py files above a file lend it (and the modules their `pytest_plugins` name), and the
-facts of the project modules a file imports (constants, container classes, helpers that start containers).
+that the conftest.py files above a file lend it (those they define, those they import from project
+modules by name or with `*`, and those of the modules their `pytest_plugins` name), and the facts of the
+project modules a file imports (constants, container classes, helpers that start containers). Imports
+resolve in one place (`ModuleFinder`): each file's facts carry the project files their imports name.
 
 Built in two phases. Discovery, up front: the files, their rules, and every conftest.py above them.
 Then the conftest facts, fed in as the run lints the conftest.py files, shallowest first, before any
@@ -14,6 +16,7 @@ import graph and the order of the run.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from tclint.catalog import RuleInfo
 from tclint.discovery import discover
-from tclint.facts import FileFacts, ProjectFacts
+from tclint.facts import FileFacts, FixtureFact, ProjectFacts, fixture_namespace
 from tclint.files import digest
 from tclint.project import PythonProject, project_root_of, python_project
 from tclint.settings import Settings
@@ -103,6 +106,7 @@ class ProjectIndex:
         self._loaded: set[str] = set()
         self._conftest_facts: dict[str, FileFacts] = {}
         self._module_facts: dict[str, FileFacts] = {}  # every file whose facts the run knows, by key
+        self._keys: dict[str, str] = {}  # the key of each file by the path the run shows it by
         self._by_key = {item.key: item for item in self.files}
         self._reading: set[str] = set()  # modules whose imports are being read (an import cycle stops here)
         self._projects: dict[tuple, tuple[ProjectFacts, str]] = {}  # by folder and imported modules
@@ -110,7 +114,8 @@ class ProjectIndex:
         self._settings = settings
         self._roots: dict[str, Path] = {}  # the Python project root of each folder
         self._python: dict[Path, PythonProject] = {}  # by project root, as the run started
-        self._fixture_names: dict[str, frozenset[bytes]] = {}  # by conftest.py path, see fixture_names_in
+        self._fixture_names: dict[str, frozenset[bytes]] = {}  # by conftest.py path, see _fixture_names_of
+        self._module_words: dict[str, tuple[frozenset[bytes], bool, tuple[str, ...]] | None] = {}  # by path
 
     def batches(self) -> list[list[SourceFile]]:
         """The linted conftest.py files, a batch per depth, shallowest first; then every other file."""
@@ -118,11 +123,25 @@ class ProjectIndex:
         by_depth = [[item for item in conftests if item.depth == depth] for depth in sorted({item.depth for item in conftests})]
         return [*by_depth, [item for item in self.files if not item.is_conftest]]
 
-    def add_facts(self, item: SourceFile, facts: FileFacts) -> None:
+    def add_facts(self, item: SourceFile, facts: FileFacts) -> FileFacts:
+        """Keep a file's facts, with the path this run shows it by and the project files its imports name
+        (`FileFacts.sources`); those facts are what the run keeps too."""
+        facts = dataclasses.replace(facts, path=item.display, sources=self._sources(item.key, facts))
+        self._keys[item.display] = item.key
         if item.is_conftest:
             self._conftest_facts[item.key] = facts
         self._module_facts[item.key] = facts
         self._projects.clear()
+        return facts
+
+    def _sources(self, key: str, facts: FileFacts) -> tuple[tuple[str, str], ...]:
+        found = []
+        for module in dict.fromkeys(module for module, _ in facts.imports):
+            for path in self.modules.files_for((module,), os.path.dirname(key)):
+                shown = display_path(Path(path))
+                self._keys[shown] = path
+                found.append((module, shown))
+        return tuple(found)
 
     def project_for(self, item: SourceFile, modules: bool = True) -> tuple[ProjectFacts, str]:
         """The facts of the conftest.py files above the file (its own folder's too, unless it is that
@@ -133,15 +152,55 @@ class ProjectIndex:
         imported = self._imported_modules(item) if modules else ()
         known = self._projects.get((start, imported))
         if known is None:
-            above = []
-            for path in _conftests_above(start):
-                if path in self._conftest_facts:
-                    above.append(self._conftest_facts[path])
-                    above += self._plugins(self._conftest_facts[path], os.path.dirname(path))
+            asking = item.key not in self._reading
+            self._reading.add(item.key)  # a conftest.py that imports this file's fixtures does not lend it them
+            try:
+                above, partial = self._conftest_fixtures(start)
+            finally:
+                if asking:
+                    self._reading.discard(item.key)
             lent = tuple(self._module_facts[key] for key in imported if key in self._module_facts)
             project = ProjectFacts(tuple(above), python=self._python_project(start), modules=lent)
-            known = self._projects[(start, imported)] = (project, digest(project.key().encode()))
+            known = (project, digest(project.key().encode()))
+            if not partial:
+                self._projects[(start, imported)] = known
         return known
+
+    def _conftest_fixtures(self, start: str) -> tuple[list[FileFacts], bool]:
+        """The facts of the conftest.py files above a folder, nearest first, each followed by the fixtures
+        it imports from project modules and the modules its `pytest_plugins` names; and whether a module
+        being read (an import cycle) was left out, which makes the answer one for this file alone."""
+        above: list[FileFacts] = []
+        skipped: set[str] = set()
+        for path in _conftests_above(start):
+            if path in self._conftest_facts:
+                facts = self._conftest_facts[path]
+                above.append(facts)
+                above += self._imported_fixtures(path, skipped)
+                above += self._plugins(facts, os.path.dirname(path))
+        return above, bool(skipped)
+
+    def _imported_fixtures(self, key: str, skipped: set[str]) -> list[FileFacts]:
+        """The fixtures a conftest.py imports from project modules, by name or with `*`, directly or through
+        modules that re-export them: pytest registers them as its own. One facts entry per module that
+        defines some, holding those fixtures alone. A module being read (an import cycle) is left out and
+        added to `skipped`."""
+        conftest = self._module_facts[key]
+
+        def facts_at(shown: str) -> FileFacts | None:
+            path = self._keys.get(shown)
+            if path is None or path == key:
+                return conftest if path == key else None
+            if path in self._reading:
+                skipped.add(path)
+                return None
+            return self._facts_of(path)
+
+        by_home: dict[str, list[FixtureFact]] = {}
+        for home, fixture in fixture_namespace(conftest.path, facts_at).values():
+            if home != conftest.path:
+                by_home.setdefault(home, []).append(fixture)
+        return [FileFacts(home, tuple(fixtures)) for home, fixtures in by_home.items()]
 
     def _python_project(self, folder: str) -> PythonProject:
         """The Python project a folder's files belong to: versions, and where the wait helper goes."""
@@ -209,22 +268,70 @@ class ProjectIndex:
         """Whether the file imports a module of the project (whose facts then count for it)."""
         return bool(item.imports) and bool(self.modules.files_for(item.imports, os.path.dirname(item.key)))
 
-    def _may_use_fixtures_above(self, item: SourceFile, source: bytes) -> bool:
-        from tclint.worker import fixture_names_in
+    def lends_to(self, item: SourceFile) -> bool:
+        """Whether facts of other files may count for the file: it imports a module of the project, or a
+        conftest.py is above it."""
+        above = _conftests_above(_start_dir(item))
+        return self.imports_project(item) or any(path in self.unlinted or path in self._by_key for path in above)
 
+    def _may_use_fixtures_above(self, item: SourceFile, source: bytes) -> bool:
         for path in _conftests_above(_start_dir(item)):
             conftest = self.unlinted.get(path) or (path if path in self._conftest_facts else None)
             if conftest is None:
                 continue
-            if path not in self._fixture_names:
-                try:
-                    with open(path, "rb") as file:
-                        self._fixture_names[path] = fixture_names_in(file.read())
-                except OSError:
-                    return True  # its own read reports the error
-            if any(name in source for name in self._fixture_names[path]):
-                return True
+            names = self._fixture_names_of(path)
+            if names is None or any(name in source for name in names):
+                return True  # a conftest.py that cannot be read: its own read reports the error
         return False
+
+    def _fixture_names_of(self, path: str) -> frozenset[bytes] | None:
+        """Every name a fixture of the module can have, its own or one it imports from a project module,
+        through modules that re-export them (read from the bytes, see `fixture_names_in`); None when the
+        module cannot be read."""
+        if path not in self._fixture_names:
+            read = self._names_and_imports(path)
+            if read is None:
+                return None
+            names, pending, seen = set(read[0]), list(read[2]), {path, *read[2]}
+            while pending:
+                imported = self._names_and_imports(pending.pop())
+                if imported is not None:
+                    names |= imported[0]
+                    pending += [module for module in imported[2] if module not in seen]
+                    seen.update(imported[2])
+            self._fixture_names[path] = frozenset(names)
+        return self._fixture_names[path]
+
+    def may_reexport_fixtures(self, item: SourceFile) -> bool:
+        """Whether a module imports, directly or through the modules it imports, a project module whose
+        bytes mention a fixture (which it may then lend the conftest.py that imports it)."""
+        pending, seen = [item.key], {item.key}
+        while pending:
+            read = self._names_and_imports(pending.pop())
+            for module in read[2] if read is not None else ():
+                if module not in seen:
+                    words = self._names_and_imports(module)
+                    if words is not None and words[1]:
+                        return True
+                    seen.add(module)
+                    pending.append(module)
+        return False
+
+    def _names_and_imports(self, path: str) -> tuple[frozenset[bytes], bool, tuple[str, ...]] | None:
+        """From a module's bytes: the names its own fixtures can have, whether it mentions a fixture at all,
+        and the project modules it imports."""
+        from tclint.worker import fixture_names_in
+
+        if path not in self._module_words:
+            try:
+                with open(path, "rb") as file:
+                    source = file.read()
+            except OSError:
+                self._module_words[path] = None
+            else:
+                imported = self.modules.files_for(imports_in(source), os.path.dirname(path))
+                self._module_words[path] = (fixture_names_in(source), b"fixture" in source, imported)
+        return self._module_words[path]
 
     def _read_unlinted_above(self, start: str) -> None:
         pending = [self.unlinted[path] for path in _conftests_above(start) if path in self.unlinted and path not in self._loaded]

@@ -161,12 +161,12 @@ class _Run:
         item.digest = digest(source)
         item.imports = imports_in(source)
         if item.facts_only and not item.is_conftest:
-            if worker.may_export(source):
+            if worker.may_export(source) or self.index.may_reexport_fixtures(item):
                 return self._task(item, source, fix=False)
             report = FileReport(item.display)
             self._store(item, report)
             return report
-        defines_fixtures = item.is_conftest and (b"fixture" in source or b"pytest_plugins" in source)
+        defines_fixtures = item.is_conftest and (b"fixture" in source or b"pytest_plugins" in source or self.index.may_reexport_fixtures(item))
         if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda fixtures: self.index.container_words(item, source, fixtures)):
             report = worker.suppressions_only(item.display, source, item.rules)
             if not self._needs_fixes(report):
@@ -197,8 +197,8 @@ class _Run:
     def _store(self, item: SourceFile, report: FileReport) -> None:
         if self.cache is None or report.error or report.changed or item.stat is None:
             return
-        # a file left unparsed still depends on what its imports lend it (the prefilter counts those names)
-        depends = report.facts is not None or (not item.facts_only and self.index.imports_project(item))
+        # a file left unparsed still depends on what its imports and conftest.py files lend it (the prefilter counts those names)
+        depends = report.facts is not None or (not item.facts_only and self.index.lends_to(item))
         project = self.index.project_for(item)[1] if depends else None
         self.cache.store(item.key, item.stat, _cache_key(item), project, item.digest, report, item.imports or (), item.entry)
 
@@ -220,9 +220,9 @@ class _Run:
 
     def _keep_facts(self, item: SourceFile, report: FileReport) -> None:
         if report.facts is not None:
+            facts = self.index.add_facts(item, report.facts)
             if not (item.facts_only and item.key in self.facts):  # a file of the run, read again for its facts
-                self.facts[item.key] = (item, report.facts)
-            self.index.add_facts(item, report.facts)
+                self.facts[item.key] = (item, facts)
 
     def _write(self, item: SourceFile, report: FileReport) -> FileReport:
         """Hand a fixed file to the writer. One that cannot be written is reported as it was read, each

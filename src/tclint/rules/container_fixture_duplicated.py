@@ -11,7 +11,7 @@ from collections import defaultdict
 from tclint.catalog import PROJECT
 from tclint.diagnostics import Diagnostic
 from tclint.engine.rule import Described
-from tclint.facts import FileFacts, FixtureFact
+from tclint.facts import FileFacts, FixtureFact, fixture_namespace
 
 SHARED_SCOPES = ("module", "package", "session")
 SHARED_SESSION = ("package", "session")  # a module-scoped fixture is one per module wherever it is registered
@@ -100,10 +100,6 @@ class Registrations:
     def __init__(self, files: list[FileFacts]) -> None:
         self.files = {normalized(facts.path): facts for facts in files}
         self._visible: dict[str, dict[str, tuple[str, FixtureFact]]] = {}
-        self._by_last_name: dict[str, list[tuple[str, FileFacts]]] = defaultdict(list)  # `db` -> tests/fixtures/db.py
-        for path, facts in self.files.items():
-            stem = path.removesuffix(".py").removesuffix("/__init__")
-            self._by_last_name[stem.rsplit("/", 1)[-1]].append((path, facts))
 
     def repeated(self):
         """(path, fixture, registering modules) for each shared container fixture registered twice or more."""
@@ -118,7 +114,7 @@ class Registrations:
                     registered[(home, name)].append(facts.path)
         for (home, name), modules in sorted(registered.items()):
             if len(modules) > 1:
-                yield self.files[home].path, next(f for f in self.files[home].fixtures if f.name == name), sorted(modules)
+                yield self.files[normalized(home)].path, next(f for f in self.files[normalized(home)].fixtures if f.name == name), sorted(modules)
 
     def starts_here(self, facts: FileFacts, path: str, home: str, name: str) -> bool:
         """A `conftest.py` serves every test below it; a test module's copy runs only if the module asks for
@@ -136,39 +132,9 @@ class Registrations:
                 wanted.update(visible[current][1].params)
         return False
 
-    def visible(self, path: str, _seen: frozenset = frozenset()) -> dict[str, tuple[str, FixtureFact]]:
+    def visible(self, path: str) -> dict[str, tuple[str, FixtureFact]]:
         """The fixtures in a module's namespace: its own and those it imports, with the module defining each."""
-        if path in self._visible:
-            return self._visible[path]
-        facts = self.files[path]
-        found: dict[str, tuple[str, FixtureFact]] = {}
-        for module, name in facts.imports:
-            source = self.module_path(module, path)
-            if source is None or source in _seen or source == path:
-                continue
-            exported = self.visible(source, _seen | {path})
-            if name == "*":
-                found.update((n, where) for n, where in exported.items() if not n.startswith("_"))
-            elif name in exported:
-                found[name] = exported[name]
-        found.update((fixture.name, (path, fixture)) for fixture in facts.fixtures)
-        self._visible[path] = found
-        return found
-
-    def module_path(self, module: str, importer: str) -> str | None:
-        """The file of the run an import names: relative to the importer's package, or any file whose
-        dotted path ends with the name (`tests.fixtures.db`, or `fixtures.db` from a folder on the path)."""
-        if module.startswith("."):
-            dots = len(module) - len(module.lstrip("."))
-            parts = importer.split("/")[:-1]
-            base = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
-            stem = "/".join([*base, *module.lstrip(".").split(".")]) if module.lstrip(".") else "/".join(base)
-            for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-                if candidate in self.files:
-                    return candidate
-            return None
-        matches = [path for path, facts in self._by_last_name.get(module.rsplit(".", 1)[-1], ()) if facts.defines(module)]
-        return min(matches, key=len) if matches else None
+        return fixture_namespace(path, lambda source: self.files.get(normalized(source)), self._visible)
 
 
 def normalized(path: str) -> str:
