@@ -3,11 +3,13 @@ bench/ACCURACY.md (see bench/real_corpus/README.md for the manifest format and t
 
     python scripts/score_accuracy.py                    # snapshots under /work/.mirror
     python scripts/score_accuracy.py --mirror DIR --output -   # print instead of writing ACCURACY.md
+    python scripts/score_accuracy.py --set heldout      # only the manifests marked set = "heldout"
 
 For every manifest whose repository snapshot is present (DIR/<owner>+<name>, a bare git directory or
 one holding repo/ or repo/.git), the annotated commit is extracted into a temporary folder, the installed
 tclint (`python -m tclint` of this interpreter) checks the whole checkout from its root with every rule
 selected (GitLab report format), and the findings on the annotated files are compared with the manifest.
+The development set (the default) and the held-out set (`set = "heldout"`) are scored and reported apart.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ FAMILIES = {
     "7": "API (TCL701-702)",
 }
 CERTAINTIES = ("clear-cut", "debatable")
+# The development set is the corpus the rules were tuned on; the held-out set was annotated (and its
+# annotations committed) before tclint ever ran on it, and is not used to tune rules.
+SETS = {"development": "", "heldout": " (held-out set)"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Manifest:
     commit: str
     files: tuple[str, ...]
     expected: tuple[Expected, ...]
+    set: str = "development"
 
 
 @dataclass
@@ -99,6 +105,15 @@ class Score:
     duplicates: list[Found] = field(default_factory=list)
 
 
+@dataclass
+class Tally:
+    """What one set of manifests scored."""
+
+    scores: dict[str, Score]
+    repositories: list[str] = field(default_factory=list)
+    files: int = 0
+
+
 def rule_codes() -> dict[str, str]:
     """Rule name -> code, from `tclint rules` (first two columns)."""
     listing = subprocess.run([sys.executable, "-m", "tclint", "rules"], capture_output=True, text=True, check=True)
@@ -108,6 +123,9 @@ def rule_codes() -> dict[str, str]:
 def load_manifest(path: Path, codes: dict[str, str]) -> Manifest:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     repository = data["repository"]
+    corpus_set = data.get("set", "development")
+    if corpus_set not in SETS:
+        raise SystemExit(f"{path.name}: set must be one of {', '.join(SETS)}")
     files = tuple(entry["path"] for entry in data.get("files", ()))
     expected = []
     for entry in data.get("findings", ()):
@@ -121,7 +139,7 @@ def load_manifest(path: Path, codes: dict[str, str]) -> Manifest:
         first, last = entry["line"], entry.get("end_line", entry["line"])
         lines = frozenset(range(first, last + 1)) | frozenset(entry.get("alt_lines", ()))
         expected.append(Expected(repository, entry["path"], lines, entry["rule"], entry["certainty"], entry["note"]))
-    return Manifest(repository, data["commit"], files, tuple(expected))
+    return Manifest(repository, data["commit"], files, tuple(expected), corpus_set)
 
 
 def git_dir(mirror: Path, repository: str) -> Path | None:
@@ -234,15 +252,51 @@ def table_row(label: str, scores: list[Score]) -> str:
     )
 
 
-def report(scores: dict[str, Score], codes: dict[str, str], repositories: list[str], skipped: list[str],
-           files: int, command: str) -> str:
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    version = subprocess.run([sys.executable, "-m", "tclint", "--version"], capture_output=True, text=True).stdout
+def set_section(tally: Tally, codes: dict[str, str], suffix: str) -> list[str]:
+    """The tables and lists of one set; `suffix` tells the set apart in the headings."""
+    scores = tally.scores
     header = "| | expected (clear-cut) | found | missed | false positives | precision | recall | debatable found |"
     rule_line = "|---|---|---|---|---|---|---|---|"
     by_family: dict[str, list[Score]] = defaultdict(list)
     for rule, score in scores.items():
         by_family[FAMILIES[codes[rule][3]]].append(score)
+    lines = [
+        f"{len(tally.repositories)} public repositories, {tally.files} hand-annotated files "
+        "(bench/real_corpus/README.md says how they were judged and how findings are matched). "
+        "Precision and recall count clear-cut entries only; a finding on a debatable entry counts neither way.",
+        "",
+        f"## Per rule family{suffix}",
+        "",
+        header,
+        rule_line,
+    ]
+    lines += [table_row(family, by_family[family]) for family in FAMILIES.values() if family in by_family]
+    lines += [table_row("**all**", list(scores.values())), "", f"## Per rule{suffix}", "", header, rule_line]
+    lines += [table_row(f"{codes[rule]} {rule}", [scores[rule]]) for rule in sorted(scores, key=codes.get)]
+    lines += ["", f"## Misses (clear-cut entries tclint did not report){suffix}", ""]
+    misses = [entry for rule in sorted(scores, key=codes.get) for entry in scores[rule].misses]
+    lines += [f"- {codes[entry.rule]} {entry.where()}: {entry.note}" for entry in misses] or ["none"]
+    lines += ["", f"## False positives (findings on annotated files that no entry expects){suffix}", ""]
+    false_positives = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].false_positives]
+    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in false_positives] or ["none"]
+    duplicates = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].duplicates]
+    lines += ["", f"## Duplicate reports (a second finding on an entry already found; counted neither way){suffix}", ""]
+    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in duplicates] or ["none"]
+    lines += ["", f"## Debatable entries{suffix}", ""]
+    debatable = [
+        (entry, verdict)
+        for rule in sorted(scores, key=codes.get)
+        for verdict, entries in (("reported", scores[rule].debatable_found), ("silent", scores[rule].debatable_silent))
+        for entry in entries
+    ]
+    lines += [f"- {codes[entry.rule]} {entry.where()} ({verdict}): {entry.note}" for entry, verdict in debatable]
+    lines += ["", f"## Repositories{suffix}", ""] + [f"- {name}" for name in tally.repositories]
+    return lines
+
+
+def report(tallies: dict[str, Tally], codes: dict[str, str], skipped: list[str], command: str) -> str:
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([sys.executable, "-m", "tclint", "--version"], capture_output=True, text=True).stdout
     lines = [
         "# tclint accuracy on real test suites",
         "",
@@ -251,39 +305,20 @@ def report(scores: dict[str, Score], codes: dict[str, str], repositories: list[s
         "",
         f"    {command}",
         "",
-        f"{len(repositories)} public repositories, {files} hand-annotated files "
-        "(bench/real_corpus/README.md says how they were judged and how findings are matched). "
-        "Precision and recall count clear-cut entries only; a finding on a debatable entry counts neither way.",
-        "",
-        "## Per rule family",
-        "",
-        header,
-        rule_line,
     ]
-    lines += [table_row(family, by_family[family]) for family in FAMILIES.values() if family in by_family]
-    lines += [table_row("**all**", list(scores.values())), "", "## Per rule", "", header, rule_line]
-    lines += [table_row(f"{codes[rule]} {rule}", [scores[rule]]) for rule in sorted(scores, key=codes.get)]
-    lines += ["", "## Misses (clear-cut entries tclint did not report)", ""]
-    misses = [entry for rule in sorted(scores, key=codes.get) for entry in scores[rule].misses]
-    lines += [f"- {codes[entry.rule]} {entry.where()}: {entry.note}" for entry in misses] or ["none"]
-    lines += ["", "## False positives (findings on annotated files that no entry expects)", ""]
-    false_positives = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].false_positives]
-    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in false_positives] or ["none"]
-    duplicates = [finding for rule in sorted(scores, key=codes.get) for finding in scores[rule].duplicates]
-    lines += ["", "## Duplicate reports (a second finding on an entry already found; counted neither way)", ""]
-    lines += [f"- {codes[item.rule]} {item.where()}: {item.message}" for item in duplicates] or ["none"]
-    lines += ["", "## Debatable entries", ""]
-    debatable = [
-        (entry, verdict)
-        for rule in sorted(scores, key=codes.get)
-        for verdict, entries in (("reported", scores[rule].debatable_found), ("silent", scores[rule].debatable_silent))
-        for entry in entries
-    ]
-    lines += [f"- {codes[entry.rule]} {entry.where()} ({verdict}): {entry.note}" for entry, verdict in debatable]
-    lines += ["", "## Repositories", ""] + [f"- {name}" for name in repositories]
+    if tallies["heldout"].repositories:
+        lines += [
+            "Two sets of manifests: the development set, on which the rules were tuned, and the held-out set "
+            "(manifests with `set = \"heldout\"`), annotated and committed before tclint ran on it and not used "
+            "to tune rules. The held-out figures are the honest estimate; they follow the development set's below.",
+            "",
+        ]
+    for corpus_set, suffix in SETS.items():
+        if corpus_set == "development" or tallies[corpus_set].repositories:
+            lines += set_section(tallies[corpus_set], codes, suffix) + [""]
     if skipped:
-        lines += ["", "## Skipped", ""] + [f"- {line}" for line in skipped]
-    return "\n".join(lines) + "\n"
+        lines += ["## Skipped", ""] + [f"- {line}" for line in skipped] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,15 +328,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--files-only", action="store_true", help="lint only the annotated files, not the whole checkout"
     )
+    parser.add_argument(
+        "--set", choices=["all", *SETS], default="all", dest="corpus_set", help="score only one set of manifests"
+    )
     parser.add_argument("manifests", nargs="*", type=Path, help="manifests to score (default: all)")
     args = parser.parse_args(argv)
 
     codes = rule_codes()
     names = {code: name for name, code in codes.items()}
-    scores: dict[str, Score] = {name: Score() for name in codes if name not in NOT_SCORED}
-    repositories, skipped, files = [], [], 0
+    scored_rules = [name for name in codes if name not in NOT_SCORED]
+    tallies = {corpus_set: Tally({name: Score() for name in scored_rules}) for corpus_set in SETS}
+    skipped: list[str] = []
     for path in args.manifests or sorted(MANIFESTS.glob("*.toml")):
         manifest = load_manifest(path, codes)
+        if args.corpus_set not in ("all", manifest.set):
+            continue
+        tally = tallies[manifest.set]
         git = git_dir(args.mirror, manifest.repository)
         if git is None:
             skipped.append(f"{manifest.repository}: no snapshot under {args.mirror}")
@@ -315,15 +357,17 @@ def main(argv: list[str] | None = None) -> int:
                 skipped.append(f"{manifest.repository}: {problem}")
                 print(f"skipped {manifest.repository}: {problem}", file=sys.stderr)
                 continue
-            score_repository(manifest, findings_on(manifest, raw, checkout, names), scores)
-        repositories.append(f"{manifest.repository} @ {manifest.commit[:12]} ({len(manifest.files)} files)")
-        files += len(manifest.files)
+            score_repository(manifest, findings_on(manifest, raw, checkout, names), tally.scores)
+        tally.repositories.append(f"{manifest.repository} @ {manifest.commit[:12]} ({len(manifest.files)} files)")
+        tally.files += len(manifest.files)
         print(f"scored {manifest.repository}", file=sys.stderr)
 
     command = "python scripts/score_accuracy.py" + (" --files-only" if args.files_only else "")
+    if args.corpus_set != "all":
+        command += f" --set {args.corpus_set}"
     if args.mirror != DEFAULT_MIRROR:
         command += f" --mirror {args.mirror}"
-    text = report(scores, codes, repositories, skipped, files, command)
+    text = report(tallies, codes, skipped, command)
     if args.output == "-":
         sys.stdout.write(text)
     else:

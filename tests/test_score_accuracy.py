@@ -190,3 +190,50 @@ def test_findings_on_keeps_scored_rules_of_annotated_files_from_the_gitlab_repor
     assert score_accuracy.findings_on(manifest, raw, tmp_path, names) == [
         score_accuracy.Found("someone/suite", "tests/test_a.py", 4, 6, "sleep-in-test", "Waits 1 s")
     ]
+
+
+def test_a_manifest_is_in_the_development_set_unless_it_says_heldout(tmp_path):
+    manifest_path = tmp_path / "someone+suite.toml"
+    manifest_path.write_text(MANIFEST, encoding="utf-8")
+    heldout_path = tmp_path / "someone+other.toml"
+    heldout_path.write_text(MANIFEST.replace('shape = "test"', 'set = "heldout"\nshape = "test"'), encoding="utf-8")
+    assert [score_accuracy.load_manifest(path, CODES).set for path in (manifest_path, heldout_path)] == [
+        "development",
+        "heldout",
+    ]
+
+
+def test_a_manifest_with_an_unknown_set_is_refused(tmp_path):
+    manifest_path = tmp_path / "bad.toml"
+    manifest_path.write_text(MANIFEST.replace('shape = "test"', 'set = "tuned"\nshape = "test"'), encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"^bad\.toml: set must be one of development, heldout$"):
+        score_accuracy.load_manifest(manifest_path, CODES)
+
+
+def test_the_report_gives_each_set_its_own_tables():
+    development = score_accuracy.Tally({name: score_accuracy.Score() for name in CODES}, ["someone/suite @ 0123"], 2)
+    heldout = score_accuracy.Tally({name: score_accuracy.Score() for name in CODES}, ["someone/other @ 4567"], 1)
+    hit = score_accuracy.Expected("someone/suite", "tests/test_a.py", frozenset({10}), "sleep-in-test", "clear-cut", "n")
+    miss = score_accuracy.Expected("someone/other", "tests/test_b.py", frozenset({3}), "sleep-in-test", "clear-cut", "m")
+    development.scores["sleep-in-test"].true_positives.append(hit)
+    heldout.scores["sleep-in-test"].misses.append(miss)
+    text = score_accuracy.report({"development": development, "heldout": heldout}, CODES, [], "python x")
+    development_part, heldout_part = text.split("## Per rule family (held-out set)")
+    assert "| waiting (TCL301-303) | 1 | 1 | 0 | 0 | 1.00 | 1.00 | 0 of 0 |" in development_part
+    assert "| waiting (TCL301-303) | 1 | 0 | 1 | 0 | n/a | 0.00 | 0 of 0 |" in heldout_part
+    assert "- TCL301 someone/other tests/test_b.py:3: m" in heldout_part
+    assert "someone/other" not in development_part
+
+
+def test_only_the_chosen_set_is_scored(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "score_accuracy.py"), "--mirror", str(tmp_path), "--output", "-",
+         "--set", "heldout"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    heldout = [path for path in score_accuracy.MANIFESTS.glob("*.toml") if 'set = "heldout"' in path.read_text()]
+    assert len(result.stderr.splitlines()) == len(heldout) > 0
+    assert all("no snapshot under" in line for line in result.stderr.splitlines())
+    assert "    python scripts/score_accuracy.py --set heldout --mirror" in result.stdout
