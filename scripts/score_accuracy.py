@@ -306,16 +306,17 @@ def report(tallies: dict[str, Tally], codes: dict[str, str], skipped: list[str],
         f"    {command}",
         "",
     ]
-    if tallies["heldout"].repositories:
+    shown = [corpus_set for corpus_set in SETS if tallies[corpus_set].repositories] or ["development"]
+    if "heldout" in shown:
         lines += [
             "Two sets of manifests: the development set, on which the rules were tuned, and the held-out set "
             "(manifests with `set = \"heldout\"`), annotated and committed before tclint ran on it and not used "
-            "to tune rules. The held-out figures are the honest estimate; they follow the development set's below.",
+            "to tune rules. The held-out figures are the honest estimate of how tclint does on suites it was "
+            "not fitted to.",
             "",
         ]
-    for corpus_set, suffix in SETS.items():
-        if corpus_set == "development" or tallies[corpus_set].repositories:
-            lines += set_section(tallies[corpus_set], codes, suffix) + [""]
+    for corpus_set in shown:
+        lines += set_section(tallies[corpus_set], codes, SETS[corpus_set]) + [""]
     if skipped:
         lines += ["## Skipped", ""] + [f"- {line}" for line in skipped] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -237,3 +237,11 @@ def test_only_the_chosen_set_is_scored(tmp_path):
     assert len(result.stderr.splitlines()) == len(heldout) > 0
     assert all("no snapshot under" in line for line in result.stderr.splitlines())
     assert "    python scripts/score_accuracy.py --set heldout --mirror" in result.stdout
+
+
+def test_a_set_with_no_scored_repository_is_left_out_of_the_report():
+    empty = score_accuracy.Tally({name: score_accuracy.Score() for name in CODES})
+    heldout = score_accuracy.Tally({name: score_accuracy.Score() for name in CODES}, ["someone/other @ 4567"], 1)
+    text = score_accuracy.report({"development": empty, "heldout": heldout}, CODES, [], "python x --set heldout")
+    assert "## Per rule family (held-out set)" in text
+    assert "## Per rule family\n" not in text
