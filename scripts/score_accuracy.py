@@ -63,6 +63,7 @@ class Expected:
     rule: str
     certainty: str
     note: str
+    changed: str = ""  # held-out only: why the entry was changed after tclint first ran on its suite
 
     def matches(self, finding: Found) -> bool:
         if finding.path != self.path or finding.rule != self.rule:
@@ -138,7 +139,10 @@ def load_manifest(path: Path, codes: dict[str, str]) -> Manifest:
             raise SystemExit(f"{where}: {entry['path']} is not listed in [[files]]")
         first, last = entry["line"], entry.get("end_line", entry["line"])
         lines = frozenset(range(first, last + 1)) | frozenset(entry.get("alt_lines", ()))
-        expected.append(Expected(repository, entry["path"], lines, entry["rule"], entry["certainty"], entry["note"]))
+        expected.append(
+            Expected(repository, entry["path"], lines, entry["rule"], entry["certainty"], entry["note"],
+                     entry.get("changed", ""))
+        )
     return Manifest(repository, data["commit"], files, tuple(expected), corpus_set)
 
 
@@ -290,8 +294,18 @@ def set_section(tally: Tally, codes: dict[str, str], suffix: str) -> list[str]:
         for entry in entries
     ]
     lines += [f"- {codes[entry.rule]} {entry.where()} ({verdict}): {entry.note}" for entry, verdict in debatable]
+    if suffix == SETS["heldout"]:
+        lines += ["", f"## Entries changed after tclint first ran on their suite{suffix}", ""]
+        entries = [entry for rule in sorted(scores, key=codes.get) for entry in every_entry(scores[rule])]
+        lines += [f"- {codes[entry.rule]} {entry.where()}: {entry.changed}" for entry in entries if entry.changed] or [
+            "none"
+        ]
     lines += ["", f"## Repositories{suffix}", ""] + [f"- {name}" for name in tally.repositories]
     return lines
+
+
+def every_entry(score: Score) -> list[Expected]:
+    return score.true_positives + score.misses + score.debatable_found + score.debatable_silent
 
 
 def report(tallies: dict[str, Tally], codes: dict[str, str], skipped: list[str], command: str) -> str:

@@ -245,3 +245,18 @@ def test_a_set_with_no_scored_repository_is_left_out_of_the_report():
     text = score_accuracy.report({"development": empty, "heldout": heldout}, CODES, [], "python x --set heldout")
     assert "## Per rule family (held-out set)" in text
     assert "## Per rule family\n" not in text
+
+
+def test_a_held_out_entry_changed_after_the_run_is_listed_with_its_reason(tmp_path):
+    manifest_path = tmp_path / "someone+suite.toml"
+    manifest_path.write_text(
+        MANIFEST.replace('note = "default image"', 'note = "default image"\nchanged = "line read off by one"'),
+        encoding="utf-8",
+    )
+    manifest = score_accuracy.load_manifest(manifest_path, CODES)
+    heldout = score_accuracy.Tally({name: score_accuracy.Score() for name in CODES}, ["someone/suite @ 0123"], 2)
+    score_accuracy.score_repository(manifest, [], heldout.scores)
+    lines = score_accuracy.set_section(heldout, CODES, score_accuracy.SETS["heldout"])
+    changed = lines[lines.index("## Entries changed after tclint first ran on their suite (held-out set)") + 2 :]
+    assert changed[0] == "- TCL401 someone/suite tests/conftest.py:5: line read off by one"
+    assert changed[1] == ""
