@@ -310,12 +310,16 @@ def every_entry(score: Score) -> list[Expected]:
 
 def report(tallies: dict[str, Tally], codes: dict[str, str], skipped: list[str], command: str) -> str:
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    # The commit of tclint's own code survives a rebase of later bench-only commits, HEAD's hash does not.
+    code = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%H", "--", "src"], capture_output=True, text=True
+    ).stdout.strip()
     version = subprocess.run([sys.executable, "-m", "tclint", "--version"], capture_output=True, text=True).stdout
     lines = [
         "# tclint accuracy on real test suites",
         "",
         f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on tclint {version.strip().split()[-1]} "
-        f"at commit `{head}`, with:",
+        f"at commit `{head}` (tclint's code as of `{code}`, the last commit that changed src/), with:",
         "",
         f"    {command}",
         "",
