@@ -86,6 +86,27 @@ FINDS_ITS_ROOT = LEGACY + (
 )
 
 
+def test_a_module_that_cannot_be_imported_does_not_keep_the_others_from_being_judged(tmp_path, monkeypatch, capsys):
+    write(tmp_path, {"pyproject.toml": PINNED, "tests/test_blind.py": BLIND,
+                     "tests/test_other_service.py": "import not_installed_anywhere\n" + BLIND})  # fmt: skip
+    code, report, _ = verify(tmp_path, monkeypatch, capsys)
+    assert statuses(report) == {"tests/test_blind.py": "kept", "tests/test_other_service.py": "unverified"}
+    assert (tmp_path / "tests/test_blind.py").read_text() == BLIND.replace(LEGACY, FIXED) and code == 1
+
+
+# a stand-in testcontainers without the `community` package: the fixed import fails at collection
+OLD_LAYOUT = {"testcontainers/__init__.py": "", "testcontainers/redis.py": "RedisContainer = object\n"}
+IMPORTS_AT_RUN_TIME = "from testcontainers.redis import RedisContainer\n\n\ndef test_imports():\n    assert RedisContainer\n"
+
+
+def test_a_fixed_module_that_no_longer_imports_is_rejected(tmp_path, monkeypatch, capsys):
+    write(tmp_path, {"pyproject.toml": PINNED, **OLD_LAYOUT, "tests/test_import.py": IMPORTS_AT_RUN_TIME,
+                     "tests/test_blind.py": BLIND})  # fmt: skip
+    code, report, _ = verify(tmp_path, monkeypatch, capsys)
+    assert statuses(report) == {"tests/test_blind.py": "kept", "tests/test_import.py": "rejected"}
+    assert (tmp_path / "tests/test_import.py").read_text() == IMPORTS_AT_RUN_TIME and code == 1
+
+
 def test_suites_that_find_their_root_through_git_run_in_the_copy(tmp_path, monkeypatch, capsys):
     write(tmp_path, {"pyproject.toml": PINNED, "tests/test_root.py": FINDS_ITS_ROOT})
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
