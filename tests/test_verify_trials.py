@@ -73,10 +73,11 @@ def test_modules_pytest_would_not_collect_are_run_by_path(tmp_path, monkeypatch,
     write(tmp_path, {"pyproject.toml": PYTEST_CHECKS, "tests/check_cache.py": BLIND, "tests/support.py": LEGACY,
                      "tests/test_elsewhere.py": "import not_installed_anywhere\n"})  # fmt: skip
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
-    assert statuses(report) == {"tests/check_cache.py": "kept", "tests/support.py": "unverified"}
+    # support.py defines no test: the tests of its folder judge it (check_cache.py's, which pytest would not collect)
+    assert statuses(report) == {"tests/check_cache.py": "kept", "tests/support.py": "kept"}
     assert report["suite"]["before"] == {**report["suite"]["before"], "passed": 1, "failed": 0}
     assert (tmp_path / "tests/check_cache.py").read_text() == BLIND.replace(LEGACY, FIXED)
-    assert (tmp_path / "tests/support.py").read_text() == LEGACY and code == 1
+    assert (tmp_path / "tests/support.py").read_text() == FIXED and code == 0
 
 
 FINDS_ITS_ROOT = LEGACY + (
@@ -105,6 +106,25 @@ def test_a_fixed_module_that_no_longer_imports_is_rejected(tmp_path, monkeypatch
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
     assert statuses(report) == {"tests/test_blind.py": "kept", "tests/test_import.py": "rejected"}
     assert (tmp_path / "tests/test_import.py").read_text() == IMPORTS_AT_RUN_TIME and code == 1
+
+
+HELPER_PACKAGE = {"tests/__init__.py": "", "tests/support/__init__.py": "",
+                  "tests/test_app.py": "from tests.support import containers\n\n\n"
+                                       "def test_app():\n    assert containers\n"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("helper", "status"),
+    [
+        pytest.param(LEGACY + "RedisContainer = None\n", "kept", id="the-tests-that-import-it-still-pass"),
+        pytest.param(IMPORTS_AT_RUN_TIME, "rejected", id="the-tests-that-import-it-fail"),
+    ],
+)
+def test_a_fixed_helper_module_is_judged_by_the_tests_of_its_package(tmp_path, monkeypatch, capsys, helper, status):
+    write(tmp_path, {"pyproject.toml": PINNED, **OLD_LAYOUT, **HELPER_PACKAGE, "tests/support/containers.py": helper})
+    code, report, _ = verify(tmp_path, monkeypatch, capsys)
+    assert statuses(report) == {"tests/support/containers.py": status}
+    assert report["suite"]["before"] == {**report["suite"]["before"], "passed": 1, "failed": 0}
 
 
 def test_suites_that_find_their_root_through_git_run_in_the_copy(tmp_path, monkeypatch, capsys):

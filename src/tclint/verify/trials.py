@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fnmatch
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -37,6 +39,9 @@ class FixOutcome:
     @property
     def kept(self) -> bool:
         return self.status == KEPT
+
+
+TEST_DEFINITION = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+test|class[ \t]+Test)", re.MULTILINE)
 
 
 @dataclass
@@ -154,18 +159,43 @@ class Verifier:
 
     def affected(self, path: str, tests: set[str]) -> set[str]:
         """The tests among `tests` that a fix of the file at `path` can change."""
-        return _under(tests, [self.target_of(path)])
+        return _under(tests, self.targets_of(path))
 
     def test_targets(self, groups: dict) -> list[str]:
-        return sorted({self.target_of(path) for path, _ in groups})
+        return sorted({target for path, _ in groups for target in self.targets_of(path)})
 
-    @staticmethod
-    def target_of(path: str) -> str:
+    def targets_of(self, path: str) -> list[str]:
         """What pytest runs for a fixed file: a conftest.py's folder, any other module by its path (pytest
-        collects a module named on its command line even when `python_files` would not)."""
+        collects a module named on its command line even when `python_files` would not); a module that
+        defines no test (a fixtures or helpers module the tests import) by the folder of the package it belongs
+        to: the modules there that define tests, each by its path (a folder and a module inside it, both on
+        the command line, would collect the module only if `python_files` names it)."""
         if os.path.basename(path) == "conftest.py":
-            return os.path.dirname(path) or "."
-        return path
+            return [os.path.dirname(path) or "."]
+        if self._defines_tests(path):
+            return [path]
+        folder = self._package_folder(path)
+        return sorted(found for found in self._modules_under(folder) if self._defines_tests(found))
+
+    def _defines_tests(self, path: str) -> bool:
+        return bool(TEST_DEFINITION.search((self.root / path).read_text(encoding="utf-8", errors="replace")))
+
+    def _modules_under(self, folder: str) -> Iterator[str]:
+        for directory, subfolders, files in os.walk(self.root / folder):
+            subfolders[:] = [name for name in subfolders if not _ignored(name)]
+            for name in files:
+                if name.endswith(".py"):
+                    yield (Path(directory) / name).relative_to(self.root).as_posix()
+
+    def _package_folder(self, path: str) -> str:
+        """The outermost folder of the package the module is in (its own folder outside a package)."""
+        folder = os.path.dirname(path)
+        while self._is_package(folder) and self._is_package(os.path.dirname(folder)):
+            folder = os.path.dirname(folder)
+        return folder or "."
+
+    def _is_package(self, folder: str) -> bool:
+        return bool(folder) and (self.root / folder / "__init__.py").is_file()
 
     # -- copies, lint and fixes -----------------------------------------------------------------------
 
@@ -257,6 +287,10 @@ def _under(tests: set[str], targets: list[str]) -> set[str]:
         return any(target == "." or module == target or module.startswith(target + "/") for target in targets)
 
     return {test for test in tests if inside(test)}
+
+
+def _ignored(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in COPY_IGNORED)
 
 
 def _newly_failing(comparable: set[str], result: TestRun) -> set[str]:
