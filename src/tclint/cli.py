@@ -205,7 +205,7 @@ def _check_stdin(settings, options: CheckOptions) -> int:
 
     source = click.get_binary_stream("stdin").read()
     report, fixed = lint_source(source, options.stdin_filename, settings, fix=options.fixing, unsafe=settings.unsafe_fixes,
-                                edits=options.format_name in ("json", "sarif"))
+                                edits=options.format_name in ("json", "sarif"), cache=not options.no_cache)
     result = RunResult(diagnostics=report.diagnostics, errors=[(report.path, report.error)] if report.error else [],
                        fixed=report.fixed, files=1, sources={report.path: fixed})  # fmt: skip
     if not options.fixing:

@@ -93,9 +93,14 @@ def rules_for(path: Path, settings: Settings, enabled: tuple[RuleInfo, ...]) -> 
 
 
 class ProjectIndex:
-    def __init__(self, paths: list[str], settings: Settings, force_exclude: bool = False) -> None:
+    def __init__(self, paths: list[str], settings: Settings, force_exclude: bool = False, files: list[Path] | None = None) -> None:
+        """The files to lint: discovered from `paths`, or `files` as given (the file an editor holds need
+        not exist, nor be one discovery would find)."""
         self.notes: list[tuple[str, str]] = []  # (path, why discovery left it out), for --verbose
-        found, path_errors = discover(paths, settings, force_exclude, lambda path, why: self.notes.append((display_entry(path), why)))
+        if files is None:
+            found, path_errors = discover(paths, settings, force_exclude, lambda path, why: self.notes.append((display_entry(path), why)))
+        else:
+            found, path_errors = files, []
         enabled = settings.enabled_rules()
         self.errors = [(error.path, error.message) for error in path_errors]
         self.files = [SourceFile(path, display_path(path), str(path.absolute()), rules_for(path, settings, enabled)) for path in found]

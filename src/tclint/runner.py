@@ -76,6 +76,13 @@ def run(paths: list[str], settings: Settings, options: RunOptions, progress: Cal
     return result
 
 
+def facts_reader(index: ProjectIndex, settings: Settings, cache: Cache | None) -> _Run:
+    """A run that lints no file of its own: it reads the conftest.py files and project modules the index
+    asks for (from the cache, or by parsing them) and keeps their facts (`.facts`), for a text linted
+    outside a run (an editor's buffer)."""
+    return _Run(settings, RunOptions(), index, None, None, cache, RunResult(), None)
+
+
 class _Run:
     def __init__(self, settings, options, index, pool, writer, cache, result, progress) -> None:
         self.options: RunOptions = options

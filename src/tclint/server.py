@@ -314,9 +314,10 @@ def create_server() -> TclintServer:
 
 
 def _lint_source(source: bytes, path: Path, settings_for, fix: bool, unsafe: bool) -> FileReport:
-    """The document as if at `path`: its configuration, per-file-ignores and the conftest.py facts above
-    it. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the files they need; otherwise
-    each fix as text edits."""
+    """The document as if at `path`: its configuration, per-file-ignores, and the facts of its project a
+    run would use (the conftest.py files above it, the project modules it imports), read through the
+    cache. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the files they need;
+    otherwise each fix as text edits."""
     from tclint.single import lint_source
 
     return lint_source(source, path, settings_for(path), fix=fix, unsafe=unsafe, edits=not fix)[0]

@@ -1,0 +1,140 @@
+"""The editor's path (`--stdin-filename`, the language server) sees the project as a run does: container
+classes and helpers of other modules, the fixtures a conftest.py imports, read through the cache; the
+file itself is the unsaved text, never what is on disk."""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+from helpers import tclint, write
+
+from tclint.cli import main
+
+CONTAINERS = """\
+from testcontainers.redis import RedisContainer
+
+
+def start_redis():
+    container = RedisContainer("redis:7.4")
+    container.start()
+    return container
+
+
+class Cache(RedisContainer):
+    pass
+"""
+PINNED_CONTAINERS = CONTAINERS.replace("    pass\n", '    def __init__(self):\n        super().__init__("redis:7.4")\n')
+TEST_CACHE = """\
+from tests.support.containers import Cache, start_redis
+
+
+def test_cache():
+    redis = start_redis()
+    assert redis.get_client().ping()
+
+
+def test_other():
+    with Cache() as cache:
+        assert cache.get_client().ping()
+"""
+EDITED_TEST_CACHE = TEST_CACHE.replace("    redis = start_redis()\n", "    redis = Cache()\n")
+DATABASE = """\
+import pytest
+from testcontainers.postgres import PostgresContainer
+
+
+@pytest.fixture(scope="session")
+def postgres_container():
+    with PostgresContainer("postgres:16.4") as postgres:
+        yield postgres
+
+
+@pytest.fixture
+def session(postgres_container):
+    return postgres_container.get_connection_url()
+"""
+UNIT_TEST = "def test_orders(session):\n    assert session\n"
+EDITED_UNIT_TEST = "def test_orders(postgres_container):\n    assert postgres_container\n\n\ndef test_totals(session):\n    assert session\n"
+CONFIGURED = "[tool.tclint]\n"
+UNCONFIGURED = '[project]\nname = "shop"\n'
+PROJECT = {
+    "pyproject.toml": CONFIGURED,
+    "tests/__init__.py": "",
+    "tests/support/__init__.py": "",
+    "tests/support/containers.py": CONTAINERS,
+    "tests/test_cache.py": TEST_CACHE,
+    "tests/shared/__init__.py": "",
+    "tests/shared/database.py": DATABASE,
+    "tests/unit/__init__.py": "",
+    "tests/unit/conftest.py": "from tests.shared.database import postgres_container, session\n",
+    "tests/unit/test_orders.py": UNIT_TEST,
+}
+EXPECTED = {
+    "tests/test_cache.py": [
+        "tests/test_cache.py:5:13: TCL102 [container-started-in-test] Test `test_cache` starts a `RedisContainer` through "
+        "`start_redis()`: every run starts a new container",
+        "tests/test_cache.py:10:5: TCL102 [container-started-in-test] Test `test_other` starts container `cache` in its "
+        "body: every run starts a new container",
+        "tests/test_cache.py:10:10: TCL401 [unpinned-container-image] `Cache()` uses its default image `redis:latest`, "
+        "whose tag moves",
+    ],
+    "tests/unit/test_orders.py": [
+        "tests/unit/test_orders.py:1:5: TCL503 [testcontainers-in-unit-tests] Unit test `test_orders` requests the "
+        "fixture `session`, which starts a `PostgresContainer`: unit tests should not need Docker (move it to the "
+        "integration tests)",
+    ],
+}
+EDITS = {"tests/test_cache.py": EDITED_TEST_CACHE, "tests/unit/test_orders.py": EDITED_UNIT_TEST}
+
+
+def findings(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("tests/")]
+
+
+def from_cli(path: str) -> list[str]:
+    code, out, err = tclint("check", "--output-format", "concise", path)
+    assert err == "" and code in (0, 1), err
+    return findings(out)
+
+
+def from_stdin(monkeypatch, path: str, source: str) -> list[str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.encode())))
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["check", "--output-format", "concise", "--stdin-filename", path])
+    assert err.getvalue() == "" and code in (0, 1), err.getvalue()
+    return findings(out.getvalue())
+
+
+@pytest.mark.parametrize("path", [pytest.param(path, id=path) for path in EXPECTED])
+@pytest.mark.parametrize("pyproject", [pytest.param(CONFIGURED, id="configured"), pytest.param(UNCONFIGURED, id="no-configuration")])
+def test_the_editor_path_reports_what_a_run_reports(tmp_path, monkeypatch, path, pyproject):
+    """Without a tclint configuration, the file's project root (its pyproject.toml) is where a run from
+    the project starts: the conftest.py files and modules above the file's folder count."""
+    write(tmp_path, {**PROJECT, "pyproject.toml": pyproject})
+    monkeypatch.chdir(tmp_path)
+    cold = from_stdin(monkeypatch, path, PROJECT[path])  # nothing cached yet
+    assert cold == from_cli(path) == EXPECTED[path]
+    assert from_stdin(monkeypatch, path, PROJECT[path]) == EXPECTED[path]  # the modules from the cache
+
+
+@pytest.mark.parametrize("path", [pytest.param(path, id=path) for path in EDITS])
+def test_an_unsaved_edit_is_what_the_editor_path_lints(tmp_path, monkeypatch, path):
+    write(tmp_path, PROJECT)
+    monkeypatch.chdir(tmp_path)
+    assert from_cli(".") != []  # the cache holds every file, this one as it is on disk
+    unsaved = from_stdin(monkeypatch, path, EDITS[path])
+    (tmp_path / path).write_text(EDITS[path])
+    assert unsaved == from_cli(path) != EXPECTED[path]
+
+
+def test_a_saved_edit_of_an_imported_module_reaches_the_editor_path(tmp_path, monkeypatch):
+    write(tmp_path, PROJECT)
+    monkeypatch.chdir(tmp_path)
+    assert from_stdin(monkeypatch, "tests/test_cache.py", TEST_CACHE) == EXPECTED["tests/test_cache.py"]
+    (tmp_path / "tests/support/containers.py").write_text(PINNED_CONTAINERS)
+    expected = [line for line in EXPECTED["tests/test_cache.py"] if "TCL401" not in line]
+    assert from_stdin(monkeypatch, "tests/test_cache.py", TEST_CACHE) == from_cli("tests/test_cache.py") == expected
