@@ -137,6 +137,62 @@ def test_settings(database_url):
     url = make_url(database_url)
     assert connect(host=url.host, port=url.port or 5432)
 ''', id="near-miss-fallback-on-a-url-fixture-that-depends-on-a-container"),
+    pytest.param('''
+import unittest
+
+from testcontainers.community.mysql import MySqlContainer
+
+from app.config import DatabaseConfig
+
+database = None
+
+
+class DatabaseTestCase(unittest.TestCase):
+    HOST = "127.0.0.1"  # error: [hardcoded-container-address]
+
+    @classmethod
+    def setUpClass(cls):
+        global database
+        if database is None:
+            database = MySqlContainer("mysql:8.0.36").start()
+
+    @classmethod
+    def mapped_port(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def config(cls):
+        return DatabaseConfig(host=cls.HOST, port=cls.mapped_port())
+
+
+class MySqlTestCase(DatabaseTestCase):
+    @classmethod
+    def mapped_port(cls):
+        return int(database.get_exposed_port(3306))
+''', id="class-attribute-host-with-the-port-an-overriding-method-maps"),
+    pytest.param('''
+from app.client import ApiClient
+
+
+class ServiceTestCase:
+    HOST = "localhost"
+    PORT = 8080
+
+    def port(self):
+        return self.PORT
+
+    def client(self):
+        return ApiClient(host=self.HOST, port=self.port())
+
+
+class OtherServiceTestCase(ServiceTestCase):
+    def port(self):
+        return 9090
+
+
+def local_client(server):
+    return ApiClient(host=getattr(server, "host", "localhost"), port=server.port)
+''', id="near-miss-class-attribute-host-with-a-port-no-container-maps"),
 ]
 
 

@@ -977,23 +977,55 @@ class Model:
                     return held
         return None
 
-    def address_role(self, expr: cst.BaseExpression, scope=None) -> str | None:
+    def address_role(self, expr: cst.BaseExpression, scope=None, _depth: int = 0) -> str | None:
         """"host", "port" or "url" when an expression is what a container hands out for reaching it
-        (`c.get_container_host_ip()`, `c.get_exposed_port(5432)`, `c.get_connection_url()`)."""
+        (`c.get_container_host_ip()`, `c.get_exposed_port(5432)`, `c.get_connection_url()`), directly or
+        as what a function of this module returns (`cls._get_port()`)."""
         origin = self.origin(expr, scope)
         value = unwrap(origin.expr)
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("int", "str") and value.args:
-            return self.address_role(value.args[0].value, origin.scope)
-        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)):
+            return self.address_role(value.args[0].value, origin.scope, _depth)
+        if not isinstance(value, cst.Call):
             return None
-        method = value.func.attr.value
+        method = value.func.attr.value if isinstance(value.func, cst.Attribute) else None
         if method in CONTAINER_HOST_METHODS:
             return "host"
         if method in CONTAINER_PORT_METHODS:
             return "port"
         if method in CONTAINER_URL_METHODS and self.container_of(value.func.value, origin.scope) is not None:
             return "url"
+        for function in self.functions_called(value, origin.scope) if _depth < 3 else ():
+            for node in descendants(function.node.body):
+                if isinstance(node, cst.Return) and node.value is not None:
+                    role = self.address_role(node.value, function, _depth + 1)
+                    if role is not None:
+                        return role
         return None
+
+    def functions_called(self, call: cst.Call, scope) -> list[FunctionInfo]:
+        """The functions of this module a call may run: a function by name, or `self.m()` / `cls.m()`:
+        the class's method and its overrides in the module's subclasses (which runs depends on the instance)."""
+        local = self._local_function(call.func, scope)
+        if local is not None:
+            return [local]
+        if not self_attribute(call.func):
+            return []
+        owner = self.class_of(scope)
+        if owner is None:
+            return []
+        name = call.func.attr.value
+        family = [owner, *self._subclasses(owner)]
+        return [cls.methods[name] for cls in family if name in cls.methods]
+
+    def _subclasses(self, owner: ClassInfo) -> list[ClassInfo]:
+        """The classes of this module that derive from a class, directly or not."""
+        found: list[ClassInfo] = []
+        names = {owner.node.name.value}
+        for cls in self.classes:  # source order: a subclass follows its base
+            if cls is not owner and any(isinstance(base.value, cst.Name) and base.value.value in names for base in cls.node.bases):
+                found.append(cls)
+                names.add(cls.node.name.value)
+        return found
 
     def callee(self, call: cst.Call, scope=None) -> str | None:
         """The qualified name a call calls, through imports and local aliases (`make = redis.Redis`)."""

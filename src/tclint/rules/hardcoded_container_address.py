@@ -22,7 +22,7 @@ from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
 from tclint.engine.semantic import StringValue, keyword_value
 from tclint.engine.walk import children
-from tclint.knowledge import CLIENTS, LOCAL_SERVERS, URL_REQUESTS, container_class
+from tclint.knowledge import CLIENTS, CONTAINER_HOST_METHODS, CONTAINER_PORT_METHODS, LOCAL_SERVERS, URL_REQUESTS, container_class
 
 HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(?![\w-])(?::(\d+|\{\}))?")
 # a keyword or key that carries an address
@@ -38,6 +38,7 @@ NOT_CONNECTING = re.compile(
 )
 SERVER_CALL = re.compile(r"(^|\.)(bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|start_server)$")
 ENVIRONMENT_SETTERS = ("setenv", "setdefault", "putenv")
+MAPPED_ADDRESS_METHODS = CONTAINER_HOST_METHODS | CONTAINER_PORT_METHODS
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class HardcodedContainerAddress(Rule):
         for function in self.model.functions:
             containers = self.reachable(function)
             if not containers:
+                self.check_mapped_port_calls(function)
                 continue
             for node in self.own_nodes(function):
                 if isinstance(node, cst.Call):
@@ -100,8 +102,20 @@ class HardcodedContainerAddress(Rule):
                     if isinstance(item.value, cst.Integer):
                         self.server_ports.add(int(item.value.evaluated_value))
 
+    def check_mapped_port_calls(self, function: FunctionInfo) -> None:
+        """With no container in reach, a connection still shows it reaches one when its port is a
+        container's mapped port (`Config(host=cls.HOST, port=cls._get_port())`): its host must be too."""
+        for node in self.own_nodes(function):
+            if isinstance(node, cst.Call) and keyword_value_matching(node, PORT_NAME) is not None:
+                self.check_call(node, function, [])
+
     def check_handed_out(self, value: cst.BaseExpression, function: FunctionInfo, containers: list[Reachable]) -> None:
-        """A fixture or helper that hands out an address (`return f"redis://localhost:{port}/0"`)."""
+        """A fixture or helper that hands out an address (`return f"redis://localhost:{port}/0"`), alone
+        or in a tuple (`return url, options`)."""
+        if isinstance(value, cst.Tuple):
+            for element in value.elements:
+                self.check_handed_out(element.value, function, containers)
+            return
         name = function.fixture.name if function.fixture else function.name
         text = self.model.string_of(value, function)
         if text is not None and ("://" in text.text or ADDRESS_NAME.search(name)):
@@ -127,6 +141,7 @@ class HardcodedContainerAddress(Rule):
                         graph = self.model.fixture_graph
                         ports = {*signature_ports(graph.container_behind(param)), *graph.ports_behind(param)}
                         found.append(Reachable(param, tuple(sorted(ports))))
+            found.extend(Reachable(param, ()) for param in self.params_used_as_containers(scope))
             for ref in scope.containers:
                 if ref.var and "." not in ref.var:
                     held = Held(ref.cls, ref)
@@ -144,6 +159,20 @@ class HardcodedContainerAddress(Rule):
                              for attribute, stack in self.model.compose.class_stacks(scope).items())  # fmt: skip
                 break
         return list({reach.expression: reach for reach in found}.values())
+
+    def params_used_as_containers(self, function: FunctionInfo) -> list[str]:
+        """Parameters of a helper that it asks for a mapped port or host (`container.get_exposed_port(...)`):
+        whatever their type, they are the container the helper connects to."""
+        if function.fixture is not None or function.is_test:
+            return []
+        params = set(function.params) - {"self", "cls"}
+        used = []
+        for node in self.own_nodes(function):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+                receiver = node.func.value.value
+                if receiver in params and receiver not in used and node.func.attr.value in MAPPED_ADDRESS_METHODS:
+                    used.append(receiver)
+        return used
 
     def class_containers(self, owner: ClassInfo) -> list[Reachable]:
         found = [Reachable(f"self.{attribute}", ports_of(Held(ref.cls, ref))) for attribute, ref in owner.attributes.items()]
@@ -266,6 +295,8 @@ class HardcodedContainerAddress(Rule):
         if "," in text.replace(match.group(0), "", 1) and "://" not in text:
             return  # a list of hosts (a proxy bypass list), not an address
         port, port_is_mapped = self.port_of(value, match, sink, function)
+        if not containers and not port_is_mapped:
+            return
         if port is not None and not any(port in c.ports for c in containers):
             if port in self.server_ports or all(c.ports for c in containers):
                 return  # a port no container in reach listens on: another service (a local server, say)
