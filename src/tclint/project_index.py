@@ -237,16 +237,20 @@ class ProjectIndex:
         """The facts of the modules `pytest_plugins` names (and of those they name in turn)."""
         found = []
         for path in self.modules.files_for(facts.plugins, directory, absolute=True):
-            plugin = self._facts_of(path) if path not in seen and path not in self._reading else None
+            plugin = self._facts_of(path, lint_early=False) if path not in seen and path not in self._reading else None
             if plugin is not None:
                 found.append(plugin)
                 found += self._plugins(plugin, directory, seen | {path})
         return found
 
-    def _facts_of(self, path: str) -> FileFacts | None:
+    def _facts_of(self, path: str, lint_early: bool = True) -> FileFacts | None:
+        """The facts of a module, read now if needed. A file of the run that a file imports is linted now
+        (`lint_early`); a plugin is read for its facts alone: its own lint needs its sibling plugins'
+        facts, which may be the ones being read."""
         if path not in self._module_facts and path not in self._loaded:
             self._loaded.add(path)
-            item = self._by_key.get(path) or SourceFile(Path(path), display_path(Path(path)), path, (), facts_only=True)
+            item = self._by_key.get(path) if lint_early else None
+            item = item or SourceFile(Path(path), display_path(Path(path)), path, (), facts_only=True)
             self._reading.add(path)
             try:
                 self.read_module(item)

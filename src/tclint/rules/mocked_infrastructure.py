@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from tclint.engine.markers import marks_of, module_marks
-from tclint.engine.model import FunctionInfo, descendants, literal_string
+from tclint.engine.model import FunctionInfo, descendants, literal_string, source_of
 from tclint.engine.rule import Rule
 from tclint.knowledge import BARE_MOCKS, IN_MEMORY_FAKES, INFRASTRUCTURE, MOCK_FACTORIES, MOCKER_METHODS
 from tclint.knowledge import SERVICE_WORDS as SERVICE_WORD_PATTERN
@@ -15,6 +15,9 @@ from tclint.knowledge import SERVICE_WORDS as SERVICE_WORD_PATTERN
 SERVICE_WORDS = re.compile(SERVICE_WORD_PATTERN, re.IGNORECASE)
 REPLACEMENT_KEYWORDS = ("new", "return_value", "side_effect", "wraps")
 MOCK_WORDS = re.compile(r"mock|fake|stub|dummy", re.IGNORECASE)
+# the words of a name: `get_kafka_client` -> get, kafka, client; `KafkaTestClient` -> Kafka, Test, Client
+NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+STAND_IN_WORDS = frozenset({"mock", "fake", "stub", "dummy", "test", "noop"})
 
 
 class MockedInfrastructure(Rule):
@@ -25,6 +28,8 @@ class MockedInfrastructure(Rule):
         self.packages = tuple(self.options["infrastructure-packages"])
         self.mocks: list[tuple[cst.Call, str, FunctionInfo | None]] = []
         self.fakes: list[tuple[cst.CSTNode, str, FunctionInfo | None]] = []  # `fakeredis.FakeRedis()`, `@mock_aws`
+        # `app.dependency_overrides[get_kafka_client] = stand_in`: (the assignment, the dependency, what replaces it)
+        self.overrides: list[tuple[cst.Assign, str, str, FunctionInfo | None]] = []
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         if not isinstance(node.decorator, cst.Call):
@@ -35,6 +40,63 @@ class MockedInfrastructure(Rule):
         target = self.mocked_target(node)
         if target is not None and not self.points_at_a_container(node):
             self.mocks.append((node, target, self.model.function))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """A web framework's dependency override whose dependency names a service (`get_db`,
+        `get_kafka_client`) and whose replacement builds a stand-in (`KafkaTestClient()`, `MagicMock()`)."""
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute)
+                and target.value.attr.value == "dependency_overrides" and len(target.slice) == 1):  # fmt: skip
+            return
+        index = target.slice[0].slice
+        dependency = source_of(index.value) if isinstance(index, cst.Index) else ""
+        if not any(SERVICE_WORDS.fullmatch(word) for word in NAME_WORDS.findall(dependency.rsplit(".", 1)[-1])):
+            return
+        stand_in = self.stand_in(node.value)
+        if stand_in is not None:
+            self.overrides.append((node, dependency, stand_in, self.model.function))
+
+    def stand_in(self, replacement: cst.BaseExpression) -> str | None:
+        """What a dependency override hands the code, when it is a stand-in: a mock, an in-memory fake, or
+        an object whose class says it is one; never what is built from a container."""
+        returned: list[tuple[cst.BaseExpression, object]] = []
+        scope = self.model.current_scope
+        if isinstance(replacement, cst.Lambda):
+            returned.append((replacement.body, scope))
+        elif isinstance(replacement, cst.Name) and (helper := self.local_function(replacement.value)) is not None:
+            returned += [(node.value, helper) for node in descendants(helper.node.body) if isinstance(node, cst.Return) and node.value is not None]
+        else:  # the override is itself the stand-in: a mock, or a class that says it is one
+            returned.append((cst.Call(replacement), scope) if not isinstance(replacement, cst.Call) else (replacement, scope))
+        for value, where in returned:
+            origin = self.model.origin(value, where)
+            call = origin.expr
+            if not isinstance(call, cst.Call) or self.built_from_a_container(call, origin.scope):
+                continue
+            qualified = self.model.callee(call, origin.scope) or ""
+            written = source_of(call.func)
+            if qualified in BARE_MOCKS or qualified.split(".", 1)[0] in IN_MEMORY_FAKES or self.says_stand_in(call.func, origin.scope):
+                return f"{written}()"
+        return None
+
+    def says_stand_in(self, func: cst.BaseExpression, scope) -> bool:
+        """A class or function whose name says it stands in (`KafkaTestClient`, `FakeQueue`); not a value
+        built here under such a name (`TestSession = sessionmaker(bind=engine)` makes real sessions)."""
+        if isinstance(self.model.origin(func, scope).expr, cst.Call):
+            return False
+        words = {word.lower() for word in NAME_WORDS.findall(source_of(func).rsplit(".", 1)[-1])}
+        return bool(words & STAND_IN_WORDS)
+
+    def local_function(self, name: str) -> FunctionInfo | None:
+        bindings = self.model.bindings(name)
+        if not bindings or bindings[-1].kind != "def":
+            return None
+        return next((function for function in self.model.functions if function.node is bindings[-1].node), None)
+
+    def built_from_a_container(self, value: cst.BaseExpression, scope) -> bool:
+        if self.model.container_of(value, scope) is not None or self.model.address_role(value, scope) is not None:
+            return True
+        client = self.model.client_of(value, scope)
+        return client is not None and self.model.built_from_container(client.construction, client.scope)
 
     def note_fake(self, func: cst.BaseExpression, node: cst.CSTNode) -> None:
         qualified = self.model.qualified(func)
@@ -96,8 +158,12 @@ class MockedInfrastructure(Rule):
         for call, target, function in self.mocks:
             if whole_module or self.marked(function):
                 self.report(call, f"Integration test code mocks `{target}`: test against the real service{self.instead(target, graph)}")
+        for node, dependency, stand_in, function in self.overrides:
+            if whole_module or self.marked(function) or self.beside_a_container(function, graph):
+                self.report(node, f"Integration test code overrides the dependency `{dependency}` with the stand-in "
+                                  f"`{stand_in}`: test against the real service")  # fmt: skip
         for node, fake, function in self.fakes:
-            if whole_module or self.marked(function):
+            if whole_module or self.marked(function) or self.beside_a_container(function, graph):
                 service = IN_MEMORY_FAKES[fake.split(".", 1)[0]]
                 self.report(node, f"Integration test code uses `{fake}`, an in-memory stand-in for `{service}`: "
                                   f"test against the real service{self.instead(service, graph)}")  # fmt: skip
@@ -113,6 +179,21 @@ class MockedInfrastructure(Rule):
             return True
         return any(graph.container_behind(param) for function in self.model.functions for param in function.params
                    if function.is_test or function.fixture)  # fmt: skip
+
+    @staticmethod
+    def beside_a_container(function: FunctionInfo | None, graph) -> bool:
+        """A fixture that another fixture of the suite requests together with one behind a container
+        (`app(db_session, redis)`, from a `conftest.py` or a `pytest_plugins` module): what it hands out
+        stands in for a service beside the real ones, in the integration tests that use them both."""
+        while function is not None and function.fixture is None:
+            function = function.parent if isinstance(function.parent, FunctionInfo) else None
+        if function is None:
+            return False
+        name = function.fixture.name
+        return any(
+            name in fixture.params and any(graph.container_behind(param) for param in fixture.params if param != name)
+            for fixture in graph.fixtures.values()
+        )
 
     def marked(self, function: FunctionInfo | None) -> bool:
         while function is not None and not function.is_test:
