@@ -12,6 +12,9 @@ from tclint.engine import build
 from tclint.engine.model import ContainerRef, Model, descendants, source_of
 from tclint.engine.names import dotted
 from tclint.knowledge import SLEEP_FUNCTIONS
+from tclint.project import TESTS_FOLDERS
+
+TEST_PACKAGES = frozenset({"pytest", "_pytest", "pytest_asyncio", "unittest", "testcontainers"})
 
 # a class or function whose name says it stands in for something slow on purpose
 HANDLER_BASES = ("RequestHandler", "BaseHTTPRequestHandler", "StreamRequestHandler", "DatagramRequestHandler", "BaseRequestHandler")
@@ -105,12 +108,31 @@ def is_stand_in(scope, model: Model) -> bool:
 
 
 def is_test_code(model: Model) -> bool:
-    """Test modules, conftest.py, modules under a test folder, and modules that define unittest test
-    cases or import testcontainers (a library's test base classes and fixtures, `src/mylib/testing.py`)."""
-    parts = model.path.replace("\\", "/").split("/")
-    if model.is_test_module or model.is_conftest or bool({"test", "tests", "testing"} & set(parts[:-1])):
+    """What pytest collects (test modules, conftest.py), modules that define fixtures or unittest test
+    cases or import testcontainers (a library's test base classes and fixtures, `src/mylib/testing.py`),
+    and the other modules under a test folder (helpers the tests import), except programs of their own
+    that hold nothing of a test: a script or a serverless function's code that the tests ship into a
+    container or run as a process, whose sleeps happen there, not in the test."""
+    if model.is_test_module or model.is_conftest or test_machinery(model):
         return True
-    return bool(model.local_testcases) or any(name.startswith("testcontainers.") for name in model.resolver.imported_names())
+    parts = model.path.replace("\\", "/").split("/")
+    return bool(set(TESTS_FOLDERS) & set(parts[:-1])) and not is_program(model.module)
+
+
+def test_machinery(model: Model) -> bool:
+    """Fixtures, unittest test cases, or imports of pytest, unittest or testcontainers."""
+    if model.local_testcases or any(function.fixture is not None for function in model.functions):
+        return True
+    return any(name.split(".", 1)[0] in TEST_PACKAGES for name in model.resolver.imported_names())
+
+
+def is_program(module: cst.Module) -> bool:
+    """A module meant to run on its own: a `#!` line, or an `if __name__ == "__main__":` block."""
+    first = module.header[0].comment if module.header else None
+    if first is not None and first.value.startswith("#!"):
+        return True
+    return any(isinstance(statement, cst.If) and "__name__" in source_of(statement.test) and "__main__" in source_of(statement.test)
+               for statement in module.body)  # fmt: skip
 
 
 def measured(call: cst.Call, body: list, model: Model) -> bool:
