@@ -22,7 +22,7 @@ def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path / "elsewhere")
     main(["check", "--no-cache", "--output-format", "concise", "-q", "../votes_tables"])
     listing = capsys.readouterr().out
-    assert listing.count("a per-test fixture that drops the tables the tests create (`votes`) after each test") == 3
+    assert listing.count("a per-test fixture that drops the tables the tests create (`votes`) after each test") == 4
     utils = (project / "tests/test_utils.py").read_text()
     main(["check", "--no-cache", "--fix", "--unsafe-fixes", "../votes_tables"])
     assert "/votes_tables/tests/waiting.py (the helper the fixes call)\n" in capsys.readouterr().out
@@ -32,6 +32,7 @@ def test_votes_tables_fixed_from_another_folder(tmp_path, monkeypatch, capsys):
     assert "from tests.waiting import wait_for_condition_sync\n" in votes and "import time" not in votes
     conftest = (project / "tests/conftest.py").read_text()
     assert "wait_for_logs(reporting_db" in conftest and "waiting_for" not in conftest, "no fix changes what it waits for"
+    assert "def postgres_container():" in conftest and "def postgres_container():" not in votes, "shared by two modules"
     assert ruff_findings(project, "tests") == {}
 
 

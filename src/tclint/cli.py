@@ -287,6 +287,8 @@ def _report(result, options: CheckOptions, unsafe: bool) -> None:
         return
     for created in result.created:
         click.echo(f"Created {created} (the helper the fixes call)")
+    for line in result.placed:
+        click.echo(line, err=options.diff)
     if options.diff:
         click.echo(f"Would fix {len(result.diffs)} file(s)", err=True)
     else:

@@ -56,6 +56,8 @@ class FileReport:
     facts: object = None  # FileFacts of the final source
     suppressions: list = field(default_factory=list)
     new_files: dict = field(default_factory=dict)  # path from the project root -> content, asked by fixes
+    shared: dict = field(default_factory=dict)  # signature -> SharedFixture: session fixtures the fixes created
+    conftest_fixtures: list = field(default_factory=list)  # ConftestFixture: what the fixes put in a conftest.py
 
     @property
     def changed(self) -> bool:

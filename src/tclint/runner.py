@@ -15,6 +15,7 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tclint import worker
 from tclint.cache import Cache
@@ -22,7 +23,7 @@ from tclint.catalog import PROJECT, SUPPRESSIONS, rule_type
 from tclint.diagnostics import Diagnostic, FileReport
 from tclint.files import FileError, digest, read_source
 from tclint.pool import LintPool
-from tclint.project_index import ProjectIndex, SourceFile, imports_in
+from tclint.project_index import ProjectIndex, SourceFile, display_path, imports_in, rules_for
 from tclint.settings import Settings
 from tclint.suppressions import silenced
 from tclint.writer import Writer
@@ -48,6 +49,7 @@ class RunResult:
     files: int = 0
     sources: dict[str, bytes] = field(default_factory=dict)  # final content of fixed files, for reporters
     created: list[str] = field(default_factory=list)  # files fixes created (the wait helper)
+    placed: list[str] = field(default_factory=list)  # where the session fixtures several modules share went, or why not
     notes: list[tuple[str, str]] = field(default_factory=list)  # (path, what became of it), for --verbose
 
 
@@ -86,6 +88,7 @@ def facts_reader(index: ProjectIndex, settings: Settings, cache: Cache | None) -
 class _Run:
     def __init__(self, settings, options, index, pool, writer, cache, result, progress) -> None:
         self.options: RunOptions = options
+        self.settings: Settings = settings
         self.index: ProjectIndex = index
         self.pool: LintPool = pool
         self.writer: Writer = writer
@@ -102,6 +105,7 @@ class _Run:
         self.pending: dict[str, worker.Task] = {}  # the batch's tasks not handed to the pool yet
         self.early: dict[str, FileReport] = {}  # files linted ahead of their turn, as another file's import
         self.collected: set[str] = set()
+        self.held: dict[str, tuple[SourceFile, FileReport]] = {}  # fixed modules whose new session fixture may go to a conftest.py
         index.read_conftest = self._read_conftest
         index.read_module = self._read_module
 
@@ -191,9 +195,9 @@ class _Run:
         if not item.facts_only:
             self.result.notes.append((item.display, what))
 
-    def _task(self, item: SourceFile, source: bytes, fix: bool, others=None) -> worker.Task:
+    def _task(self, item: SourceFile, source: bytes, fix: bool, others=None, placements=None) -> worker.Task:
         return worker.Task(item.display, source, item.rules, fix, self.options.unsafe, self.options.want_edits,
-                           self.index.project_for(item)[0], others)  # fmt: skip
+                           self.index.project_for(item)[0], others, placements)  # fmt: skip
 
     def _needs_fixes(self, report: FileReport) -> bool:
         """Whether the run needs the file's fixes (or their edits), which only a parse gives."""
@@ -217,6 +221,12 @@ class _Run:
         self.done += 1
         if self.progress:
             self.progress(self.done, len(self.index.files))
+        if report.shared and not item.is_conftest and (self.options.fix or self.options.diff):
+            self.held[item.key] = (item, report)  # written once every module's fixtures are known
+            return
+        self._release(item, report)
+
+    def _release(self, item: SourceFile, report: FileReport) -> None:
         if not report.suppressions:
             report = self._write(item, report)
         self._keep_facts(item, report)
@@ -258,6 +268,7 @@ class _Run:
         """The project-wide rules, and the files whose suppressions they may use. Under --fix, such a
         file is fixed again knowing the other files' facts, so that its unused suppressions go like any
         other fix."""
+        self._place_shared_fixtures()
         if self.options.fix or self.options.diff:
             project = self._project_diagnostics()
             for key, (item, report) in list(self.deferred.items()):
@@ -279,6 +290,50 @@ class _Run:
                     found = rule_type(info).check(item.display, waiting, set(item.rules))
                     diagnostics += [d for d, _ in found if not silenced(d, report.suppressions)]
             self._settle(item, report, diagnostics)
+
+    def _place_shared_fixtures(self) -> None:
+        """The modules held back: those whose new session fixture other modules create too are fixed again
+        from their original with the fixture placed in the conftest.py they share (written first; a module
+        whose conftest.py cannot be written keeps its own fixture), then every held module is written."""
+        if not self.held:
+            return
+        from tclint.placement import placements
+
+        shared = {key: report.shared for key, (_, report) in self.held.items()}
+        roots = {key: self.index.project_for(item)[0].python.root for key, (item, _) in self.held.items()}
+        decided = placements(shared, roots)
+        placed: dict[str, FileReport] = {}
+        wanted: dict[str, list] = {}
+        for key, chosen in decided.items():
+            item, report = self.held[key]
+            again = worker.run(self._task(item, report.original, fix=True, placements=chosen))
+            if not again.error:
+                placed[key] = again
+                for fixture in again.conftest_fixtures:
+                    wanted.setdefault(fixture.path, []).append(fixture)
+        written = {path for path, fixtures in wanted.items() if self._extend_conftest(path, fixtures)}
+        self.result.placed += placement_lines(decided, written, self.writer.created_conftests)
+        for key, (item, report) in self.held.items():
+            again = placed.get(key)
+            if again is not None and all(fixture.path in written for fixture in again.conftest_fixtures):
+                report = again
+            self._release(item, report)
+        self.held.clear()
+
+    def _extend_conftest(self, path: str, fixtures: list) -> bool:
+        """Append the fixtures to the conftest.py (created if absent), fixed like any file of the run."""
+        from tclint.engine.fixes import extended_conftest
+
+        item = SourceFile(Path(path), display_path(Path(path)), path, rules_for(Path(path), self.settings, self.settings.enabled_rules()))
+        try:
+            original = read_source(item.path) if os.path.exists(path) else None
+        except FileError as error:
+            self.result.errors.append((item.display, str(error)))
+            return False
+        item.digest = digest(original) if original is not None else ""
+        source = extended_conftest(original or b"", fixtures)
+        fixed = worker.run(self._task(item, source, fix=True))
+        return self.writer.extend(item, original, fixed.source if not fixed.error else source)
 
     def _unused_waiting(self, item: SourceFile, report: FileReport, project: list[tuple[SourceFile, Diagnostic]]) -> bool:
         """Whether a waiting suppression of the file silences nothing, the project-wide rules included."""
@@ -321,6 +376,22 @@ class _Run:
                 if item is not None and name in item.rules:
                     found.append((item, diagnostic))
         return found
+
+
+def placement_lines(decided: dict, written: set[str], created: set[str]) -> list[str]:
+    """One line per shared fixture: the conftest.py it went to, or why it stayed in its modules."""
+    lines = {}
+    for chosen in decided.values():
+        for placement in chosen.values():
+            if placement.conftest in written:
+                verb = "Created" if placement.conftest in created else "Extended"
+                line = f"{verb} {placement.shown} with the session fixture `{placement.name}` that {placement.modules} modules share"
+            elif placement.conftest is not None:
+                line = f"Kept the session fixture `{placement.name}` in each of its {placement.modules} modules: {placement.shown} could not be written"
+            else:
+                line = f"Kept the session fixture `{placement.name}` in each of its {placement.modules} modules: {placement.stays}"
+            lines[line] = None
+    return sorted(lines)
 
 
 def _cache_key(item: SourceFile) -> str:

@@ -166,6 +166,7 @@ class Task:
     want_edits: bool
     project: ProjectFacts
     others: tuple[FileFacts, ...] | None = None  # see LintTask
+    placements: dict | None = None  # see LintTask
 
 
 _settings: Settings | None = None
@@ -226,7 +227,8 @@ def _lint(task: Task) -> FileReport:
 
     assert _settings is not None
     return lint(
-        LintTask(task.path, task.source, task.rules, task.fix, task.unsafe, task.want_edits, task.project, task.others),
+        LintTask(task.path, task.source, task.rules, task.fix, task.unsafe, task.want_edits, task.project, task.others,
+                 task.placements),
         _settings,
     )
 

@@ -20,6 +20,7 @@ class Writer:
         self.created: list[str] = []
         self.errors: list[tuple[str, str]] = []
         self._asked: set[str] = set()
+        self.created_conftests: set[str] = set()  # absolute paths of the conftest.py files fixes created
 
     def write(self, item: SourceFile, report: FileReport) -> bool:
         """Write (or show) the fixed file and the files its fixes ask for; False, with the file's error
@@ -35,6 +36,26 @@ class Writer:
                 return False
             self.sources[item.display] = report.source
         self._create_files(report.new_files)
+        return True
+
+    def extend(self, item: SourceFile, original: bytes | None, content: bytes) -> bool:
+        """Write (or show) a conftest.py a fix extends (`original`: what was read) or creates (None);
+        False, with the error recorded, when it cannot be written."""
+        if original is None:
+            self.created_conftests.add(item.key)
+        if self.diff:
+            self.diffs.append(unified_diff(item.display, original or b"", content, new_file=original is None))
+            return True
+        try:
+            if original is None:
+                item.path.parent.mkdir(parents=True, exist_ok=True)
+                create_new(item.path, content)
+            else:
+                write_atomically(item.path, content, item.digest)
+        except (OSError, FileError) as error:
+            self.errors.append((item.display, f"cannot create: {error}" if original is None else str(error)))
+            return False
+        self.sources[item.display] = content
         return True
 
     def _create_files(self, files: dict[str, str]) -> None:

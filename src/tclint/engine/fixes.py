@@ -17,6 +17,7 @@ from tclint.diagnostics import SAFE, UNSAFE
 from tclint.engine.build import separator_before_last
 from tclint.engine.model import descendants
 from tclint.engine.names import bindings, dotted, imports_in, module_name
+from tclint.knowledge import canonical_name
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,38 @@ class ImportRequest:
         return self.name, f"{self.module}.{self.name}"
 
 
+@dataclass(frozen=True)
+class SharedFixture:
+    """A session fixture a fix creates for a container (its signature): its name, and why it cannot
+    leave the module (None when it can)."""
+
+    signature: tuple
+    name: str
+    stays: str | None = None
+
+
+@dataclass(frozen=True)
+class ConftestFixture:
+    """A fixture to append to a conftest.py (absolute path): its code and the imports it needs."""
+
+    path: str
+    name: str
+    code: str
+    imports: tuple[ImportRequest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the run puts a shared session fixture: a conftest.py (absolute path) under `name`, or
+    nowhere but its module, for the reason `stays`."""
+
+    conftest: str | None
+    name: str
+    modules: int = 0  # how many modules share it
+    stays: str | None = None
+    shown: str = ""  # the conftest.py as the run shows paths
+
+
 @dataclass(eq=False)
 class Fix:
     title: str
@@ -42,6 +75,10 @@ class Fix:
     imports: tuple[ImportRequest, ...] = ()
     after_imports: tuple[cst.BaseStatement, ...] = ()
     new_files: tuple[tuple[str, str], ...] = ()  # (absolute path, content): created if absent
+    # a session fixture the fix creates in this module, which the run may place in a conftest.py that
+    # other modules share (see tclint.placement)
+    shares: SharedFixture | None = None
+    conftest: ConftestFixture | None = None  # the fixture this fix puts into a shared conftest.py instead
 
     def __post_init__(self) -> None:
         assert self.applicability in (SAFE, UNSAFE)
@@ -318,3 +355,28 @@ def _binds(alias: cst.ImportAlias, node: cst.Import | cst.ImportFrom) -> str:
     if isinstance(node, cst.Import) and alias.asname is None:
         return (dotted(alias.name) or "").split(".", 1)[0]
     return alias_name(alias)
+
+
+def extended_conftest(source: bytes, fixtures: list[ConftestFixture]) -> bytes:
+    """A conftest.py (empty bytes: a new one) with the fixtures appended after everything it holds and
+    their imports merged into its own; a fixture whose name the module already binds is left out."""
+    module = cst.parse_module(source)
+    taken = {statement.name.value for statement in module.body if isinstance(statement, (cst.FunctionDef, cst.ClassDef))}
+    added = []
+    for fixture in fixtures:
+        if fixture.name not in taken:
+            taken.add(fixture.name)
+            added.append(fixture)
+    if not added:
+        return source
+    statements = [cst.parse_statement(fixture.code) for fixture in added]
+    if module.body:
+        statements = [statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]) for statement in statements]
+    else:
+        statements = [statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if index else [])
+                      for index, statement in enumerate(statements)]  # fmt: skip
+    bound = {local: canonical_name(target) for statement in module.body for node in imports_in(statement) for local, target in bindings(node)}
+    module = module.with_changes(body=[*module.body, *statements], has_trailing_newline=True)
+    requests = [request for fixture in added for request in fixture.imports
+                if bound.get(request.binds[0]) != canonical_name(request.binds[1])]  # either testcontainers layout will do
+    return add_imports(module, list(dict.fromkeys(requests))).bytes

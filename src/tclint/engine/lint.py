@@ -41,6 +41,7 @@ class LintTask:
     # the facts of every other file of the run: known only once they all are in (None before). With
     # them, the project-wide rules settle which suppressions they use while this file is fixed.
     others: tuple[FileFacts, ...] | None = None
+    placements: dict | None = None  # container signature -> Placement of its shared session fixture
 
 
 def parse(source: bytes) -> cst.Module:
@@ -102,6 +103,10 @@ def lint(task: LintTask, settings: Settings) -> FileReport:
         for fix in chosen:
             for path, content in fix.new_files:
                 report.new_files.setdefault(path, content)
+            if fix.shares is not None:
+                report.shared.setdefault(fix.shares.signature, fix.shares)
+            if fix.conftest is not None and fix.conftest not in report.conftest_fixtures:
+                report.conftest_fixtures.append(fix.conftest)
         module, report.source = new_module, new_source
         outcome = walk_once(module, decode(new_source)[0], task, settings)
     edits = FixEdits(module) if task.want_edits else None
@@ -139,6 +144,7 @@ def walk_once(module: cst.Module, text: str, task: LintTask, settings: Settings)
         walker=walker,
         settings=settings,
         project=task.project,
+        placements=task.placements or {},
         options={rule.name: settings.options_for(rule.info()) for rule in rule_types},
     )
     rules = [rule_type(context) for rule_type in rule_types]

@@ -37,6 +37,7 @@ class FileContext:
     walker: Walker
     settings: Settings
     project: ProjectFacts
+    placements: dict = field(default_factory=dict)  # container signature -> Placement (tclint.engine.fixes)
     options: dict[str, dict[str, object]] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
 

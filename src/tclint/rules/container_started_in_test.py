@@ -8,7 +8,7 @@ import libcst as cst
 
 from tclint.diagnostics import UNSAFE
 from tclint.engine import build
-from tclint.engine.fixes import Fix, ImportRequest
+from tclint.engine.fixes import ConftestFixture, Fix, ImportRequest, SharedFixture
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
 from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
@@ -71,6 +71,7 @@ class ContainerStartedInTest(Rule):
             state = self.state[ref.signature()]
             cleanup = cleanup_for(ref.cls.qualname, state)
             message += cleanup_note(cleanup) if cleanup is not None else sharing_note(state)
+            message += placement_note(self.context.placements.get(ref.signature()))
         self.report(where, message, fix)
 
     # -- the fix ----------------------------------------------------------------------------------
@@ -82,9 +83,19 @@ class ContainerStartedInTest(Rule):
         if plan is None or not self.arguments_are_global(test, ref) or not self.class_is_global(ref):
             return None
         container_expr, variable, changes = plan
-        fixture, inserted = self.fixture_for(ref, container_expr)
-        new_statements = [inserted[0]] if inserted else []
-        imports = inserted[1] if inserted else ()
+        placement = self.context.placements.get(ref.signature())
+        placed_in = placement.conftest if placement is not None else None
+        fixture, inserted = self.fixture_for(ref, container_expr, placement.name if placed_in else None)
+        shares = conftest = None
+        new_statements, imports = [], ()
+        if inserted is not None:
+            stays, conftest_imports = self.movable(ref, container_expr)
+            shares = SharedFixture(ref.signature(), fixture, stays)
+            if placed_in is not None and stays is None:
+                conftest = ConftestFixture(placed_in, fixture, self.context.module.code_for_node(inserted[0]),
+                                           (ImportRequest("pytest"), *conftest_imports))  # fmt: skip
+            else:
+                new_statements, imports = [inserted[0]], inserted[1]
         cleanup = cleanup_for(ref.cls.qualname, self.state.get(ref.signature(), []))
         if cleanup is not None:
             fixture, clean = self.clean_fixture_for(fixture, cleanup)
@@ -99,7 +110,19 @@ class ContainerStartedInTest(Rule):
         new_test = test.node.with_changes(params=self.with_param(test, fixture), body=body)
         kind = "per-test" if cleanup is not None else "session-scoped"
         return Fix(f"Use the {kind} fixture `{fixture}`", UNSAFE, [(test.node, new_test)], imports=imports,
-                   after_imports=tuple(new_statements))  # fmt: skip
+                   after_imports=tuple(new_statements), shares=shares, conftest=conftest)  # fmt: skip
+
+    def movable(self, ref: ContainerRef, container_expr: cst.BaseExpression) -> tuple[str | None, tuple[ImportRequest, ...]]:
+        """(None, the imports it needs there) when the new fixture means the same in a conftest.py as here:
+        its class imported from testcontainers by name, no other name of this module in it; else (why not, ())."""
+        head = source_of(ref.construction.func).split(".")[0]
+        target = self.model.resolver.lookup(head) or ""
+        if not target.startswith("testcontainers.") or target.rsplit(".", 1)[-1] != head:
+            return f"its class `{head}` is not imported by name from testcontainers", ()
+        used = sorted(_names_in(container_expr) - {head})
+        if used:
+            return f"it uses {', '.join(f'`{name}`' for name in used)} from this module", ()
+        return None, (ImportRequest(target.rsplit(".", 1)[0], head),)
 
     def with_form(self, test: FunctionInfo, ref: ContainerRef):
         """`with X(...) as c: body` directly in the test: the body takes the with's place."""
@@ -178,8 +201,9 @@ class ContainerStartedInTest(Rule):
 
     # -- naming and reuse ---------------------------------------------------------------------------
 
-    def fixture_for(self, ref: ContainerRef, container_expr: cst.BaseExpression):
-        """(fixture name, None) to reuse one, or (name, (new fixture statement, imports)) to add one."""
+    def fixture_for(self, ref: ContainerRef, container_expr: cst.BaseExpression, placed_name: str | None = None):
+        """(fixture name, None) to reuse one, or (name, (new fixture statement, imports)) to add one
+        (named `placed_name` when the run places it in a conftest.py)."""
         signature = ref.signature()
         for function in self.model.module_functions.values():
             started = self.model.containers_started_by(function) if function.fixture else []
@@ -189,7 +213,7 @@ class ContainerStartedInTest(Rule):
             for fact in conftest.fixtures:
                 if fact.container == signature:
                     return fact.name, None
-        name = self.new_fixtures.get(signature) or self.fresh_name(ref)
+        name = placed_name or self.new_fixtures.get(signature) or self.fresh_name(ref)
         self.new_fixtures[signature] = name
         decorator, imports = self.fixture_decorator()
         indent = self.context.module.default_indent
@@ -233,6 +257,23 @@ class ContainerStartedInTest(Rule):
         while name in taken:
             name, number = f"{base}_{number}", number + 1
         return name
+
+
+def placement_note(placement) -> str:
+    """Where the session fixture goes when other modules share it, or why it stays in this module."""
+    if placement is None:
+        return ""
+    if placement.conftest is not None:
+        return f"; the session fixture goes to `{placement.shown}`, which the {placement.modules} modules that start it share"
+    return f"; the session fixture stays in this module although {placement.modules} modules start it: {placement.stays}"
+
+
+def _names_in(expression: cst.BaseExpression) -> set[str]:
+    """The names an expression reads (not attribute names, not keywords)."""
+    nodes = list(descendants(expression))
+    skipped = {id(node.attr) for node in nodes if isinstance(node, cst.Attribute)}
+    skipped |= {id(node.keyword) for node in nodes if isinstance(node, cst.Arg) and node.keyword is not None}
+    return {node.value for node in nodes if isinstance(node, cst.Name) and id(node) not in skipped}
 
 
 def _contains(statement: cst.CSTNode, node: cst.CSTNode | None) -> bool:

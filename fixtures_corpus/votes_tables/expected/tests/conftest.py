@@ -14,3 +14,9 @@ def reporting_url():
     wait_for_logs(reporting_db, "database system is ready to accept connections", timeout=30)
     yield psycopg2_url(reporting_db)
     reporting_db.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_container():
+    with PostgresContainer("postgres:16-alpine") as postgres_container:
+        yield postgres_container

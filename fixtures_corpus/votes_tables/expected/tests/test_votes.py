@@ -1,15 +1,8 @@
 import pytest
-from testcontainers.community.postgres import PostgresContainer
 
 from tests.test_utils import psycopg2_url
 from tests.waiting import wait_for_condition_sync
 from votes import VoteStore
-
-
-@pytest.fixture(scope="session")
-def postgres_container():
-    with PostgresContainer("postgres:16-alpine") as postgres_container:
-        yield postgres_container
 
 
 @pytest.fixture
