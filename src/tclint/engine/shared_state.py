@@ -88,8 +88,8 @@ def sharing_note(state: list[Written]) -> str:
     return f"; shared, the container keeps what the tests write ({', '.join(map(str, state[:3]))}): `tclint verify` checks the fix"
 
 
-def cleanup_note(cleanup: Cleanup) -> str:
-    return f"; the fix shares it through a per-test fixture that {cleanup.removes} after each test"
+def cleanup_note(cleanup: Cleanup, through: str = "a per-test fixture") -> str:
+    return f"; the fix shares it through {through} that {cleanup.removes} after each test"
 
 
 def cleanup_for(container_class: str, state: list[Written]) -> Cleanup | None:

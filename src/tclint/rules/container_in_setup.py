@@ -9,7 +9,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, descendants
 from tclint.engine.rule import Rule
-from tclint.engine.shared_state import sharing_note, written_state
+from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
 
 PER_TEST = {"setUp": "tearDown", "asyncSetUp": "asyncTearDown"}
 
@@ -26,16 +26,19 @@ class ContainerInSetup(Rule):
                 if setup is not None:
                     for where, ref in self.model.containers_started_by(setup):
                         message = f"`{owner.node.name.value}.{setup_name}` starts a container before every test method"
-                        fix = self.move_to_class(owner, setup, ref) if where is ref.started_by else None
+                        tests = [method.node.body for name, method in owner.methods.items() if name not in PER_TEST.values()]
+                        state = written_state(tests, self.model)
+                        cleanup = cleanup_for(ref.cls.qualname, state) if setup_name == "setUp" else None
+                        fix = self.move_to_class(owner, setup, ref, cleanup) if where is ref.started_by else None
                         if fix is not None:
-                            tests = [method.node.body for name, method in owner.methods.items() if name not in PER_TEST.values()]
-                            message += sharing_note(written_state(tests, self.model))
+                            message += cleanup_note(cleanup, "a `tearDown`") if cleanup is not None else sharing_note(state)
                         self.report(where, message, fix)
 
     # -- setUp -> setUpClass ----------------------------------------------------------------------
 
-    def move_to_class(self, owner: ClassInfo, setup: FunctionInfo, ref: ContainerRef) -> Fix | None:
-        """Move the container's statements to setUpClass (on `cls`) and its stop to tearDownClass."""
+    def move_to_class(self, owner: ClassInfo, setup: FunctionInfo, ref: ContainerRef, cleanup: Cleanup | None) -> Fix | None:
+        """Move the container's statements to setUpClass (on `cls`), its stop to a class cleanup, and
+        the per-test cleanup (if any) into tearDown."""
         if ref.var is None or not ref.var.startswith("self.") or ref.start_kind != "start":
             return None
         attribute = ref.var.split(".", 1)[1]
@@ -54,7 +57,8 @@ class ContainerInSetup(Rule):
             if stops and any(node is ref.started_by for node in descendants(statement)):
                 # stopped even when the rest of setUpClass raises, which tearDownClass would not be
                 class_statements.append(_statement(f"cls.addClassCleanup(cls.{attribute}.stop)"))
-        replacements = self.class_methods(owner, setup, teardown, moved, stops, class_statements)
+        cleaning = [_statement(step.format(container=ref.var)) for step in cleanup.statements] if cleanup else []
+        replacements = self.class_methods(owner, setup, teardown, moved, stops, class_statements, cleaning)
         return Fix("Start the container once, in `setUpClass`", UNSAFE, replacements)
 
     @staticmethod
@@ -70,7 +74,7 @@ class ContainerInSetup(Rule):
         used = {n.value for statement in moved for n in descendants(statement) if isinstance(n, cst.Name)}
         return not (local & used)
 
-    def class_methods(self, owner, setup, teardown, moved, stops, class_statements):
+    def class_methods(self, owner, setup, teardown, moved, stops, class_statements, cleaning):
         indent = self.context.module.default_indent
         changes: dict[int, list] = {}
         new_methods = []
@@ -86,8 +90,11 @@ class ContainerInSetup(Rule):
         if new_methods and remaining_setup:
             remaining_setup = [remaining_setup[0].with_changes(leading_lines=blank)]
         changes[id(setup.node)] = new_methods + remaining_setup
-        if teardown is not None and stops:
-            changes[id(teardown.node)] = _remaining(teardown, stops)
+        if teardown is not None and (stops or cleaning):
+            changes[id(teardown.node)] = _remaining(teardown, stops, cleaning)
+        elif cleaning:
+            tear_down = _method("tearDown", [*cleaning, _statement("super().tearDown()")], indent).with_changes(leading_lines=blank)
+            changes[id(setup.node)] = [*changes[id(setup.node)], tear_down]
         return [(owner.node, owner.node.with_changes(body=build.respliced(owner.node.body, changes)))]
 
 def _is_self(expr: cst.BaseExpression) -> bool:
@@ -132,9 +139,19 @@ def _classmethod(name: str, statements: list, indent: str) -> cst.FunctionDef:
     return template.with_changes(body=template.body.with_changes(body=statements))
 
 
-def _remaining(method: FunctionInfo, removed: list) -> list:
-    """The method without the moved statements; gone altogether when nothing but `super()` is left."""
+def _method(name: str, statements: list, indent: str) -> cst.FunctionDef:
+    template = cst.parse_statement(f"def {name}(self):\n{indent}pass\n")
+    return template.with_changes(body=template.body.with_changes(body=statements))
+
+
+def _remaining(method: FunctionInfo, removed: list, added: list = ()) -> list:
+    """The method without the moved statements (and with `added` at its end, before a closing `super()`
+    call); gone altogether when nothing but `super()` is left."""
     block = build.respliced(method.node.body, {id(s): [] for s in removed}, keep_comments=False)
+    if added:
+        body = list(block.body)
+        at = len(body) - 1 if body and _is_super_call(body[-1], method.name) else len(body)
+        block = block.with_changes(body=[*body[:at], *added, *body[at:]])
     left = [s for s in block.body if not _is_pass(s) and not _is_super_call(s, method.name)]
     if not left and not any(line.comment for line in block.footer):
         return []

@@ -20,6 +20,9 @@ class TestCache(unittest.TestCase):
 
     def tearDown(self):
         self.client.close()
+        client = self.redis.get_client()
+        client.flushall()
+        client.close()
 
     def test_round_trip(self):
         self.cache.set("alice", {"plan": "pro"})
