@@ -89,7 +89,11 @@ class DeprecatedTestcontainersApi(Rule):
             short = name.rsplit(".", 1)[-1]
             detail = " with a text or callable predicate" if name in WAIT_STRATEGY_OK else ""
             message = f"`{short}(...)`{detail} is deprecated: {self.advice(name)}"
-            if name == WAIT_FOR_LOGS:
+            if name == WAIT_FOR_LOGS and self.redundant_wait(node, statement, ref):
+                message = (f"`wait_for_logs(...)` waits for a log line that `{ref.cls.short_name}.start()` has already waited for: "
+                           "the call is redundant")  # fmt: skip
+                self.report_from(STRATEGIES_IN, node, message, lambda: self.removal_fix(statement, ref))
+            elif name == WAIT_FOR_LOGS:
                 self.report_from(STRATEGIES_IN, node, message, lambda: self.strategy_fix(node, name, statement, ref))
             else:
                 self.report(node, message)
@@ -160,25 +164,36 @@ class DeprecatedTestcontainersApi(Rule):
 
     # -- wait_for_logs -> waiting_for(LogMessageWaitStrategy) ----------------------------------------
 
+    @staticmethod
+    def plain_wait(call: cst.Call, statement, ref: ContainerRef | None) -> bool:
+        """`wait_for_logs(c, "text")` or `wait_for_logs(c, "text", timeout=T)` as a statement of its own, on a
+        container the module builds."""
+        if ref is None or len(call.args) < 2 or not isinstance(call.args[1].value, (cst.SimpleString, cst.ConcatenatedString)):
+            return False
+        extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
+        return not extra and not (len(call.args) > 2 and call.args[2].keyword is None) and build.call_statement(statement) is call
+
+    def redundant_wait(self, call: cst.Call, statement, ref: ContainerRef | None) -> bool:
+        """A plain wait for a line the class's own readiness check (`X.start()`) has already waited for."""
+        if not self.plain_wait(call, statement, ref) or not ref.cls.waits_until_ready or ref.cls.configured:
+            return False
+        text = call.args[1].value.evaluated_value
+        return isinstance(text, str) and log_seen_by_readiness(text, ref.cls)
+
+    @staticmethod
+    def removal_fix(statement, ref: ContainerRef) -> Fix:
+        """Safe: the wait finds at once a line start() has already waited for; nothing else changes."""
+        return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits for that log line",
+                   SAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
+
     def strategy_fix(self, call: cst.Call, name: str, statement, ref: ContainerRef | None) -> Fix | None:
         """`c = X(...)` ... `wait_for_logs(c, "text", timeout=T)` -> `c = X(...).waiting_for(
         LogMessageWaitStrategy("text").with_startup_timeout(T))`, chained where the container is built
-        (a module-level container too), or the call removed when `X.start()` waits for readiness itself."""
-        if name != WAIT_FOR_LOGS or ref is None or len(call.args) < 2:
-            return None
-        if not isinstance(call.args[1].value, (cst.SimpleString, cst.ConcatenatedString)):
-            return None
-        extra = [arg for arg in call.args[2:] if not (arg.keyword and arg.keyword.value == "timeout")]
-        if extra or (len(call.args) > 2 and call.args[2].keyword is None) or build.call_statement(statement) is not call:
+        (a module-level container too)."""
+        if not self.plain_wait(call, statement, ref):
             return None
         if ref.cls.waits_until_ready and not ref.cls.configured:
-            # removing the wait is safe only when start() already waits for a line it finds; a wait strategy
-            # set on such a class could replace the class's own check, so there is no fix otherwise
-            text = call.args[1].value.evaluated_value
-            if not isinstance(text, str) or not log_seen_by_readiness(text, ref.cls):
-                return None
-            return Fix(f"Remove the call: `{ref.cls.short_name}.start()` already waits for that log line",
-                       SAFE, [(statement, cst.RemoveFromParent())])  # fmt: skip
+            return None  # a wait strategy set on such a class could replace the class's own check
         timeout = keyword_arg(call, "timeout")
         strategy = f"LogMessageWaitStrategy({source_of(call.args[1].value)})"
         if timeout is not None:
