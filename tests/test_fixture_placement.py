@@ -133,3 +133,14 @@ def test_a_conftest_that_cannot_be_written_leaves_each_module_its_own_fixture(pr
     assert "Kept the session fixture `redis_container` in each of its 2 modules: tests/conftest.py could not be written\n" in out
     assert (project / "tests/conftest.py").read_text() == EXISTING_CONFTEST
     assert "def redis_container():" in (project / "tests/test_carts.py").read_text()
+
+
+def test_a_conftest_that_does_not_parse_is_left_as_it_is_and_each_module_keeps_its_fixture(project):
+    broken = "import pytest\n\n\n@pytest.fixture\ndef region(:\n"
+    write(project, {"pyproject.toml": PYPROJECT, "tests/conftest.py": broken,
+                    "tests/test_orders.py": module("orders"), "tests/test_carts.py": module("carts")})  # fmt: skip
+    code, out, err = tclint("check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    assert err.startswith("tests/conftest.py: error: syntax error at 5:12"), err
+    assert "Kept the session fixture `redis_container` in each of its 2 modules: tests/conftest.py could not be written\n" in out
+    assert (project / "tests/conftest.py").read_text() == broken
+    assert "def redis_container():" in (project / "tests/test_orders.py").read_text()

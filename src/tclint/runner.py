@@ -331,7 +331,10 @@ class _Run:
             self.result.errors.append((item.display, str(error)))
             return False
         item.digest = digest(original) if original is not None else ""
-        source = extended_conftest(original or b"", fixtures)
+        try:
+            source = extended_conftest(original or b"", fixtures)
+        except FileError:
+            return False  # its own lint reports why it cannot be read
         fixed = worker.run(self._task(item, source, fix=True))
         return self.writer.extend(item, original, fixed.source if not fixed.error else source)
 

@@ -359,8 +359,11 @@ def _binds(alias: cst.ImportAlias, node: cst.Import | cst.ImportFrom) -> str:
 
 def extended_conftest(source: bytes, fixtures: list[ConftestFixture]) -> bytes:
     """A conftest.py (empty bytes: a new one) with the fixtures appended after everything it holds and
-    their imports merged into its own; a fixture whose name the module already binds is left out."""
-    module = cst.parse_module(source)
+    their imports merged into its own; a fixture whose name the module already binds is left out.
+    FileError when it does not parse."""
+    from tclint.engine.lint import parse
+
+    module = parse(source)
     taken = {statement.name.value for statement in module.body if isinstance(statement, (cst.FunctionDef, cst.ClassDef))}
     added = []
     for fixture in fixtures:
