@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "fixtures_corpus"
 
 
-def ruff_findings(cwd: Path, *paths: str) -> dict[str, list[str]]:
-    """`ruff check --select F,I` findings by file (paths relative to cwd)."""
-    process = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F,I",
+def ruff_findings(cwd: Path, *paths: str, first_party: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """`ruff check --select F,I` findings by file (paths relative to cwd); `first_party`: the packages isort
+    counts as the project's own (found by itself where they are folders of cwd)."""
+    known = ["--config", f"lint.isort.known-first-party = {list(first_party)}"] if first_party else []
+    process = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F,I", *known,
                               "--output-format", "json", "--exit-zero", *paths], cwd=cwd, capture_output=True, text=True)  # fmt: skip
     assert process.returncode == 0, process.stderr
     found: dict[str, list[str]] = {}
@@ -34,7 +36,8 @@ def test_fixed_doc_examples_are_as_clean_as_the_bad_ones(tmp_path):
     cases = {case.test_id.replace("/", "-"): case for case in all_cases() if case.kind == "bad" and case.fixed is not None}
     for key, case in cases.items():
         write(tmp_path, {f"before/{key}/{case.path}": case.source, f"after/{key}/{case.path}": case.fixed})
-    before, after = ruff_findings(tmp_path, "before"), ruff_findings(tmp_path, "after")
+    # each example's tests/ folder stands at its project's root, where isort counts it as first-party
+    before, after = ruff_findings(tmp_path, "before", first_party=("tests",)), ruff_findings(tmp_path, "after", first_party=("tests",))
     newly_unclean = {
         key: after[f"after/{key}/{case.path}"]
         for key, case in cases.items()

@@ -40,9 +40,14 @@ def projects() -> list[str]:
     return sorted(path.name for path in CORPUS.iterdir() if (path / "expected").is_dir())
 
 
+GIT_ROOT_MARKER = ".git-root"  # git cannot commit a `.git` folder: the copy gets one where this file is
+
+
 def copy_project(name: str, destination: Path) -> Path:
     target = destination / name
-    shutil.copytree(CORPUS / name, target, ignore=shutil.ignore_patterns("expected", "__pycache__", ".tclint_cache"))
+    shutil.copytree(CORPUS / name, target, ignore=shutil.ignore_patterns("expected", "__pycache__", ".tclint_cache", GIT_ROOT_MARKER))
+    if (CORPUS / name / GIT_ROOT_MARKER).exists():
+        (target / ".git").mkdir()
     return target
 
 

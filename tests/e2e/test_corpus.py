@@ -26,6 +26,7 @@ EXPECTATIONS = {
     "aws_queue_worker": Expectation({"localstack/localstack:3.0.2": 2}, fewer=False),
     "unittest_suite": Expectation({"redis:7-alpine": 1}, fewer=True),
     "clean_suite": Expectation({"redis:7.2-alpine": 1}, fewer=False),
+    "git_rooted_suite": Expectation({"redis:7-alpine": 1}, fewer=True),  # two modules' tests share one Redis (tests/conftest.py)
     "votes_tables": Expectation({"postgres:16-alpine": 2}, fewer=True),  # one for the votes tests of both modules (the fixture placed in tests/conftest.py), one for reporting_db
 }
 # a test that relies on clean state, and fails when the container is shared without cleanup

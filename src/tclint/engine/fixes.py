@@ -26,6 +26,7 @@ class ImportRequest:
 
     module: str
     name: str | None = None
+    local: tuple[str, ...] = ()  # a module of the project itself: the project's own top-level names (isort's first-party section)
 
     @property
     def binds(self) -> tuple[str, str]:
@@ -269,14 +270,38 @@ def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module
     for request in missing:
         if request.name is not None and _extend_from_import(body, request):
             continue
-        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.module)
+        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.module, request.local)
     return module.with_changes(body=body)
 
 
-def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str) -> list:
-    """Before the first plain import of the leading block that sorts after it, else after the block."""
+def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str, local: tuple[str, ...] = ()) -> list:
+    """Before the first plain import of the leading block that sorts after it, else after the block. A
+    module of the project goes among the imports of its own package (or relative ones), in a section of
+    its own after the others when there are none."""
     end = _insertion_index(body)
-    for index in range(end):
+    candidates = range(end)
+    if local:
+        candidates = [index for index in range(end) if _imports_locally(body[index], local)]
+        if candidates:
+            end = candidates[-1] + 1
+        elif end and _is_import_block(body[end - 1]):
+            statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
+    return _insert_before_later(body, statement, module, candidates, end)
+
+
+def _imports_locally(statement: cst.CSTNode, first_party: tuple[str, ...]) -> bool:
+    nodes = imports_in(statement)
+    if len(nodes) != 1:
+        return False
+    node = nodes[0]
+    if isinstance(node, cst.ImportFrom) and node.relative:
+        return True
+    imported = _plain_import_module(statement)
+    return imported is not None and imported.split(".")[0] in first_party
+
+
+def _insert_before_later(body: list, statement: cst.SimpleStatementLine, module: str, candidates, end: int) -> list:
+    for index in candidates:
         imported = _plain_import_module(body[index])
         if imported is not None and imported != "__future__" and _sort_key(imported) > _sort_key(module):
             first = body[index]
@@ -285,7 +310,9 @@ def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str) 
     if end < len(body):
         following = body[end]
         wanted = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
-        if end == 0 or not _is_import_block(body[end - 1]) or len(following.leading_lines) < wanted:
+        if _is_import_block(following):
+            pass  # within the imports (the end of the project's own section): the blank lines stay as they are
+        elif end == 0 or not _is_import_block(body[end - 1]) or len(following.leading_lines) < wanted:
             blank = [cst.EmptyLine()] * max(0, wanted - len(following.leading_lines))
             body[end] = following.with_changes(leading_lines=[*blank, *following.leading_lines])
         return [*body[:end], statement, *body[end:]]

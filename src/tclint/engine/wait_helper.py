@@ -9,6 +9,7 @@ over an existing file.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -90,6 +91,19 @@ def helper_source(indent: str) -> str:
     return HELPER.format(i=indent)
 
 
+@functools.cache
+def first_party(root: str) -> tuple[str, ...]:
+    """The names isort counts as the project's own: the packages and modules at its root and in `src/`."""
+    names = set()
+    for folder in (root, os.path.join(root, "src")):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        names.update(entry.removesuffix(".py") for entry in entries if entry.isidentifier() or (entry.endswith(".py") and entry[:-3].isidentifier()))
+    return tuple(sorted(names))
+
+
 def access(context, awaited: bool) -> HelperAccess | None:
     """The name to call and what the fix must add to reach it; None when the project has no place for it
     (its helper module exists but lacks this function)."""
@@ -107,7 +121,7 @@ def access(context, awaited: bool) -> HelperAccess | None:
         module_path = ".".join(place.module_path.removesuffix(".py").split("/"))
         content = helper_source(context.module.default_indent) if kind == "helper" else PACKAGE_INIT.format(module=module_path)
         files.append((os.path.join(python.root, path), content))
-    return HelperAccess(name, (ImportRequest(module, name),), tuple(files))
+    return HelperAccess(name, (ImportRequest(module, name, local=first_party(python.root)),), tuple(files))
 
 
 def is_helper_module(context) -> bool:
