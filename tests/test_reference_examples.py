@@ -36,7 +36,7 @@ CASES = [
         # "Anti-Pattern: Mixing Sleep and Polling"
         HEADER + "\n\ndef test_polling(condition):\n    # ❌ DON'T DO THIS\n    for _ in range(30):\n        if condition():\n"
         "            break\n        time.sleep(1)  # Wastes full second even if condition met after 10ms\n",
-        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n"  # `time` went with the loop
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n"  # `time` went with the loop
         "from tests.test_utils import wait_for_condition_sync\n\n\ndef test_polling(condition):\n    # ❌ DON'T DO THIS\n"
         '    wait_for_condition_sync(condition, "condition()", timeout_ms=30000)\n',
         [],
