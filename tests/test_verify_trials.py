@@ -108,9 +108,7 @@ def test_a_fixed_module_that_no_longer_imports_is_rejected(tmp_path, monkeypatch
     assert (tmp_path / "tests/test_import.py").read_text() == IMPORTS_AT_RUN_TIME and code == 1
 
 
-HELPER_PACKAGE = {"tests/__init__.py": "", "tests/support/__init__.py": "",
-                  "tests/test_app.py": "from tests.support import containers\n\n\n"
-                                       "def test_app():\n    assert containers\n"}  # fmt: skip
+HELPER_PACKAGE = {"tests/__init__.py": "", "tests/support/__init__.py": ""}
 
 
 @pytest.mark.parametrize(
@@ -120,8 +118,17 @@ HELPER_PACKAGE = {"tests/__init__.py": "", "tests/support/__init__.py": "",
         pytest.param(IMPORTS_AT_RUN_TIME, "rejected", id="the-tests-that-import-it-fail"),
     ],
 )
-def test_a_fixed_helper_module_is_judged_by_the_tests_of_its_package(tmp_path, monkeypatch, capsys, helper, status):
-    write(tmp_path, {"pyproject.toml": PINNED, **OLD_LAYOUT, **HELPER_PACKAGE, "tests/support/containers.py": helper})
+@pytest.mark.parametrize(
+    "test_module",
+    [
+        pytest.param("def test_app():\n    assert containers\n", id="defined-by-def"),
+        pytest.param("def _check():\n    assert containers\n\n\ntest_app = _check\n", id="bound-by-assignment"),
+    ],
+)
+def test_a_fixed_helper_module_is_judged_by_the_tests_of_its_package(tmp_path, monkeypatch, capsys, helper, status,
+                                                                     test_module):  # fmt: skip
+    write(tmp_path, {"pyproject.toml": PINNED, **OLD_LAYOUT, **HELPER_PACKAGE, "tests/support/containers.py": helper,
+                     "tests/test_app.py": "from tests.support import containers\n\n\n" + test_module})  # fmt: skip
     code, report, _ = verify(tmp_path, monkeypatch, capsys)
     assert statuses(report) == {"tests/support/containers.py": status}
     assert report["suite"]["before"] == {**report["suite"]["before"], "passed": 1, "failed": 0}

@@ -175,7 +175,14 @@ class Verifier:
         if self._defines_tests(path):
             return [path]
         folder = self._package_folder(path)
-        return sorted(found for found in self._modules_under(folder) if self._defines_tests(found))
+        return sorted(found for found in self._modules_under(folder) if self._is_test_module(found))
+
+    def _is_test_module(self, path: str) -> bool:
+        """Named as pytest collects by default, or defining tests (a `python_files` pattern of its own)."""
+        name = os.path.basename(path)
+        if name == "conftest.py":
+            return False
+        return name.startswith("test_") or name.endswith("_test.py") or self._defines_tests(path)
 
     def _defines_tests(self, path: str) -> bool:
         return bool(TEST_DEFINITION.search((self.root / path).read_text(encoding="utf-8", errors="replace")))
