@@ -1,5 +1,6 @@
 # near-miss-path: tests/conftest.py
 # Containers whose stop is guaranteed before any setup that can raise, and setup that only waits.
+import logging
 import unittest
 
 import pytest
@@ -78,3 +79,14 @@ def redis_address_read_before_the_finalizer(request):
 
     request.addfinalizer(teardown)
     return redis, address
+
+
+@pytest.fixture(scope="module")
+def redis_logged_before_yield():
+    print("starting redis")
+    redis = RedisContainer("redis:7.2.4-alpine").start()
+    port = redis.get_exposed_port(6379)
+    logging.getLogger(__name__).info(f"redis on port {port}")
+    logging.debug("redis host %s", redis.get_container_host_ip())
+    yield redis
+    redis.stop()

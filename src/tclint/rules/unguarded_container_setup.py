@@ -11,6 +11,7 @@ from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, descendants
 from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
+from tclint.engine.waiting import LOGGER_FACTORIES, is_logging
 from tclint.knowledge import SLEEP_FUNCTIONS
 
 
@@ -98,11 +99,13 @@ class UnguardedContainerSetup(Rule):
 
     def calls_other_code(self, statement: cst.CSTNode, ref: ContainerRef) -> bool:
         """A call that can raise, other than configuring the container, sleeping or waiting for it (a
-        wait that fails is deprecated-testcontainers-api's: its fix moves the wait into `start()`)."""
+        wait that fails is deprecated-testcontainers-api's: its fix moves the wait into `start()`),
+        reading what it is, or logging (the calls inside a log call's arguments still count)."""
         configuration = {id(call) for call in ref.config_calls}
         return any(
             isinstance(node, cst.Call) and id(node) not in configuration
             and not _waits(self.model.qualified(node.func) or "") and not _reads(node, ref)
+            and not is_logging(node, self.model) and self.model.qualified(node.func) not in LOGGER_FACTORIES
             for node in descendants(statement)
         )  # fmt: skip
 
