@@ -26,7 +26,7 @@ class ContainerNeverStopped(Rule):
         for node in ref.handed_out_after_with:
             self.report(node, f"Container {label} is handed out after its `with` block ended: it is already stopped")
         if ref.start_kind == "start" and not ref.stopped and not self.owned_by_caller(ref, scope):
-            if not self.handed_out_wrapped(ref, scope):
+            if not self.handed_out_wrapped(ref, scope) and not self.stopped_through_module_state(ref, scope):
                 self.report_leak(ref, scope, label)
 
     @staticmethod
@@ -51,6 +51,17 @@ class ContainerNeverStopped(Rule):
         if scope.fixture is None:
             return True
         return any(_is_stop_call(node) for node in descendants(scope.node.body) if id(node) not in nested)
+
+    def stopped_through_module_state(self, ref: ContainerRef, scope: Scope) -> bool:
+        """The function keeps the container in module state (`global C; C = ...start()`, `CACHE[key] = c`)
+        and another function of the module stops what it reads from there (a `pytest_sessionfinish` hook,
+        the fixture that started the thread that started it)."""
+        if not isinstance(scope, FunctionInfo) or ref.var is None or "." in ref.var:
+            return False
+        stores = _module_stores(scope, ref.var, _module_names(self.context.module))
+        return bool(stores) and any(
+            _stops_from(other, stores) for other in self.model.functions if other is not scope and other.parent is None
+        )
 
     def report_leak(self, ref: ContainerRef, scope: Scope, label: str) -> None:
         if not isinstance(scope, FunctionInfo):
@@ -90,3 +101,45 @@ def _is_generator(function: FunctionInfo) -> bool:
 
 def _is_stop_call(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "stop"
+
+
+def _module_names(module: cst.Module) -> set[str]:
+    """Names bound by a module-level assignment (`CACHE = {}`, `POSTGRES: PostgresContainer`)."""
+    names = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target] if isinstance(small, cst.AnnAssign) else []
+                names.update(target.value for target in targets if isinstance(target, cst.Name))
+    return names
+
+
+def _module_stores(function: FunctionInfo, var: str, module_names: set[str]) -> set[str]:
+    """The module-level names `var` is kept in: a `global var`, or `NAME[key] = var` on a module name."""
+    stores = set()
+    for node in descendants(function.node.body):
+        if isinstance(node, cst.Global) and any(item.name.value == var for item in node.names):
+            stores.add(var)
+        elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == var:
+            for target in node.targets:
+                held = target.target
+                if isinstance(held, cst.Subscript) and isinstance(held.value, cst.Name) and held.value.value in module_names:
+                    stores.add(held.value.value)
+    return stores
+
+
+def _stops_from(function: FunctionInfo, stores: set[str]) -> bool:
+    """`C.stop()`, `CACHE[k].stop()`, or `.stop()` on a name bound from them (`for c in CACHE.values():`,
+    `c = CACHE.get("container")`)."""
+    derived = set(stores)
+    for node in descendants(function.node.body):
+        if isinstance(node, (cst.For, cst.Assign)):
+            source = node.iter if isinstance(node, cst.For) else node.value
+            if _mentions(source, derived):
+                targets = [node.target] if isinstance(node, cst.For) else [t.target for t in node.targets]
+                derived.update(name.value for target in targets for name in descendants(target) if isinstance(name, cst.Name))
+    return any(_is_stop_call(node) and _mentions(node.func.value, derived) for node in descendants(function.node.body))
+
+
+def _mentions(expr: cst.CSTNode, names: set[str]) -> bool:
+    return any(isinstance(node, cst.Name) and node.value in names for node in descendants(expr))
