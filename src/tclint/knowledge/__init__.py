@@ -126,6 +126,10 @@ _ASYNC_ENGINE = Client("SQLAlchemy async engine", ("await {client}.dispose()",),
 _CONNECTION = Client("database connection", ("{client}.close()",), resets=_SQL_RESETS, url=(0, "dsn"), host=(None, "host"), port=(None, "port"))
 _ASYNC_CONNECTION = Client("database connection", ("await {client}.close()",), awaited=True, resets=_SQL_RESETS,
                            url=(0, "dsn"), host=(None, "host"), port=(None, "port"))  # fmt: skip
+# A pool lends connections and takes them back: closing it is its cleanup; the data tests write
+# through a borrowed connection is the connection's (or a reset fixture's) to remove.
+_POOL = dataclasses.replace(_CONNECTION, label="connection pool", resets=())
+_ASYNC_POOL = dataclasses.replace(_ASYNC_CONNECTION, label="connection pool", resets=())
 _MONGO = Client("MongoDB client", ("{client}.drop_database({database})", "{client}.close()"), needs_database=True,
                 resets=("drop_database", "drop_collection", "delete_many"), host=(0, "host"), port=(1, "port"))  # fmt: skip
 _MOTOR = Client("Motor client", ("await {client}.drop_database({database})", "{client}.close()"), awaited=True, needs_database=True,
@@ -152,8 +156,8 @@ CLIENTS = {
     "sqlalchemy.ext.asyncio.create_async_engine": _ASYNC_ENGINE,
     "psycopg.connect": _CONNECTION, "psycopg2.connect": _CONNECTION, "pymysql.connect": _CONNECTION,
     "psycopg.AsyncConnection.connect": _ASYNC_CONNECTION, "asyncpg.connect": _ASYNC_CONNECTION,
-    "asyncpg.create_pool": _ASYNC_CONNECTION, "psycopg_pool.ConnectionPool": _CONNECTION,
-    "psycopg_pool.AsyncConnectionPool": _ASYNC_CONNECTION,
+    "asyncpg.create_pool": _ASYNC_POOL, "psycopg_pool.ConnectionPool": _POOL,
+    "psycopg_pool.AsyncConnectionPool": _ASYNC_POOL,
     "pymongo.MongoClient": _MONGO, "motor.motor_asyncio.AsyncIOMotorClient": _MOTOR,
     "httpx.Client": _HTTP, "httpx.AsyncClient": _ASYNC_HTTP, "requests.Session": _HTTP,
     "fastapi.testclient.TestClient": _HTTP, "starlette.testclient.TestClient": _HTTP,

@@ -240,7 +240,17 @@ class ClientFixtureWithoutCleanup(Rule):
         resets = resets or any(RESET_STATEMENT.search(text) for n in nodes if (text := literal_string(n)) is not None)
         resets = resets or any(self.cleans_through_helper(n, handed) for n in nodes if isinstance(n, cst.Call))
         resets = resets or self.reset_by_dependency(function, _argument_names(found.construction), frozenset())
+        resets = resets or self.reset_by_autouse_fixture(function)
         return Teardown(closes, resets)
+
+    def reset_by_autouse_fixture(self, function: FunctionInfo) -> bool:
+        """A function-scoped autouse fixture of the module that hands out nothing and empties the service
+        (`yield` then `TRUNCATE`) runs around every test of the module, this fixture's included."""
+        return any(
+            other is not function and other.fixture is not None and other.fixture.autouse
+            and other.fixture.scope == "function" and self.hands_out_nothing(other) and _resets(self.sequence(other))
+            for other in self.model.module_functions.values()
+        )  # fmt: skip
 
     def reset_by_dependency(self, function: FunctionInfo, sources: set[str], seen: frozenset) -> bool:
         """A function-scoped fixture of this module that the fixture uses resets the service for each
