@@ -330,7 +330,10 @@ def report(tallies: dict[str, Tally], codes: dict[str, str], skipped: list[str],
             "Two sets of manifests: the development set, on which the rules were tuned, and the held-out set "
             "(manifests with `set = \"heldout\"`), annotated and committed before tclint ran on it and not used "
             "to tune rules. The held-out figures are the honest estimate of how tclint does on suites it was "
-            "not fitted to.",
+            "not fitted to. Their first measurement, before any rule was changed because of them (tclint at "
+            "`9877575`, 20 suites): recall 0.85, precision 0.74. The suites whose false positives then led to "
+            "rule changes moved to the development set (listed in bench/real_corpus/README.md), so the held-out "
+            "figures below are on the suites left.",
             "",
         ]
     for corpus_set in shown:
