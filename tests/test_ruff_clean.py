@@ -55,3 +55,29 @@ def test_fixed_corpus_projects_are_as_clean_as_the_originals(name, tmp_path):
     shutil.copytree(CORPUS / name / "expected" / "tests", tmp_path / "after" / "tests")
     before, after = ruff_findings(tmp_path / "before", "tests"), ruff_findings(tmp_path / "after", "tests")
     assert {path: found for path, found in after.items() if path not in before} == {}
+
+
+def test_a_new_plain_import_goes_before_the_from_imports_of_its_section(tmp_path):
+    """container-started-in-test adds `import pytest` to a module whose third-party imports are all `from`
+    imports: isort puts plain imports first in a section (found on a real suite, where it landed between
+    `from alembic ...` and `from sqlalchemy ...`)."""
+    write(tmp_path, {
+        "pyproject.toml": '[project]\nname = "accounts"\ndependencies = ["testcontainers==4.15.0"]\n',
+        "tests/test_accounts.py": (
+            "import os\n\n"
+            "from alembic import command\n"
+            "from sqlalchemy import create_engine, text\n"
+            "from testcontainers.postgres import PostgresContainer\n\n\n"
+            "def test_upgrade():\n"
+            '    with PostgresContainer("postgres:16.0-alpine") as postgres:\n'
+            "        engine = create_engine(postgres.get_connection_url())\n"
+            "        command.upgrade(os.environ.get('ALEMBIC_CONFIG'), 'head')\n"
+            "        with engine.connect() as connection:\n"
+            '            assert connection.execute(text("select 1")).scalar() == 1\n'
+        ),
+    })  # fmt: skip
+    before = ruff_findings(tmp_path, "tests")
+    subprocess.run([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "tests"], cwd=tmp_path, check=False)
+    fixed = (tmp_path / "tests" / "test_accounts.py").read_text()
+    assert "import pytest\nfrom alembic import command\n" in fixed
+    assert before == {} and ruff_findings(tmp_path, "tests") == {}

@@ -270,11 +270,11 @@ def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module
     for request in missing:
         if request.name is not None and _extend_from_import(body, request):
             continue
-        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.module, request.local)
+        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.local)
     return module.with_changes(body=body)
 
 
-def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str, local: tuple[str, ...] = ()) -> list:
+def _insert_import(body: list, statement: cst.SimpleStatementLine, local: tuple[str, ...] = ()) -> list:
     """Before the first plain import of the leading block that sorts after it, else after the block. A
     module of the project goes among the imports of its own package (or relative ones), in a section of
     its own after the others when there are none."""
@@ -286,7 +286,7 @@ def _insert_import(body: list, statement: cst.SimpleStatementLine, module: str, 
             end = candidates[-1] + 1
         elif end and _is_import_block(body[end - 1]):
             statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
-    return _insert_before_later(body, statement, module, candidates, end)
+    return _insert_before_later(body, statement, candidates, end)
 
 
 def _imports_locally(statement: cst.CSTNode, first_party: tuple[str, ...]) -> bool:
@@ -300,10 +300,11 @@ def _imports_locally(statement: cst.CSTNode, first_party: tuple[str, ...]) -> bo
     return imported is not None and imported.split(".")[0] in first_party
 
 
-def _insert_before_later(body: list, statement: cst.SimpleStatementLine, module: str, candidates, end: int) -> list:
+def _insert_before_later(body: list, statement: cst.SimpleStatementLine, candidates, end: int) -> list:
+    new = _sort_key(statement)
     for index in candidates:
         imported = _plain_import_module(body[index])
-        if imported is not None and imported != "__future__" and _sort_key(imported) > _sort_key(module):
+        if imported is not None and imported != "__future__" and _sort_key(body[index]) > new:
             first = body[index]
             body[index] = first.with_changes(leading_lines=[])
             return [*body[:index], statement.with_changes(leading_lines=first.leading_lines), *body[index:]]
@@ -319,9 +320,12 @@ def _insert_before_later(body: list, statement: cst.SimpleStatementLine, module:
     return [*body, statement]
 
 
-def _sort_key(module: str) -> tuple[bool, str]:
-    """isort's order, roughly: the standard library first, then the rest, alphabetically."""
-    return module.split(".")[0] not in sys.stdlib_module_names, module.lower()
+def _sort_key(statement: cst.CSTNode) -> tuple[bool, bool, str]:
+    """isort's order, roughly: the standard library first, then the rest; within each, plain imports
+    before `from` imports, then alphabetically."""
+    module = _plain_import_module(statement) or ""
+    is_from = isinstance(imports_in(statement)[0], cst.ImportFrom)
+    return module.split(".")[0] not in sys.stdlib_module_names, is_from, module.lower()
 
 
 def _plain_import_module(statement: cst.CSTNode) -> str | None:
