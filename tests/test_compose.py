@@ -364,3 +364,15 @@ def test_stack():
         assert compose.get_service_port("web", 80)
 """}, "container-started-in-test")
     assert found == expected
+
+
+def test_a_conftest_stack_read_from_the_cache_serves_an_edited_test(project):
+    files = dict(CASES[2].values[0])
+    test_api = strip_markers(files.pop("tests/test_api.py").lstrip("\n"))[0]
+    write(project, {"pyproject.toml": PYPROJECT.format(rules="hardcoded-container-address"), **files, "tests/test_api.py": "import requests\n"})
+    settings = load_settings(None, project)
+    assert run(["."], settings, RunOptions(cache=True)).diagnostics == []
+    write(project, {"tests/test_api.py": test_api})
+    result = run(["."], settings, RunOptions(cache=True))
+    assert [(d.path, d.line) for d in result.diagnostics] == [("tests/test_api.py", 5)]
+    assert ("tests/conftest.py", "cached (unchanged since the last run)") in result.notes
