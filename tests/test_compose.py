@@ -102,7 +102,7 @@ def lint(project, files: dict[str, str], rules: str, cache: bool = False):
     expected = []
     sources = {}
     for path, text in files.items():
-        if path.endswith(".py"):
+        if path.endswith(".py") and isinstance(text, str):
             text, marked = strip_markers(text.lstrip("\n"))
             expected += [(path, line, name) for line, name in marked]
         sources[path] = text
@@ -186,6 +186,15 @@ def test_unread_stack():
     with DockerCompose("tests", compose_file_name="missing.yml") as compose:
         assert requests.get("http://localhost:8080/health").ok
 """}, id="missing-compose-file-stays-silent"),
+    pytest.param({"tests/docker-compose.yml": b"\xff\xfe\x00services:\x00", "tests/test_stack.py": """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_unread_stack():
+    with DockerCompose("tests") as compose:
+        assert requests.get("http://localhost:8080/health").ok
+"""}, id="binary-compose-file-stays-silent"),
     pytest.param({"tests/docker-compose.yml": "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
                   "tests/test_stack.py": """
 import requests
