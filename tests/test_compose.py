@@ -385,3 +385,43 @@ def test_a_conftest_stack_read_from_the_cache_serves_an_edited_test(project):
     result = run(["."], settings, RunOptions(cache=True))
     assert [(d.path, d.line) for d in result.diagnostics] == [("tests/test_api.py", 5)]
     assert ("tests/conftest.py", "cached (unchanged since the last run)") in result.notes
+
+
+PROFILED = """services:
+  db:
+    image: postgres
+  admin:
+    image: adminer
+    profiles: ["admin"]
+  debug:
+    image: busybox:latest
+    ports:
+      - "8080:80"
+    profiles:
+      - debug
+"""
+
+
+@pytest.mark.parametrize(("call", "reported"), [
+    pytest.param('DockerCompose("tests")', ["db"], id="no-profile-enabled"),
+    pytest.param('DockerCompose("tests", profiles=["admin"])', ["db", "admin"], id="a-profile-enabled"),
+    pytest.param('DockerCompose("tests", profiles=enabled_profiles())', ["db"], id="profiles-not-read"),
+])  # fmt: skip
+def test_services_of_profiles_the_stack_does_not_enable_are_not_started(project, call, reported):
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', call)
+    _, _, result = lint(project, {"tests/docker-compose.yml": PROFILED, "tests/test_stack.py": source}, "unpinned-container-image")
+    assert [d.message.split("`")[1] for d in result.diagnostics] == reported
+
+
+def test_a_port_of_a_service_the_stack_does_not_start_is_not_its_address(project):
+    source = """
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_stack():
+    with DockerCompose("tests") as compose:
+        assert requests.get("http://localhost:8080/").ok
+"""
+    found, _, _ = lint(project, {"tests/docker-compose.yml": PROFILED, "tests/test_stack.py": source}, "hardcoded-container-address")
+    assert found == []

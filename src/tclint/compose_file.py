@@ -39,6 +39,7 @@ class Service:
     image: str | None  # None: no image the file names for certain (`build:` only, or interpolated)
     ports: tuple[Port, ...]  # those read for certain
     source: str = ""  # the file that names its image
+    profiles: tuple[str, ...] = ()  # started only with one of these profiles ("" for one tclint cannot read)
 
 
 def read_services(text: str) -> tuple[Service, ...] | None:
@@ -59,7 +60,9 @@ def service_of(name: str, body: object) -> Service:
     found: list[Port] = []
     for entry in ports if isinstance(ports, list) else ():
         found += long_port(entry) if isinstance(entry, dict) else short_port(entry)
-    return Service(name, image, tuple(found))
+    profiles = body.get("profiles", [])
+    profiles = tuple(item if isinstance(item, str) else "" for item in profiles) if isinstance(profiles, list) else ("",)
+    return Service(name, image, tuple(found), profiles=profiles)
 
 
 SHORT_PORT = re.compile(r"^(?:(?:\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+(?:-\d+)?)?:)?(\d+(?:-\d+)?)(?:/(?:tcp|udp|sctp))?$")
@@ -129,7 +132,8 @@ def merged(files: list[tuple[Service, ...]]) -> tuple[Service, ...]:
                 continue
             ports = before.ports + tuple(port for port in service.ports if port not in before.ports)
             source = service.source if service.image else before.source
-            by_name[service.name] = Service(service.name, service.image or before.image, ports, source)
+            profiles = service.profiles or before.profiles
+            by_name[service.name] = Service(service.name, service.image or before.image, ports, source, profiles)
     return tuple(by_name.values())
 
 

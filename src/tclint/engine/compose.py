@@ -83,17 +83,20 @@ def read_file(path: str) -> tuple[str, tuple[Service, ...] | None]:
             except (UnicodeDecodeError, ValueError, RecursionError):
                 services = None
             if services is not None:
-                services = tuple(Service(s.name, s.image, s.ports, path) for s in services)
+                services = tuple(Service(s.name, s.image, s.ports, path, s.profiles) for s in services)
             _read[key] = (digest(data), services)
         return _read[key]
     except OSError:
         return "", None
 
 
-def load(files: tuple[str, ...], root: str) -> Stack:
+def load(files: tuple[str, ...], root: str, profiles: frozenset[str]) -> Stack:
+    """The stack's files and the services it starts: those of no profile, or of a profile it enables."""
     read = [(path, *read_file(path)) for path in files]
     known = bool(read) and all(services is not None for _, _, services in read)
     services = merged([services for _, _, services in read]) if known else None
+    if services is not None:
+        services = tuple(service for service in services if not service.profiles or profiles.intersection(service.profiles))
     return Stack(tuple((path, found) for path, found, _ in read), services, root)
 
 
@@ -209,11 +212,20 @@ class ComposeStacks:
             names = self.names_of(names_arg.value, scope)
             if names is None:
                 return None
+        profiles = self.profiles_of(call, scope)
         files = stack_files(folder, names)
         if names is None and not files:  # no default file yet: a later one changes the result
             return Stack(tuple((os.path.join(folder, name), "") for name in ("compose.yaml", "compose.yml", "docker-compose.yaml",
                                                                                "docker-compose.yml")), None, self.root)  # fmt: skip
-        return load(files, self.root)
+        return load(files, self.root, profiles)
+
+    def profiles_of(self, call: cst.Call, scope) -> frozenset[str]:
+        """The profiles `profiles=[...]` enables (none when tclint cannot read them: their services are left out)."""
+        given = keyword_arg(call, "profiles")
+        value = self.model.origin(given.value, scope).expr if given is not None else None
+        if not isinstance(value, (cst.List, cst.Tuple)):
+            return frozenset()
+        return frozenset(text for element in value.elements if (text := literal_string(element.value)) is not None)
 
     def names_of(self, expr: cst.BaseExpression, scope) -> tuple[str, ...] | None:
         value = self.model.origin(expr, scope).expr
