@@ -425,3 +425,12 @@ def test_stack():
 """
     found, _, _ = lint(project, {"tests/docker-compose.yml": PROFILED, "tests/test_stack.py": source}, "hardcoded-container-address")
     assert found == []
+
+
+def test_an_override_file_added_between_cached_runs_changes_the_result(project):
+    files = {"tests/test_stack.py": UNPINNED_TEST}
+    write(project, {"tests/compose.yaml": STACK})
+    assert lint(project, files, "unpinned-container-image", cache=True)[0] == []
+    write(project, {"tests/compose.override.yaml": "services:\n  cache:\n    image: redis:latest\n"})
+    found = lint(project, files, "unpinned-container-image", cache=True)[0]
+    assert found == [("tests/test_stack.py", 5, "unpinned-container-image")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tclint.compose_file import Port, Service, merged, read_services, stack_files
+from tclint.compose_file import DEFAULT_FILES, OVERRIDE_FILES, Port, Service, merged, read_services, stack_files
 from tclint.engine.model import FunctionInfo, descendants, keyword_arg, literal_string
 from tclint.engine.semantic import unwrap
 from tclint.engine.versions import testcontainers_at_least
@@ -214,10 +214,11 @@ class ComposeStacks:
                 return None
         profiles = self.profiles_of(call, scope)
         files = stack_files(folder, names)
-        if names is None and not files:  # no default file yet: a later one changes the result
-            return Stack(tuple((os.path.join(folder, name), "") for name in ("compose.yaml", "compose.yml", "docker-compose.yaml",
-                                                                               "docker-compose.yml")), None, self.root)  # fmt: skip
-        return load(files, self.root, profiles)
+        stack = load(files, self.root, profiles) if files else Stack((), None, self.root)
+        if names is None:  # a default file created (or an override file added) later changes which files it reads
+            absent = tuple((path, "") for name in (*DEFAULT_FILES, *OVERRIDE_FILES) if (path := os.path.join(folder, name)) not in files)
+            stack = Stack(stack.files + absent, stack.services, self.root)
+        return stack
 
     def profiles_of(self, call: cst.Call, scope) -> frozenset[str]:
         """The profiles `profiles=[...]` enables (none when tclint cannot read them: their services are left out)."""
