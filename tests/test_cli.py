@@ -29,7 +29,8 @@ SESSION_SCOPED = FUNCTION_SCOPED.replace("@pytest.fixture\n", '@pytest.fixture(s
 UNUSED_NOQA = "import os  # noqa: TCL101\n"
 CONCISE_LINE = (
     "tests/conftest.py:5:1: TCL101 [function-scoped-container-fixture] Container fixture `redis_container` "
-    "has scope `function`: every test starts a new container"
+    "has scope `function`: every test starts a new container; shared, it keeps whatever the tests write, which "
+    "tclint cannot see here: `tclint verify` checks the fix"
 )
 
 
@@ -195,7 +196,10 @@ def test_json_output_schema(bad_project):
         "end_location": {"row": 5, "column": 16},
         "code": "TCL101",
         "name": "function-scoped-container-fixture",
-        "message": "Container fixture `redis_container` has scope `function`: every test starts a new container",
+        "message": (
+            "Container fixture `redis_container` has scope `function`: every test starts a new container; shared, "
+            "it keeps whatever the tests write, which tclint cannot see here: `tclint verify` checks the fix"
+        ),
         "fix": {
             "applicability": "unsafe",
             "message": 'Set `scope="session"`',

@@ -84,7 +84,7 @@ def _unquoted(name: str) -> str:
 def sharing_note(state: list[Written]) -> str:
     """The part of a message that says what a sharing fix would carry over from test to test."""
     if not state:
-        return ""
+        return "; shared, it keeps whatever the tests write, which tclint cannot see here: `tclint verify` checks the fix"
     return f"; shared, the container keeps what the tests write ({', '.join(map(str, state[:3]))}): `tclint verify` checks the fix"
 
 
