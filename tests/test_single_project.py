@@ -77,7 +77,8 @@ EXPECTED = {
         "tests/test_cache.py:5:13: TCL102 [container-started-in-test] Test `test_cache` starts a `RedisContainer` through "
         "`start_redis()`: every run starts a new container",
         "tests/test_cache.py:10:5: TCL102 [container-started-in-test] Test `test_other` starts container `cache` in its "
-        "body: every run starts a new container",
+        "body: every run starts a new container; shared, it keeps whatever the tests write, which tclint cannot see "
+        "here: `tclint verify` checks the fix",
         "tests/test_cache.py:10:10: TCL401 [unpinned-container-image] `Cache()` uses its default image `redis:latest`, "
         "whose tag moves",
     ],
