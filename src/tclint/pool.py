@@ -102,12 +102,9 @@ class LintPool:
         """On an interrupt: kill the workers mid-task rather than wait for their window of files. They
         only compute reports (the parent writes every file), so nothing is left half-written."""
         if self.pool is not None:
-            workers = list(self.pool._processes.values())
-            # shutdown first: it wakes the pool's manager thread through a pipe that the thread closes
-            # as soon as it sees a dead worker, so waking it after the kill can raise EBADF here
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for process in workers:
+            for process in list(self.pool._processes.values()):
                 process.terminate()
+            self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
 
     def close(self) -> None:
