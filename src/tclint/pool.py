@@ -98,15 +98,6 @@ class LintPool:
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker.init, initargs=(self.settings,))
         return self.pool
 
-    def stop_now(self) -> None:
-        """On an interrupt: kill the workers mid-task rather than wait for their window of files. They
-        only compute reports (the parent writes every file), so nothing is left half-written."""
-        if self.pool is not None:
-            for process in list(self.pool._processes.values()):
-                process.terminate()
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)

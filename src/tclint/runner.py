@@ -64,9 +64,6 @@ def run(paths: list[str], settings: Settings, options: RunOptions, progress: Cal
         for batch in index.batches():
             run_.lint(batch)
         run_.finish()
-    except KeyboardInterrupt:
-        pool.stop_now()
-        raise
     finally:
         pool.close()
         if cache is not None:
