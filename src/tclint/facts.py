@@ -63,7 +63,8 @@ class FileFacts:
     imports: tuple[tuple[str, str], ...] = ()  # module-level `from M import N`, M as written, N "*" for a star import
     requested: tuple[str, ...] = ()  # the names the module's tests and fixtures ask for as parameters
     collected: bool = False  # pytest reads its fixtures: a `conftest.py` or a test module
-    clients: tuple[tuple[str, str], ...] = ()  # functions that return a client built from a container: (name, its type)
+    # functions that return a client: (name, its type), or (name, its type, "part") for a part of one (`client["db"]`)
+    clients: tuple[tuple[str, ...], ...] = ()
     compose: tuple[ComposeStackFact, ...] = ()  # the Docker Compose stacks it builds
     sources: tuple[tuple[str, str], ...] = ()  # the project files its imports name, as the project index found them: (module as written, path)
 

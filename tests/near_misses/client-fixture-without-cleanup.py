@@ -1,5 +1,6 @@
 # Client fixtures that clean up after each test, and a session-scoped one that is shared on purpose.
 import httpx
+import pymongo
 import pytest
 import sqlalchemy
 from aiokafka import AIOKafkaConsumer
@@ -11,7 +12,7 @@ from testcontainers.community.postgres import PostgresContainer
 from testcontainers.community.redis import RedisContainer
 
 from app import app
-from app.db import ConnectionPool, UserRepository
+from app.db import ConnectionPool, DatabaseManager, UserRepository
 from tests.support import ALEMBIC, ApiClient, AppFixture, Gateway, MessagingPlugin, delete_vhost
 
 
@@ -155,3 +156,73 @@ def migrated_session(migrated_engine):
         yield session
     finally:
         session.close()
+
+
+# A wrapper of the module reset through its own methods: the `with` exit runs `__exit__`, which calls
+# `close()`, which calls the base class's `_purge()` that deletes the keys the wrapper wrote.
+class KeyTracker:
+    def __init__(self):
+        self.keys = []
+
+    def _purge(self, client):
+        for key in self.keys:
+            client.delete(key)
+
+
+class RedisCounters(KeyTracker):
+    def __init__(self, client):
+        super().__init__()
+        self.client = client
+
+    def bump(self, key):
+        self.keys.append(key)
+        self.client.incr(key)
+
+    def close(self):
+        self._purge(self.client)
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+@pytest.fixture
+def counters(redis_container):
+    with RedisCounters(redis_container.get_client()) as counters:
+        yield counters
+
+
+# The same wrapper closed by a method called on it after the test.
+@pytest.fixture
+def redis_counters(redis_container):
+    counters = RedisCounters(redis_container.get_client())
+    yield counters
+    counters.close()
+
+
+# A database of a client, closed with its client after the test and emptied before it.
+@pytest.fixture
+def mongo_database(mongo_container):
+    client = pymongo.MongoClient(mongo_container.get_connection_url())
+    database = client["app"]
+    database["orders"].delete_many({})
+    yield database
+    client.close()
+
+
+# A manager whose tables a fixture that requests it (and hands out a session) truncates before each test.
+@pytest.fixture
+def db_manager(postgres_container):
+    manager = DatabaseManager(postgres_container.get_connection_url())
+    yield manager
+    manager.engine.dispose()
+
+
+@pytest.fixture
+def empty_tables(db_manager):
+    with db_manager.engine.begin() as connection:
+        connection.execute(sqlalchemy.text("TRUNCATE orders, users CASCADE"))
+    yield db_manager.session()

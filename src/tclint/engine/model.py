@@ -168,6 +168,7 @@ class ClientUse:
     construction: cst.Call = field(repr=False)
     type_name: str
     scope: object = field(repr=False)
+    part: bool = False  # a part of the client (`client["db"]`, a database): closing it means closing the client
 
 
 def configuration_call(call: cst.Call) -> str:
@@ -283,7 +284,7 @@ class Model:
             elif held is None:
                 client = self._returned_client(function, 0)
                 if client is not None:
-                    clients.append((name, client.type_name))
+                    clients.append((name, client.type_name, "part") if client.part else (name, client.type_name))
         requested = sorted({param for function in self.functions if function.fixture is not None or function.is_test for param in function.params})
         return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
@@ -1044,6 +1045,9 @@ class Model:
             return None
         origin = self.origin(expr, scope)
         value = unwrap(origin.expr)
+        if isinstance(value, cst.Subscript):  # `client["app"]`: a database of the client, closed with it
+            whole = self.client_of(value.value, origin.scope, _depth + 1)
+            return dataclasses.replace(whole, part=True) if whole is not None and whole.client is not None else None
         if not isinstance(value, cst.Call):
             return None
         name = self.callee(value, origin.scope) or ""
@@ -1061,8 +1065,8 @@ class Model:
         imported = self.project.imported(name) if name and self.project.modules and not name.startswith("testcontainers.") else None
         if imported is not None:
             facts, helper_name = imported
-            returned = dict(facts.clients).get(helper_name)
-            return ClientUse(CLIENTS.get(returned), value, returned, origin.scope) if returned is not None else None
+            entry = next((entry for entry in facts.clients if entry[0] == helper_name), None)
+            return ClientUse(CLIENTS.get(entry[1]), value, entry[1], origin.scope, part=len(entry) > 2) if entry is not None else None
         written = name or source_of(value.func)
         last = written.rsplit(".", 1)[-1]
         looks_like_client = last[:1].isupper() or CLIENT_WORDS.search(last)

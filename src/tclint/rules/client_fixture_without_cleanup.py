@@ -10,7 +10,7 @@ import libcst as cst
 
 from tclint.diagnostics import UNSAFE
 from tclint.engine.fixes import Fix
-from tclint.engine.model import SETTINGS, ClientUse, FunctionInfo, descendants, literal_string, source_of
+from tclint.engine.model import SETTINGS, ClassInfo, ClientUse, FunctionInfo, descendants, literal_string, self_attribute, source_of
 from tclint.engine.rule import Rule
 from tclint.engine.semantic import unwrap
 from tclint.engine.walk import children
@@ -240,8 +240,79 @@ class ClientFixtureWithoutCleanup(Rule):
         resets = resets or any(RESET_STATEMENT.search(text) for n in nodes if (text := literal_string(n)) is not None)
         resets = resets or any(self.cleans_through_helper(n, handed) for n in nodes if isinstance(n, cst.Call))
         resets = resets or self.reset_by_dependency(function, _argument_names(found.construction), frozenset())
-        resets = resets or self.reset_by_autouse_fixture(function)
+        resets = resets or self.reset_by_autouse_fixture(function) or self.reset_by_dependent(function)
+        resets = resets or self.reset_by_own_methods(function, handed, found, nodes)
         return Teardown(closes, resets)
+
+    def reset_by_own_methods(self, function: FunctionInfo, handed: HandedOut, found: ClientUse, after: list[cst.CSTNode]) -> bool:
+        """A wrapper whose class this module defines, torn down through its own methods: the exit of the
+        `with` block that opened it runs `__exit__`/`__aexit__`, a method called on it after the test (or
+        registered as a finalizer) runs that method. Each is read in the class's definition, with the
+        methods it calls on `self`: a `close()` that deletes what the wrapper wrote resets."""
+        owner = self.class_built_by(found)
+        if owner is None:
+            return False
+        methods: set[str] = set()
+        if handed.kind == "yield" and self.with_item_of(function, found.construction) is not None:
+            methods.update(("__exit__", "__aexit__"))
+        for node in after:
+            target = node.func if isinstance(node, cst.Call) else node
+            if isinstance(target, cst.Attribute) and unwrap(self.model.origin(target.value, function).expr) is found.construction:
+                methods.add(target.attr.value)
+        return any(self.method_resets(owner, method, frozenset()) for method in methods)
+
+    def class_built_by(self, found: ClientUse) -> ClassInfo | None:
+        """The class of this module whose constructor call built the client (`Adapter(client)`)."""
+        func = found.construction.func
+        if not isinstance(func, cst.Name):
+            return None
+        bound = self.model.bindings(func.value, found.scope)
+        if not bound or bound[-1].kind != "class":
+            return None
+        return next((cls for cls in self.model.classes if cls.node is bound[-1].node), None)
+
+    def method_resets(self, owner: ClassInfo, name: str, seen: frozenset) -> bool:
+        """The method (of the class or a base class of the module) removes data, itself or through the
+        methods it calls on `self`."""
+        method = self.method_of(owner, name)
+        if method is None or name in seen:
+            return False
+        nodes = list(self.sequence(method))
+        if _resets(nodes):
+            return True
+        called = {n.func.attr.value for n in nodes if isinstance(n, cst.Call) and self_attribute(n.func)}
+        return any(self.method_resets(owner, other, seen | {name}) for other in called)
+
+    def method_of(self, owner: ClassInfo, name: str, depth: int = 0) -> FunctionInfo | None:
+        if name in owner.methods:
+            return owner.methods[name]
+        for base in owner.node.bases:
+            bound = self.model.bindings(base.value.value, self.model.module_scope) if isinstance(base.value, cst.Name) else []
+            parent = next((cls for cls in self.model.classes if bound and cls.node is bound[-1].node), None)
+            found = self.method_of(parent, name, depth + 1) if parent is not None and depth < 5 else None
+            if found is not None:
+                return found
+        return None
+
+    def with_item_of(self, function: FunctionInfo, call: cst.Call) -> cst.WithItem | None:
+        """The `with` item of the fixture whose value is the call (`async with Adapter(client) as ps`)."""
+        for node in self.sequence(function):
+            if isinstance(node, cst.With):
+                for item in node.items:
+                    if unwrap(item.item) is call:
+                        return item
+        return None
+
+    def reset_by_dependent(self, function: FunctionInfo) -> bool:
+        """A function-scoped fixture of the module that requests this one and empties the service
+        (`init_db(db_manager)` dropping and creating the tables before each test): it runs for every test
+        that uses both."""
+        name = function.fixture.name
+        return any(
+            other is not function and other.fixture is not None and other.fixture.scope == "function"
+            and name in other.params and _resets(self.sequence(other))
+            for other in self.model.module_functions.values()
+        )  # fmt: skip
 
     def reset_by_autouse_fixture(self, function: FunctionInfo) -> bool:
         """A function-scoped autouse fixture of the module that hands out nothing and empties the service
@@ -328,6 +399,7 @@ class ClientFixtureWithoutCleanup(Rule):
         kind = found.type_name.rsplit(".", 1)[-1]
         if found.client is not None:
             label = _with_article(found.client.label)
+            label = f"a database of {label}" if found.part else label
         elif kind == "connect":
             label = f"a `{found.type_name}` connection"
         else:
@@ -348,8 +420,8 @@ class ClientFixtureWithoutCleanup(Rule):
 
     def cleanup(self, handed: HandedOut, found: ClientUse, function: FunctionInfo) -> Fix | None:
         client = found.client
-        if client is None or not client.cleanup or (client.awaited and not function.is_async):
-            return None
+        if client is None or found.part or not client.cleanup or (client.awaited and not function.is_async):
+            return None  # a part of a client (`client["app"]`) has no name for the client to close
         if function.body[-1] is not handed.statement or found.construction is not unwrap(self.model.origin(handed.value, function).expr):
             return None  # more code after the yield, a return inside a block, a tuple: written by hand
         variable = handed.value.value if isinstance(handed.value, cst.Name) else None
@@ -423,13 +495,16 @@ def _resets(nodes) -> bool:
     `TRUNCATE`/`DELETE FROM`/`DROP` statement among the nodes."""
     for node in nodes:
         if isinstance(node, cst.Call):
-            func = node.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if RESET_METHOD.search(name):
+            # the callee, or a function handed over to be run (`connection.run_sync(metadata.drop_all)`)
+            if any(RESET_METHOD.search(_called_name(func)) for func in (node.func, *(arg.value for arg in node.args))):
                 return True
         elif (text := literal_string(node)) is not None and RESET_STATEMENT.search(text):
             return True
     return False
+
+
+def _called_name(func: cst.BaseExpression) -> str:
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
 
 
 def _own_nodes(node: cst.CSTNode):
