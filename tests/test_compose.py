@@ -6,7 +6,7 @@ import pytest
 from helpers import write
 
 from rule_docs import strip_markers
-from tclint.compose_file import Port, Service, read_services
+from tclint.compose_file import Port, Service, read_services, started
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -61,6 +61,10 @@ services:
   cache: {image: redis, ports: ["6379:6379"]}
 """, (Service("cache", None, ()),), id="flow-mapping-service-unknown"),
     pytest.param("""
+services:
+  cache: {image: "redis:7.4", command: 'redis-server --save ""'}
+""", (Service("cache", "redis:7.4", ()),), id="flow-mapping-of-scalars"),
+    pytest.param("""
 x-base: &base
   image: postgres
 services:
@@ -70,7 +74,7 @@ services:
   app:
     build: .
     image: postgres:${PG_VERSION}
-""", (Service("db", None, (Port(5433, 5433),)), Service("app", None, ())), id="merge-interpolation-and-build-unknown"),
+""", (Service("db", None, (Port(5433, 5433),)), Service("app", None, (), built=True)), id="merge-interpolation-and-build-unknown"),
     pytest.param("""
 services:
   db:
@@ -81,6 +85,55 @@ services:
     ports:
       - "5432:5432"
 """, (Service("db", "postgres:16", (Port(5432, 5432),)),), id="folded-scalar-skipped"),
+    pytest.param("""
+name: orders
+x-app-env: &app-env
+  DATABASE_URL: "postgresql://orders:secret@db:5432/orders#main"
+  BROKER: amqp://guest:guest@queue:5672//
+services:
+  db:
+    image: postgres:16.4-alpine
+    container_name: orders-db
+    environment:
+      POSTGRES_PASSWORD: secret   # only for the tests
+    healthcheck:
+      test: [ "CMD-SHELL", "pg_isready -U $$POSTGRES_USER -d orders" ]
+      interval: 2s
+    ports:
+      - "${DB_PORT:-5432}:5432"
+      - 127.0.0.1:15432:5432
+  api:
+    image: "ghcr.io/example/orders-api:1.4.2"
+    environment: *app-env
+    command: >
+      uvicorn app:main
+      --port 8000
+    ports:
+      - 8000:8000
+    deploy:
+      resources:
+        limits:
+          memory: 512M
+    secrets:
+      - api_key
+  devcontainer:
+    build: .devcontainer
+    network_mode: service:db
+secrets:
+  api_key:
+    file: ./api_key.txt
+""", (Service("db", "postgres:16.4-alpine", (Port(15432, 5432),)),
+      Service("api", "ghcr.io/example/orders-api:1.4.2", (Port(8000, 8000),)),
+      Service("devcontainer", None, (), needs=("db",), built=True)), id="shapes-of-real-suites"),
+    pytest.param("""
+include:
+  - ../shared/broker.yaml
+  - path: ../shared/observability.yaml
+services:
+  api:
+    image: example/api:2.1
+    depends_on: [broker]
+""", (Service("api", "example/api:2.1", (), needs=("broker",)),), id="include-brings-services-tclint-does-not-read"),
 ])  # fmt: skip
 def test_compose_file_services(text, expected):
     assert read_services(text) == expected
@@ -434,3 +487,309 @@ def test_an_override_file_added_between_cached_runs_changes_the_result(project):
     write(project, {"tests/compose.override.yaml": "services:\n  cache:\n    image: redis:latest\n"})
     found = lint(project, files, "unpinned-container-image", cache=True)[0]
     assert found == [("tests/test_stack.py", 5, "unpinned-container-image")]
+
+
+@pytest.mark.parametrize(("text", "needs"), [
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on:
+      - db
+      - cache
+""", {"api": ("db", "cache")}, id="depends-on-list"),
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on: [db, "cache"]
+""", {"api": ("db", "cache")}, id="depends-on-flow-list"),
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on:
+      db:
+        condition: service_healthy
+        restart: true
+      migrate:
+        condition: service_completed_successfully
+      tracing:
+        condition: service_started
+        required: false
+""", {"api": ("db", "migrate", "tracing")}, id="depends-on-mapping"),
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on:
+      db: {condition: service_healthy}
+""", {"api": ("db",)}, id="depends-on-flow-condition"),
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on:
+      db: { condition: service_healthy, required: false }
+      cache: {condition: service_started, required: true}
+      queue: {condition: [service_started]}
+""", {"api": ("db", "cache", "queue")}, id="depends-on-flow-mappings"),
+    pytest.param("""
+services:
+  admin:
+    image: phpmyadmin:5.2
+    links:
+      - mysql
+      - "cache:redis"
+  sidecar:
+    image: busybox:1.36
+    network_mode: "service:admin"
+    ipc: service:mysql
+    volumes_from:
+      - cache:ro
+      - container:legacy-data
+      - service:logs
+""", {"admin": ("mysql", "cache"), "sidecar": ("cache", "logs", "admin", "mysql")},
+                 id="links-volumes-from-and-service-modes"),
+    pytest.param("""
+services:
+  api:
+    image: example/api:2.1
+    network_mode: host
+    depends_on: db
+""", {"api": ()}, id="depends-on-a-scalar-unknown"),
+    pytest.param("""
+x-common: &common
+  depends_on: [db]
+services:
+  api:
+    <<: *common
+    image: example/api:2.1
+    links: [cache]
+""", {"api": ("cache",)}, id="merge-key-brings-dependencies-not-read"),
+])  # fmt: skip
+def test_compose_file_dependencies(text, needs):
+    assert {service.name: service.needs for service in read_services(text)} == needs
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("""
+services:
+  base:
+    image: postgres:16.4
+    ports: ["5432"]
+  replica:
+    extends: base
+    ports: ["5433:5432"]
+  tuned:
+    extends:
+      service: replica
+    image: postgres:17.0
+""", (Service("base", "postgres:16.4", (Port(None, 5432),)),
+      Service("replica", "postgres:16.4", (Port(None, 5432), Port(5433, 5432))),
+      Service("tuned", "postgres:17.0", (Port(None, 5432), Port(5433, 5432)))), id="extends-in-the-same-file"),
+    pytest.param("""
+services:
+  api:
+    extends:
+      file: common.yml
+      service: webapp
+    ports: ["8080:80"]
+  worker:
+    extends: missing
+  loop:
+    extends: loop
+""", (Service("api", None, (Port(8080, 80),)), Service("worker", None, ()), Service("loop", None, ())),
+                 id="extends-another-file-or-nothing-unknown"),
+    pytest.param("""
+services:
+  db:
+    image: postgres:16.4
+  base:
+    image: example/api:2.1
+    depends_on: [db]
+  api:
+    extends: base
+""", (Service("db", "postgres:16.4", ()), Service("base", "example/api:2.1", (), needs=("db",)),
+      Service("api", "example/api:2.1", ())), id="extends-a-base-with-dependencies-not-inherited"),
+    pytest.param("""
+services:
+  app:
+    build:
+      context: .
+    image: example/app
+  tests:
+    extends: app
+    image: example/app-tests
+""", (Service("app", "example/app", (), built=True), Service("tests", "example/app-tests", (), built=True)), id="build-with-image-is-built"),
+])  # fmt: skip
+def test_compose_file_extends_and_builds(text, expected):
+    assert read_services(text) == expected
+
+
+GRAPH = read_services("""
+services:
+  api:
+    image: example/api:2.1
+    depends_on:
+      db:
+        condition: service_healthy
+      tracing:
+        condition: service_started
+        required: false
+  db:
+    image: postgres:16.4
+    links: [volumes]
+  volumes:
+    image: busybox:1.36
+  tracing:
+    image: jaeger:1.60
+    profiles: [observability]
+  admin:
+    image: adminer:4.8.1
+    profiles: [debug]
+    depends_on: [db]
+  report:
+    image: example/report:1.0
+    depends_on: [tracing]
+  worker:
+    image: example/worker:1.0
+    depends_on: [queue]
+  legacy:
+    image: example/legacy:1.0
+    depends_on: db
+""")
+
+
+@pytest.mark.parametrize(("profiles", "targets", "expected"), [
+    pytest.param((), None, ["api", "db", "volumes", "report", "worker", "legacy"], id="all-but-profiles"),
+    pytest.param((), (), ["api", "db", "volumes", "report", "worker", "legacy"], id="empty-list-is-all"),
+    pytest.param((), ("api",), ["api", "db", "volumes"], id="transitive-dependencies"),
+    pytest.param(("observability",), ("api",), ["api", "db", "volumes", "tracing"], id="optional-dependency-enabled"),
+    pytest.param((), ("admin",), ["db", "volumes", "admin"], id="a-target-enables-its-profile"),
+    pytest.param((), ("volumes",), ["volumes"], id="a-leaf"),
+    pytest.param((), ("report",), ["report"], id="a-dependency-of-a-profile-not-enabled-is-not-started"),
+    pytest.param((), ("worker",), ["worker"], id="a-dependency-no-file-defines-adds-nothing"),
+    pytest.param((), ("nginx", "volumes"), ["volumes"], id="a-target-no-file-defines-adds-nothing"),
+    pytest.param((), ("legacy",), ["legacy"], id="unreadable-dependencies-add-nothing"),
+])  # fmt: skip
+def test_services_a_stack_starts(profiles, targets, expected):
+    assert [service.name for service in started(GRAPH, frozenset(profiles), targets)] == expected
+
+
+SERVED = """services:
+  api:
+    image: example/api:2.1
+    ports:
+      - "8080:80"
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres
+    ports:
+      - "5432:5432"
+  admin:
+    image: adminer
+    ports:
+      - "8081:8080"
+    depends_on: [db]
+  search:
+    image: elasticsearch:latest
+    ports:
+      - "9200:9200"
+"""
+
+
+@pytest.mark.parametrize(("call", "reported"), [
+    pytest.param('DockerCompose("tests")', ["db", "admin", "search"], id="every-service"),
+    pytest.param('DockerCompose("tests", services=["api"])', ["db"], id="a-target-and-its-dependency"),
+    pytest.param('DockerCompose("tests", services=["admin", "search"])', ["db", "admin", "search"], id="two-targets"),
+    pytest.param('DockerCompose("tests", services=API_ONLY)', ["db"], id="a-constant"),
+    pytest.param('DockerCompose("tests", None, False, False, True, False, None, ["search"])', ["search"], id="the-eighth-argument"),
+    pytest.param('DockerCompose("tests", services=[])', ["db", "admin", "search"], id="an-empty-list-is-every-service"),
+    pytest.param('DockerCompose("tests", services=None)', ["db", "admin", "search"], id="none-is-every-service"),
+    pytest.param('DockerCompose("tests", services=wanted())', [], id="services-not-read"),
+    pytest.param('DockerCompose("tests", services=["api", *EXTRA])', [], id="starred-not-read"),
+    pytest.param('DockerCompose("tests", services=["nginx"])', [], id="a-service-the-file-lacks"),
+])  # fmt: skip
+def test_images_of_services_the_stack_does_not_start_are_not_reported(project, call, reported):
+    source = 'API_ONLY = ["api"]\n' + UNPINNED_TEST.replace('DockerCompose("tests")', call)
+    _, _, result = lint(project, {"tests/docker-compose.yml": SERVED, "tests/test_stack.py": source}, "unpinned-container-image")
+    assert [d.message.split("`")[1] for d in result.diagnostics] == reported
+
+
+def test_dependencies_an_override_file_adds_are_started(project):
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', 'DockerCompose("tests", services=["search"])')
+    files = {"tests/compose.yaml": SERVED, "tests/compose.override.yaml": "services:\n  search:\n    depends_on: [db]\n",
+             "tests/test_stack.py": source}  # fmt: skip
+    _, _, result = lint(project, files, "unpinned-container-image")
+    assert [d.message.split("`")[1] for d in result.diagnostics] == ["db", "search"]
+
+
+def test_a_target_whose_dependencies_a_merge_key_brings_is_still_started(project):
+    stack = "x-base: &base\n  depends_on: [db]\nservices:\n  db:\n    image: postgres\n  api:\n    <<: *base\n    image: example/api\n"
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', 'DockerCompose("tests", services=["api"])')
+    _, _, result = lint(project, {"tests/docker-compose.yml": stack, "tests/test_stack.py": source}, "unpinned-container-image")
+    assert [d.message.split("`")[1] for d in result.diagnostics] == ["api"]
+
+
+def test_services_of_testcontainers_3_are_not_read(project):
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', 'DockerCompose("tests", services=["api"])')
+    files = {"tests/docker-compose.yml": SERVED, "tests/test_stack.py": source, "pyproject.toml": PYPROJECT_3}
+    assert lint(project, files, "unpinned-container-image")[0] == []
+
+
+def test_ports_of_services_the_stack_does_not_start_are_not_its_addresses(project):
+    found, expected, _ = lint(project, {"tests/docker-compose.yml": SERVED, "tests/test_stack.py": """
+import psycopg
+import requests
+from testcontainers.compose import DockerCompose
+
+
+def test_api():
+    with DockerCompose("tests", services=["api"]) as compose:
+        assert requests.get("http://localhost:8080/health").ok  # error: [hardcoded-container-address]
+        psycopg.connect(host="localhost", port=5432)  # error: [hardcoded-container-address]
+        assert requests.get("http://localhost:8081/").ok
+        assert requests.get("http://localhost:9200/").ok
+
+
+def test_search():
+    with DockerCompose("tests", services=["search"]) as compose:
+        assert requests.get("http://localhost:9200/").ok  # error: [hardcoded-container-address]
+        assert requests.get("http://localhost:8080/health").ok
+"""}, "hardcoded-container-address")
+    assert found == expected
+
+
+def test_a_conftest_stack_of_some_services_serves_its_tests(project):
+    found, expected, _ = lint(project, {"tests/docker-compose.yml": SERVED, "tests/conftest.py": """
+import pytest
+from testcontainers.compose import DockerCompose
+
+
+@pytest.fixture(scope="session")
+def search():
+    with DockerCompose("tests", services=["search"]) as compose:
+        yield compose
+""", "tests/test_search.py": """
+import requests
+
+
+def test_search(search):
+    assert requests.get("http://localhost:9200/").ok  # error: [hardcoded-container-address]
+    assert requests.get("http://localhost:5432/").ok
+"""}, "hardcoded-container-address")
+    assert found == expected
+
+
+def test_a_dependency_added_between_cached_runs_changes_the_result(project):
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', 'DockerCompose("tests", services=["search"])')
+    files = {"tests/test_stack.py": source}
+    write(project, {"tests/docker-compose.yml": SERVED})
+    assert lint(project, files, "unpinned-container-image", cache=True)[0] == [("tests/test_stack.py", 5, "unpinned-container-image")]
+    (project / "tests/docker-compose.yml").write_text(SERVED.replace('      - "9200:9200"\n', '      - "9200:9200"\n    depends_on: [admin]\n'))
+    _, _, result = lint(project, files, "unpinned-container-image", cache=True)
+    assert [d.message.split("`")[1] for d in result.diagnostics] == ["db", "admin", "search"]
+    assert ("tests/test_stack.py", "cached (unchanged since the last run)") not in result.notes

@@ -1,9 +1,11 @@
-"""What a Docker Compose file says about its services: each one's image and the ports it publishes.
+"""What a Docker Compose file says about its services: each one's image, the ports it publishes and the
+services it needs started with it.
 
 A reader for the part of YAML that compose files use for this (block mappings and sequences, plain and
-quoted scalars, flow sequences of scalars), not a YAML parser: whatever it cannot read for certain (an
-alias, a merge key, a tag, a block scalar, a flow mapping, `${VARIABLE}` interpolation) is unknown, and
-an unknown image or port is never reported. PyYAML is not a dependency of tclint.
+quoted scalars, flow sequences and mappings of scalars), not a YAML parser: whatever it cannot read for
+certain (an alias, a merge key, a tag, a block scalar, nested flow collections, `${VARIABLE}`
+interpolation) is unknown, and an unknown image or port is never reported. PyYAML is not a dependency
+of tclint.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ class Port:
 @dataclass(frozen=True)
 class Service:
     name: str
-    image: str | None  # None: no image the file names for certain (`build:` only, or interpolated)
+    image: str | None  # None: no image the file names for certain (`build:` only, interpolated, or from a base not read)
     ports: tuple[Port, ...]  # those read for certain
     source: str = ""  # the file that names its image
     profiles: tuple[str, ...] = ()  # started only with one of these profiles ("" for one tclint cannot read)
+    needs: tuple[str, ...] = ()  # the services compose starts with it, those read for certain
+    built: bool = False  # `build:`: compose builds the image and tags it with `image`
 
 
 def read_services(text: str) -> tuple[Service, ...] | None:
@@ -48,7 +52,28 @@ def read_services(text: str) -> tuple[Service, ...] | None:
     services = document.get("services") if isinstance(document, dict) else None
     if not isinstance(services, dict):
         return None
-    return tuple(service_of(str(name), body) for name, body in services.items())
+    bodies = {str(name): body for name, body in services.items()}
+    return tuple(extended(name, bodies, ()) for name in bodies)
+
+
+def extended(name: str, bodies: dict[str, object], seen: tuple[str, ...]) -> Service:
+    """The service with what `extends:` brings from a service of the same file (its image unless the
+    service names one, its ports before the service's own). What a base in another file would bring is
+    unknown, and so are a base's dependencies (compose's documentation and its behaviour disagree on
+    whether they are inherited)."""
+    body = bodies[name]
+    service = service_of(name, body)
+    base = body.get("extends") if isinstance(body, dict) else None
+    if base is None:
+        return service
+    base_name = base if isinstance(base, str) else base.get("service") if isinstance(base, dict) and "file" not in base else None
+    if not isinstance(base_name, str) or base_name not in bodies or base_name in seen:
+        return Service(name, None, service.ports, profiles=service.profiles, needs=service.needs)
+    parent = extended(base_name, bodies, (*seen, name))
+    ports = parent.ports + tuple(port for port in service.ports if port not in parent.ports)
+    built = service.built or parent.built
+    image = service.image if isinstance(body, dict) and "image" in body else parent.image
+    return Service(name, image, ports, profiles=service.profiles or parent.profiles, needs=service.needs, built=built)
 
 
 def service_of(name: str, body: object) -> Service:
@@ -62,7 +87,32 @@ def service_of(name: str, body: object) -> Service:
         found += long_port(entry) if isinstance(entry, dict) else short_port(entry)
     profiles = body.get("profiles", [])
     profiles = tuple(item if isinstance(item, str) else "" for item in profiles) if isinstance(profiles, list) else ("",)
-    return Service(name, image, tuple(found), profiles=profiles)
+    return Service(name, image, tuple(found), profiles=profiles, needs=needs_of(body), built="build" in body)
+
+
+SERVICE_MODE = ("network_mode", "ipc", "pid")
+
+
+def needs_of(body: dict) -> tuple[str, ...]:
+    """The services compose starts before this one: `depends_on` (a list, or a mapping with a condition
+    for each), `links` (`name` or `name:alias`), `volumes_from` (`name`, `service:name`, with `:ro`/`:rw`)
+    and `service:name` in `network_mode`, `ipc` and `pid`; what a merge key (`<<: *base`) brings is not
+    known."""
+    depends = body.get("depends_on")
+    needs = list(depends) if isinstance(depends, dict) else strings(body, "depends_on")
+    needs += [link.split(":")[0] for link in strings(body, "links")]
+    needs += [entry.removeprefix("service:").split(":")[0] for entry in strings(body, "volumes_from") if not entry.startswith("container:")]
+    for key in SERVICE_MODE:
+        mode = body.get(key)
+        if isinstance(mode, str) and mode.startswith("service:"):
+            needs.append(mode.removeprefix("service:"))
+    return tuple(needs)
+
+
+def strings(body: dict, key: str) -> list[str]:
+    """The list of names under `key` ([] when there is none, or not one tclint can read)."""
+    value = body.get(key)
+    return value if isinstance(value, list) and all(isinstance(item, str) for item in value) else []
 
 
 SHORT_PORT = re.compile(r"^(?:(?:\[[0-9a-fA-F:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+(?:-\d+)?)?:)?(\d+(?:-\d+)?)(?:/(?:tcp|udp|sctp))?$")
@@ -133,8 +183,35 @@ def merged(files: list[tuple[Service, ...]]) -> tuple[Service, ...]:
             ports = before.ports + tuple(port for port in service.ports if port not in before.ports)
             source = service.source if service.image else before.source
             profiles = service.profiles or before.profiles
-            by_name[service.name] = Service(service.name, service.image or before.image, ports, source, profiles)
+            needs = before.needs + tuple(name for name in service.needs if name not in before.needs)
+            by_name[service.name] = Service(service.name, service.image or before.image, ports, source, profiles, needs,
+                                            service.built or before.built)  # fmt: skip
     return tuple(by_name.values())
+
+
+def started(services: tuple[Service, ...], profiles: frozenset[str], targets: tuple[str, ...] | None) -> tuple[Service, ...]:
+    """The services `docker compose up [targets]` starts, as far as tclint can tell them.
+
+    Without targets: every service of no profile or of an enabled one. With them: the targets (whose
+    profiles they enable) and, transitively, what they need of the enabled services. A name no file
+    defines (one an `include:` brings, which tclint does not read) and dependencies tclint cannot read
+    add nothing: every service returned starts, though not every one that starts may be returned."""
+    if not targets:
+        return tuple(service for service in services if enabled(service, profiles))
+    by_name = {service.name: service for service in services}
+    profiles = profiles.union(*(by_name[target].profiles for target in targets if target in by_name))
+    chosen: set[str] = set()
+    waiting = [target for target in targets if target in by_name]
+    while waiting:
+        service = by_name[waiting.pop()]
+        if service.name not in chosen:
+            chosen.add(service.name)
+            waiting += [name for name in service.needs or () if name in by_name and enabled(by_name[name], profiles)]
+    return tuple(service for service in services if service.name in chosen)
+
+
+def enabled(service: Service, profiles: frozenset[str]) -> bool:
+    return not service.profiles or bool(profiles.intersection(service.profiles))
 
 
 # -- the YAML subset --------------------------------------------------------------------------------
@@ -258,15 +335,17 @@ def key_split(text: str) -> tuple[str, str] | None:
 
 
 def scalar(text: str) -> object:
-    """A value on one line: a quoted or plain scalar, or a flow sequence of them."""
+    """A value on one line: a quoted or plain scalar, or a flow sequence or mapping of them."""
     text = text.strip()
     if text.startswith("&"):  # an anchor names the value; the value itself is as written
         _, _, text = text.partition(" ")
         text = text.strip()
         if not text:
             return UNKNOWN  # the anchored value is the block below (read as unknown)
-    if not text or text[0] in "*!|>{@`%":
-        return UNKNOWN  # aliases, tags, block scalars, flow mappings
+    if not text or text[0] in "*!|>@`%":
+        return UNKNOWN  # aliases, tags, block scalars
+    if text.startswith("{"):
+        return flow_mapping(text)
     if text.startswith("["):
         if not text.endswith("]"):
             return UNKNOWN
@@ -282,6 +361,21 @@ def scalar(text: str) -> object:
     if re.fullmatch(r"[-+]?\d+", text):
         return int(text)
     return text
+
+
+def flow_mapping(text: str) -> object:
+    """`{target: 80, published: 8080}`: a flow mapping of scalars (nested collections are unknown)."""
+    inner = text[1:-1].strip() if text.endswith("}") else None
+    if inner is None or any(char in "[]{}" for char in re.sub(r"'[^']*'|\"[^\"]*\"", "", inner)):
+        return UNKNOWN
+    result: dict[str, object] = {}
+    for item in split_flow(inner) if inner else []:
+        split = key_split(item)
+        if split is None:
+            return UNKNOWN
+        key, rest = split
+        result[key] = scalar(rest) if rest else None
+    return result
 
 
 def split_flow(text: str) -> list[str]:

@@ -11,11 +11,11 @@ folder or file name tclint cannot evaluate, or a file it cannot read, leaves the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from tclint.compose_file import DEFAULT_FILES, OVERRIDE_FILES, Port, Service, merged, read_services, stack_files
+from tclint.compose_file import DEFAULT_FILES, OVERRIDE_FILES, Port, Service, merged, read_services, stack_files, started
 from tclint.engine.model import FunctionInfo, descendants, keyword_arg, literal_string
 from tclint.engine.semantic import unwrap
 from tclint.engine.versions import testcontainers_at_least
@@ -27,6 +27,7 @@ PATH_FUNCTIONS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.norm
                             "pathlib.PurePath", "os.path.expanduser"})  # fmt: skip
 PATH_METHODS = frozenset({"resolve", "absolute", "as_posix"})
 LEGACY_DEFAULT = ("docker-compose.yml",)
+UNREAD = object()  # an argument tclint cannot evaluate
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,20 +84,21 @@ def read_file(path: str) -> tuple[str, tuple[Service, ...] | None]:
             except (UnicodeDecodeError, ValueError, RecursionError):
                 services = None
             if services is not None:
-                services = tuple(Service(s.name, s.image, s.ports, path, s.profiles) for s in services)
+                services = tuple(replace(service, source=path) for service in services)
             _read[key] = (digest(data), services)
         return _read[key]
     except OSError:
         return "", None
 
 
-def load(files: tuple[str, ...], root: str, profiles: frozenset[str]) -> Stack:
-    """The stack's files and the services it starts: those of no profile, or of a profile it enables."""
+def load(files: tuple[str, ...], root: str, profiles: frozenset[str], targets: tuple[str, ...] | None) -> Stack:
+    """The stack's files and the services it starts (see `started`); the image of a service compose
+    builds is the project's, not one pulled."""
     read = [(path, *read_file(path)) for path in files]
     known = bool(read) and all(services is not None for _, _, services in read)
-    services = merged([services for _, _, services in read]) if known else None
+    services = started(merged([services for _, _, services in read]), profiles, targets) if known else None
     if services is not None:
-        services = tuple(service for service in services if not service.profiles or profiles.intersection(service.profiles))
+        services = tuple(replace(service, image=None) if service.built else service for service in services)
     return Stack(tuple((path, found) for path, found, _ in read), services, root)
 
 
@@ -205,7 +207,7 @@ class ComposeStacks:
             return None
         folder = os.path.normpath(os.path.join(self.root, folder))
         names_arg = keyword_arg(call, "compose_file_name") or positional(call, 1)
-        if names_arg is None:
+        if names_arg is None or is_none(names_arg.value):
             legacy = testcontainers_at_least(_Context(self.model.project), (4,)) is False
             names = LEGACY_DEFAULT if legacy else None
         else:
@@ -213,8 +215,9 @@ class ComposeStacks:
             if names is None:
                 return None
         profiles = self.profiles_of(call, scope)
+        targets = self.targets_of(call, scope)
         files = stack_files(folder, names)
-        stack = load(files, self.root, profiles) if files else Stack((), None, self.root)
+        stack = load(files, self.root, profiles, targets) if files and targets is not UNREAD else Stack((), None, self.root)
         if names is None:  # a default file created (or an override file added) later changes which files it reads
             absent = tuple((path, "") for name in (*DEFAULT_FILES, *OVERRIDE_FILES) if (path := os.path.join(folder, name)) not in files)
             stack = Stack(stack.files + absent, stack.services, self.root)
@@ -227,6 +230,20 @@ class ComposeStacks:
         if not isinstance(value, (cst.List, cst.Tuple)):
             return frozenset()
         return frozenset(text for element in value.elements if (text := literal_string(element.value)) is not None)
+
+    def targets_of(self, call: cst.Call, scope) -> tuple[str, ...] | None | object:
+        """The services `services=[...]` names (the eighth parameter of 4.x; 3.x has none), None for all of
+        them, UNREAD when tclint cannot read them."""
+        if testcontainers_at_least(_Context(self.model.project), (4,)) is False:
+            return UNREAD if keyword_arg(call, "services") is not None else None
+        given = keyword_arg(call, "services") or positional(call, 7)
+        value = self.model.origin(given.value, scope).expr if given is not None else None
+        if value is None or is_none(value):
+            return None
+        if not isinstance(value, (cst.List, cst.Tuple)):
+            return UNREAD
+        names = tuple(literal_string(element.value) if not isinstance(element, cst.StarredElement) else None for element in value.elements)
+        return UNREAD if None in names else names
 
     def names_of(self, expr: cst.BaseExpression, scope) -> tuple[str, ...] | None:
         value = self.model.origin(expr, scope).expr
@@ -323,6 +340,10 @@ class _Context:
     """What `testcontainers_at_least` reads of a rule's context."""
 
     project: object
+
+
+def is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def positional(call: cst.Call, index: int) -> cst.Arg | None:
