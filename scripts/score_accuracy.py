@@ -199,8 +199,11 @@ def run_tclint(checkout: Path, files: tuple[str, ...], whole_checkout: bool) -> 
         )
     except subprocess.TimeoutExpired:
         return [], f"tclint did not finish within {TIMEOUT_SECONDS} s"
-    if result.returncode not in (0, 1) or not result.stdout.strip():
+    # Exit 2 with a report: some files could not be read (a Python 2 module, say); the rest were linted.
+    if result.returncode not in (0, 1, 2) or not result.stdout.strip():
         return [], f"tclint exited {result.returncode}: {result.stderr.strip()[:300]}"
+    if result.returncode == 2:
+        print(f"tclint could not read some files: {result.stderr.strip()[:300]}", file=sys.stderr)
     return json.loads(result.stdout), ""
 
 

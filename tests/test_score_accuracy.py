@@ -260,3 +260,16 @@ def test_a_held_out_entry_changed_after_the_run_is_listed_with_its_reason(tmp_pa
     changed = lines[lines.index("## Entries changed after tclint first ran on their suite (held-out set)") + 2 :]
     assert changed[0] == "- TCL401 someone/suite tests/conftest.py:5: line read off by one"
     assert changed[1] == ""
+
+
+def test_a_checkout_with_an_unreadable_module_is_still_scored_on_the_rest(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "legacy.py").write_text('print "python 2"\n')
+    (tmp_path / "tests" / "test_a.py").write_text("import time\n\n\ndef test_a():\n    time.sleep(5)\n")
+
+    raw, problem = score_accuracy.run_tclint(tmp_path, ("tests/test_a.py",), whole_checkout=True)
+
+    assert problem == ""
+    assert [(item["location"]["path"], item["check_name"].split()[0]) for item in raw] == [
+        ("tests/test_a.py", "TCL301")
+    ]
