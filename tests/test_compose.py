@@ -6,7 +6,7 @@ import pytest
 from helpers import write
 
 from rule_docs import strip_markers
-from tclint.compose_file import Port, Service, read_services, started
+from tclint.compose_file import ComposeFile, Port, Service, read_compose, read_services, started
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -125,15 +125,6 @@ secrets:
 """, (Service("db", "postgres:16.4-alpine", (Port(15432, 5432),)),
       Service("api", "ghcr.io/example/orders-api:1.4.2", (Port(8000, 8000),)),
       Service("devcontainer", None, (), needs=("db",), built=True)), id="shapes-of-real-suites"),
-    pytest.param("""
-include:
-  - ../shared/broker.yaml
-  - path: ../shared/observability.yaml
-services:
-  api:
-    image: example/api:2.1
-    depends_on: [broker]
-""", (Service("api", "example/api:2.1", (), needs=("broker",)),), id="include-brings-services-tclint-does-not-read"),
 ])  # fmt: skip
 def test_compose_file_services(text, expected):
     assert read_services(text) == expected
@@ -489,6 +480,32 @@ def test_an_override_file_added_between_cached_runs_changes_the_result(project):
     assert found == [("tests/test_stack.py", 5, "unpinned-container-image")]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("""
+include:
+  - ../shared/broker.yaml
+  - path: ../shared/observability.yaml
+    project_directory: ..
+  - path:
+      - db.yaml
+      - db.override.yaml
+  - ${EXTRA_STACK}
+  - path: ${EXTRA_STACK:-extra.yaml}
+services:
+  api:
+    image: example/api:2.1
+    depends_on: [broker]
+""", ComposeFile((Service("api", "example/api:2.1", (), needs=("broker",)),),
+                 (("../shared/broker.yaml",), ("../shared/observability.yaml",), ("db.yaml", "db.override.yaml"))), id="include-entries"),
+    pytest.param("""
+include:
+  - db.yaml
+""", ComposeFile((), (("db.yaml",),)), id="only-includes"),
+])  # fmt: skip
+def test_compose_file_includes(text, expected):
+    assert read_compose(text) == expected
+
+
 @pytest.mark.parametrize(("text", "needs"), [
     pytest.param("""
 services:
@@ -793,3 +810,59 @@ def test_a_dependency_added_between_cached_runs_changes_the_result(project):
     _, _, result = lint(project, files, "unpinned-container-image", cache=True)
     assert [d.message.split("`")[1] for d in result.diagnostics] == ["db", "admin", "search"]
     assert ("tests/test_stack.py", "cached (unchanged since the last run)") not in result.notes
+
+
+INCLUDING = """include:
+  - shared/db.yaml
+services:
+  api:
+    image: example/api:2.1
+    ports:
+      - "8080:80"
+    depends_on: [db]
+  cache:
+    image: redis:7.4
+"""
+
+INCLUDED = """services:
+  db:
+    image: postgres
+    ports:
+      - "5432:5432"
+  cache:
+    image: redis:latest
+  search:
+    image: elasticsearch:latest
+"""
+
+
+def test_services_an_include_brings_are_started(project):
+    source = UNPINNED_TEST.replace('DockerCompose("tests")', 'DockerCompose("tests", services=["api"])')
+    files = {"tests/compose.yaml": INCLUDING, "tests/shared/db.yaml": INCLUDED, "tests/test_stack.py": source}
+    _, _, result = lint(project, files, "unpinned-container-image")
+    assert [d.message for d in result.diagnostics] == [
+        "Compose service `db` in `tests/shared/db.yaml` runs image `postgres`, which has no tag, so it means `latest`: the image changes under the tests"
+    ]
+
+
+def test_a_port_an_included_service_publishes_is_its_address(project):
+    found, expected, _ = lint(project, {"tests/compose.yaml": INCLUDING, "tests/shared/db.yaml": INCLUDED, "tests/test_stack.py": """
+import psycopg
+from testcontainers.compose import DockerCompose
+
+
+def test_api():
+    with DockerCompose("tests") as compose:
+        psycopg.connect(host="localhost", port=5432)  # error: [hardcoded-container-address]
+"""}, "hardcoded-container-address")
+    assert found == expected
+
+
+def test_an_edit_to_an_included_file_between_cached_runs_changes_the_result(project):
+    files = {"tests/test_stack.py": UNPINNED_TEST}
+    write(project, {"tests/compose.yaml": INCLUDING, "tests/shared/db.yaml": INCLUDED.replace("postgres\n", "postgres:16.4\n")})
+    found = lint(project, files, "unpinned-container-image", cache=True)[0]
+    assert found == [("tests/test_stack.py", 5, "unpinned-container-image")]  # `search`: the own `cache` is kept, not the included one
+    (project / "tests/shared/db.yaml").write_text(INCLUDED)
+    found = lint(project, files, "unpinned-container-image", cache=True)[0]
+    assert found == [("tests/test_stack.py", 5, "unpinned-container-image")] * 2

@@ -46,14 +46,41 @@ class Service:
     built: bool = False  # `build:`: compose builds the image and tags it with `image`
 
 
-def read_services(text: str) -> tuple[Service, ...] | None:
-    """The services of a compose file, or None when its `services:` cannot be read."""
+@dataclass(frozen=True)
+class ComposeFile:
+    services: tuple[Service, ...]
+    includes: tuple[tuple[str, ...], ...] = ()  # the files `include:` names, each entry's paths merged as one
+
+
+def read_compose(text: str) -> ComposeFile | None:
+    """The services of a compose file and the files it includes, or None when its `services:` cannot be
+    read (a file that includes others may have none of its own)."""
     document = parse(text)
     services = document.get("services") if isinstance(document, dict) else None
+    includes = includes_of(document.get("include")) if isinstance(document, dict) else ()
+    if services is None and includes:
+        services = {}
     if not isinstance(services, dict):
         return None
     bodies = {str(name): body for name, body in services.items()}
-    return tuple(extended(name, bodies, ()) for name in bodies)
+    return ComposeFile(tuple(extended(name, bodies, ()) for name in bodies), includes)
+
+
+def read_services(text: str) -> tuple[Service, ...] | None:
+    compose = read_compose(text)
+    return compose.services if compose is not None else None
+
+
+def includes_of(entries: object) -> tuple[tuple[str, ...], ...]:
+    """`include:` entries: a path, or `path:` (one, or a list merged as one file) in the long syntax. An
+    entry tclint cannot read (an interpolated path) brings nothing it knows."""
+    found = []
+    for entry in entries if isinstance(entries, list) else ():
+        paths = entry.get("path") if isinstance(entry, dict) else entry
+        paths = [paths] if isinstance(paths, str) else paths
+        if isinstance(paths, list) and paths and all(isinstance(path, str) and path and "$" not in path for path in paths):
+            found.append(tuple(paths))
+    return tuple(found)
 
 
 def extended(name: str, bodies: dict[str, object], seen: tuple[str, ...]) -> Service:
@@ -194,7 +221,7 @@ def started(services: tuple[Service, ...], profiles: frozenset[str], targets: tu
 
     Without targets: every service of no profile or of an enabled one. With them: the targets (whose
     profiles they enable) and, transitively, what they need of the enabled services. A name no file
-    defines (one an `include:` brings, which tclint does not read) and dependencies tclint cannot read
+    tclint read defines (one an interpolated `include:` path brings) and dependencies tclint cannot read
     add nothing: every service returned starts, though not every one that starts may be returned."""
     if not targets:
         return tuple(service for service in services if enabled(service, profiles))

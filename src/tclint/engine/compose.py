@@ -1,5 +1,5 @@
-"""The Docker Compose stacks of a module: which compose files each `DockerCompose(...)` names, and the
-services (images, published ports) those files define.
+"""The Docker Compose stacks of a module: which compose files each `DockerCompose(...)` names (and the
+files they include), and the services (images, published ports) of those files that the stack starts.
 
 The folder a stack runs in is read from the call the way testcontainers uses it: `context` (4.x) or
 `filepath` (3.x) is the folder `docker compose` runs in, relative to the folder pytest runs in (taken to
@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from tclint.compose_file import DEFAULT_FILES, OVERRIDE_FILES, Port, Service, merged, read_services, stack_files, started
+from tclint.compose_file import DEFAULT_FILES, OVERRIDE_FILES, ComposeFile, Port, Service, merged, read_compose, stack_files, started
 from tclint.engine.model import FunctionInfo, descendants, keyword_arg, literal_string
 from tclint.engine.semantic import unwrap
 from tclint.engine.versions import testcontainers_at_least
@@ -68,11 +68,12 @@ class Stack:
         return cls(fact.files, services, fact.root)
 
 
-_read: dict[tuple[str, int, int], tuple[str, tuple[Service, ...] | None]] = {}  # by path, mtime and size
+_read: dict[tuple[str, int, int], tuple[str, ComposeFile | None]] = {}  # by path, mtime and size
+INCLUDE_DEPTH = 8
 
 
-def read_file(path: str) -> tuple[str, tuple[Service, ...] | None]:
-    """(digest of the bytes, the services) of one compose file; ("", None) when it cannot be read."""
+def read_file(path: str) -> tuple[str, ComposeFile | None]:
+    """(digest of the bytes, what the file says) of one compose file; ("", None) when it cannot be read."""
     try:
         stat = os.stat(path)
         key = (path, stat.st_mtime_ns, stat.st_size)
@@ -80,26 +81,52 @@ def read_file(path: str) -> tuple[str, tuple[Service, ...] | None]:
             with open(path, "rb") as file:
                 data = file.read()
             try:
-                services = read_services(data.decode("utf-8-sig"))
+                compose = read_compose(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError, RecursionError):
-                services = None
-            if services is not None:
-                services = tuple(replace(service, source=path) for service in services)
-            _read[key] = (digest(data), services)
+                compose = None
+            if compose is not None:
+                compose = replace(compose, services=tuple(replace(service, source=path) for service in compose.services))
+            _read[key] = (digest(data), compose)
         return _read[key]
     except OSError:
         return "", None
 
 
 def load(files: tuple[str, ...], root: str, profiles: frozenset[str], targets: tuple[str, ...] | None) -> Stack:
-    """The stack's files and the services it starts (see `started`); the image of a service compose
-    builds is the project's, not one pulled."""
-    read = [(path, *read_file(path)) for path in files]
-    known = bool(read) and all(services is not None for _, _, services in read)
-    services = started(merged([services for _, _, services in read]), profiles, targets) if known else None
-    if services is not None:
-        services = tuple(replace(service, image=None) if service.built else service for service in services)
-    return Stack(tuple((path, found) for path, found, _ in read), services, root)
+    """The stack's files (those it names and those they include) and the services it starts (see
+    `started`); the image of a service compose builds is the project's, not one pulled."""
+    seen: list[tuple[str, str]] = []
+    read = [tracked(path, seen) for path in files]
+    services = None
+    if read and all(compose is not None for compose in read):
+        services = merged([compose.services for compose in read])
+        services += included(list(zip(files, read)), {service.name for service in services}, seen, 0)
+        services = tuple(replace(service, image=None) if service.built else service for service in started(services, profiles, targets))
+    return Stack(tuple(dict.fromkeys(seen)), services, root)
+
+
+def tracked(path: str, seen: list[tuple[str, str]]) -> ComposeFile | None:
+    found, compose = read_file(path)
+    seen.append((path, found))
+    return compose
+
+
+def included(files: list[tuple[str, ComposeFile]], defined: set[str], seen: list[tuple[str, str]], depth: int) -> tuple[Service, ...]:
+    """The services the files' `include:` entries bring, recursively (paths relative to the including
+    file's folder). Compose does not merge an included service with one already defined: it is left out,
+    as is an entry whose files tclint cannot read."""
+    found: list[Service] = []
+    for path, compose in files if depth < INCLUDE_DEPTH else ():
+        for entry in compose.includes:
+            paths = [os.path.normpath(os.path.join(os.path.dirname(path), name)) for name in entry]
+            read = [tracked(name, seen) for name in paths]
+            if None in read:
+                continue
+            services = [service for service in merged([each.services for each in read]) if service.name not in defined]
+            defined.update(service.name for service in services)
+            found += services
+            found += included(list(zip(paths, read)), defined, seen, depth + 1)
+    return tuple(found)
 
 
 class ComposeStacks:
