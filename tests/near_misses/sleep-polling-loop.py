@@ -1,6 +1,7 @@
 # Loops that are waits already (a deadline or an attempt limit, and a short poll), loops that do not
-# sleep, and a background worker whose sleep is its cadence, not a wait for something to happen.
+# sleep, and background workers (a task, a sampler thread) whose sleep is their cadence, not a wait.
 import asyncio
+import threading
 import time
 
 from testcontainers.community.redis import RedisContainer
@@ -83,3 +84,22 @@ def logged_requests(container, path, at_least=0):
         if count >= at_least or time.monotonic() > deadline:
             return count
         time.sleep(0.01)
+
+
+def test_memory_stays_flat_under_load(redis_container, api_client):
+    stop = threading.Event()
+    samples = []
+    sampler = threading.Thread(target=record_memory, args=(redis_container.get_client(), samples, stop))
+    sampler.start()
+    api_client.post("/orders/replay", json={"since": 0})
+    stop.set()
+    sampler.join()
+    assert max(samples) < 2 * min(samples)
+
+
+def record_memory(client, samples, stop):
+    for _ in range(600):
+        if stop.is_set():
+            break
+        samples.append(client.info("memory")["used_memory"])
+        time.sleep(0.1)

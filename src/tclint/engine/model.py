@@ -29,7 +29,7 @@ from tclint.project import Collection
 EMPTY_MODULE = cst.Module(body=[])
 SETTINGS = re.compile(SETTINGS_NAME)
 # keywords that hand a function over as the behaviour of a mock, a patch or a thread
-STAND_IN_KEYWORDS = frozenset({"side_effect", "new", "wraps", "target", "new_callable"})
+STAND_IN_KEYWORDS = frozenset({"side_effect", "new", "wraps", "new_callable"})
 CLIENT_WORDS = re.compile(r"(?i)(client|connect|session|engine|pool|repo|store|producer|consumer|driver|admin)")
 
 
@@ -225,7 +225,8 @@ class Model:
         self._function_of_node: dict[int, FunctionInfo] = {}
         self._self_updates: dict[int, bool] = {}
         self._fixture_graph = None
-        self.stand_in_names: set[str] = set()  # functions handed to mocks and threads as behaviour (`side_effect=slow`)
+        self.stand_in_names: set[str] = set()  # functions handed to mocks as behaviour (`side_effect=slow`)
+        self.thread_targets: set[str] = set()  # functions run on a thread or process (`Thread(target=drop_connections)`)
         self.foreign: set[int] = set()  # ids of nodes made from other files' facts: never reported or fixed
         self.compose_calls: list[tuple[cst.Call, object]] = []  # `DockerCompose(...)` calls, with their scope
         self.imports_compose = any(name.startswith("testcontainers.compose") for name in self.resolver.imported_names())
@@ -609,10 +610,11 @@ class Model:
 
     def visit_Call(self, node: cst.Call) -> None:
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in STAND_IN_KEYWORDS:
-                name = dotted(arg.value)
-                if name is not None:
-                    self.stand_in_names.add(name.rsplit(".", 1)[-1])
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            names = self.stand_in_names if keyword in STAND_IN_KEYWORDS else self.thread_targets if keyword == "target" else None
+            name = dotted(arg.value) if names is not None else None
+            if name is not None:
+                names.add(name.rsplit(".", 1)[-1])
         if self._construction(node) is not None:
             return
         if self.imports_compose and self.qualified(node.func) in COMPOSE_CLASSES:

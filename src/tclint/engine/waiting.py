@@ -88,20 +88,21 @@ def sleep_statement(statement: cst.CSTNode, model: Model) -> Sleep | None:
     return sleep_of(value, model) if isinstance(value, cst.Call) else None
 
 
-def in_stand_in(model: Model) -> bool:
+def in_stand_in(model: Model, polls: bool = False) -> bool:
     """During a visit: inside a class, or a function that is neither a test nor a fixture, named as a
     deliberately slow stand-in (`SlowUpstream`, `fake_clock`...)."""
-    return any(is_stand_in(scope, model) for scope in model.scopes)
+    return any(is_stand_in(scope, model, polls) for scope in model.scopes)
 
 
-def is_stand_in(scope, model: Model) -> bool:
+def is_stand_in(scope, model: Model, polls: bool = False) -> bool:
     """A class or helper function named as a deliberately slow stand-in, handed to a mock or a thread as
     its behaviour (`side_effect=slow_response`, `Thread(target=drop_connections)`), or a request handler
-    of a server the test runs."""
+    of a server the test runs. A thread's function that `polls` (a loop that tries a check and sleeps
+    until it holds) waits like any other: only its name or a mock's use makes it a stand-in."""
     if getattr(scope, "fixture", None) is not None or getattr(scope, "is_test", False):
         return False
     name = scope.node.name.value
-    if STAND_IN.search(name) or name in model.stand_in_names:
+    if STAND_IN.search(name) or name in model.stand_in_names or (name in model.thread_targets and not polls):
         return True
     bases = scope.node.bases if isinstance(scope.node, cst.ClassDef) else ()
     return any((dotted(base.value) or "").endswith(HANDLER_BASES) for base in bases)
@@ -351,15 +352,37 @@ def is_logging(call: cst.Call, model: Model) -> bool:
     return isinstance(origin, cst.Call) and (model.qualified(origin.func) or "") in LOGGER_FACTORIES
 
 
+def only_checks(loop: cst.For | cst.While, model: Model) -> bool:
+    """A loop whose body tries a check and sleeps until it holds: outside the branches that leave it,
+    it only fetches what its checks read, sleeps, counts, logs and swallows errors (a thread's
+    `while True: if stop.is_set(): return; inject_fault(); sleep(1)` does other work: it is a worker)."""
+    body = list(loop.body.body)
+    read = _checked_names(body, loop.test if isinstance(loop, cst.While) else None)
+    return all(_checks(statement, read, model) for statement in body)
+
+
+def _checks(statement: cst.CSTNode, read: set[str], model: Model) -> bool:
+    if isinstance(statement, cst.If) and statement.orelse is None and any(True for _ in _exit_tests(list(statement.body.body), statement.test)):
+        return True  # the branch that leaves the loop once the check holds may do anything
+    if isinstance(statement, (cst.If, cst.With, cst.Try)):
+        return all(_checks(inner, read, model) for block in _blocks(statement) for inner in block.body)
+    return _waits(statement, read, model)
+
+
+def _checked_names(body: list, test: cst.BaseExpression | None) -> set[str]:
+    """The names and attributes the loop's test and its `if`s and asserts read."""
+    checks = [test] if test is not None else []
+    checks += [s.test for s in own_statements(body) if isinstance(s, cst.If)]
+    checks += [small.test for s in own_statements(body) if isinstance(s, cst.SimpleStatementLine) for small in s.body
+               if isinstance(small, cst.Assert)]  # fmt: skip
+    return {dotted(node) for check in checks for node in descendants(check) if isinstance(node, (cst.Name, cst.Attribute)) and dotted(node)}
+
+
 def _only_waits(body: list, test: cst.BaseExpression, model: Model) -> bool:
     """A `while COND:` body that sleeps, counts, checks its limits, logs, and reads again what COND
     reads; any other work makes the loop a worker whose sleep is its pace (`while not stop.is_set():
     sample(); sleep(1)`)."""
-    read = {dotted(node) for node in descendants(test) if isinstance(node, (cst.Name, cst.Attribute)) and dotted(node)}
-    checks = [s.test for s in own_statements(body) if isinstance(s, cst.If)]
-    checks += [small.test for s in own_statements(body) if isinstance(s, cst.SimpleStatementLine) for small in s.body
-               if isinstance(small, cst.Assert)]  # fmt: skip
-    read |= {dotted(node) for check in checks for node in descendants(check) if isinstance(node, (cst.Name, cst.Attribute)) and dotted(node)}
+    read = _checked_names(body, test)
     return all(_waits(statement, read, model) for statement in body)
 
 

@@ -39,22 +39,25 @@ class SleepPollingLoop(Rule):
         if not self.applies or (function is not None and function.name in waiting.HELPER_NAMES):
             return
         loop = waiting.polling_loop(node, self.model)
-        if loop is None or loop.sleep.seconds == 0 or loop.hand_written_wait or waiting.in_stand_in(self.model):
+        if loop is None or loop.sleep.seconds == 0 or loop.hand_written_wait:
+            return
+        polls = waiting.only_checks(node, self.model)
+        if waiting.in_stand_in(self.model, polls):
             return
         interval = loop.sleep.amount()
         scopes = list(self.model.scopes)
         if not loop.bounded:
             message = f"Unbounded polling loop sleeps {interval} between tries: with no attempt limit or deadline it hangs when the condition never holds"
-            self.pending.append((scopes, node, message, self.fix(loop, function) if loop.condition is not None else None))
+            self.pending.append((scopes, node, polls, message, self.fix(loop, function) if loop.condition is not None else None))
             return
         message = f"Polling loop sleeps {interval} between tries: it wastes up to that much after the condition holds"
-        self.pending.append((scopes, node, message, self.fix(loop, function)))
+        self.pending.append((scopes, node, polls, message, self.fix(loop, function)))
 
     def finish(self) -> None:
-        """Reported once the module is known: a function handed to a mock or a thread later in the file
-        sleeps on purpose."""
-        for scopes, node, message, fix in self.pending:
-            if not any(waiting.is_stand_in(scope, self.model) for scope in scopes):
+        """Reported once the module is known: a function handed to a mock later in the file sleeps on
+        purpose, and so does one run on a thread unless its loop only tries a check until it holds."""
+        for scopes, node, polls, message, fix in self.pending:
+            if not any(waiting.is_stand_in(scope, self.model, polls) for scope in scopes):
                 self.report(node, message, fix)
 
     def fix(self, loop: waiting.PollingLoop, function: FunctionInfo | None) -> Fix | None:
