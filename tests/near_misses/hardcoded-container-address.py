@@ -1,6 +1,9 @@
 # Addresses read from the container, and localhost where no container is involved.
+import logging
+
 import pytest
 import redis
+from myapp import settings
 from myapp.urls import parse_url
 from testcontainers.community.redis import RedisContainer
 
@@ -24,3 +27,18 @@ def redis_client(redis_container):
 
 def test_url_parser_keeps_the_port():
     assert parse_url("http://localhost:8000/health").port == 8000
+
+
+def local_server_url(server):
+    return "http://127.0.0.1:{}/health".format(server.server_port)
+
+
+def point_at_the_developer_database(port=5432):
+    settings.DATABASE_URL = "postgresql://%s@localhost:%d/dev" % ("dev", port)
+
+
+def test_templates_that_do_not_connect(redis_container):
+    port = redis_container.get_exposed_port(6379)
+    logging.info("redis listens on 127.0.0.1:%s", port)
+    settings.BANNER = "cache at 127.0.0.1:{}".format(port)
+    settings.CACHE_URL = "redis://{host}:{port}/0".format(host=redis_container.get_container_host_ip(), port=port)

@@ -16,7 +16,8 @@ import libcst as cst
 
 from tclint.engine.names import Resolver, dotted, top_level_statements
 from tclint.engine.semantic import (
-    MAX_DEPTH, Binding, Origin, Part, StringValue, dict_value, key_of, keyword_value, literal_key, target_bindings, unwrap,
+    MAX_DEPTH, Binding, Origin, Part, StringValue, argument_of, dict_value, format_arguments, format_fields, key_of, keyword_value,
+    literal_key, percent_arguments, percent_fields, target_bindings, unwrap,
 )
 from tclint.facts import ContainerClassFact, ProjectFacts
 from tclint.knowledge import (
@@ -859,6 +860,10 @@ class Model:
             return self._joined(expr.left, expr.right, scope, _depth)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
             return self._joined(expr.left, expr.right, scope, _depth)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Modulo):
+            return self._filled(expr.left, percent_fields, percent_arguments(expr.right), scope, _depth)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
+            return self._filled(expr.func.value, format_fields, format_arguments(expr), scope, _depth)
         if isinstance(expr, cst.FormattedString):
             parts: list[Part] = []
             for part in expr.parts:
@@ -876,6 +881,29 @@ class Model:
         if origin.expr is not expr:
             return self.string_of(origin.expr, origin.scope, _depth + 1)
         return None
+
+    def _filled(self, template, fields, arguments, scope, depth) -> StringValue | None:
+        """`"...@127.0.0.1:{port}/{db}".format(port=p, db=d)` and `"...:%s/%s" % (p, d)`: the template's
+        literal text with each field replaced by what its argument holds (an unknown part that is the
+        argument itself, when its text is not known)."""
+        shape = self.string_of(template, scope, depth + 1)
+        if shape is None or arguments is None or not shape.known:
+            return None
+        parts: list[Part] = []
+        counter = iter(range(len(arguments.positional)))
+        for piece in shape.parts:
+            pieces = fields(piece.text)
+            if pieces is None:
+                return None
+            for text, field in pieces:
+                if text:
+                    parts.append(Part(text, piece.node, piece.scope))
+                if field is None:
+                    continue
+                argument = argument_of(field, arguments, counter)
+                inner = self.string_of(argument, scope, depth + 1) if argument is not None else None
+                parts.extend(inner.parts if inner is not None else (Part(None, argument if argument is not None else template, scope),))
+        return StringValue(tuple(parts))
 
     def _joined(self, left, right, scope, depth) -> StringValue | None:
         first, second = self.string_of(left, scope, depth + 1), self.string_of(right, scope, depth + 1)

@@ -19,6 +19,8 @@ the function being checked. Nothing is computed until asked: the walk only appen
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass
 
 import libcst as cst
@@ -138,3 +140,64 @@ def target_bindings(target: cst.BaseExpression, value: cst.BaseExpression | None
         return target_bindings(target.value, None, kind, scope)
     key = key_of(target)
     return [Binding(key, value, kind, target, scope)] if key else []
+
+
+# -- templates filled by `str.format` and `%` --------------------------------------------------------
+
+PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """What fills a template's fields: positional values, and values by name."""
+
+    positional: tuple
+    named: dict
+
+
+def format_arguments(call: cst.Call) -> Arguments | None:
+    """The arguments of `template.format(...)`; None when `*args` or `**kwargs` hide them."""
+    if any(arg.star for arg in call.args):
+        return None
+    return Arguments(tuple(a.value for a in call.args if a.keyword is None), {a.keyword.value: a.value for a in call.args if a.keyword})
+
+
+def percent_arguments(right: cst.BaseExpression) -> Arguments:
+    """The right side of `template % ...`: a tuple, a dict literal (for `%(name)s`), or one value."""
+    if isinstance(right, cst.Tuple):
+        return Arguments(tuple(e.value for e in right.elements), {})
+    if isinstance(right, cst.Dict):
+        return Arguments((), {literal_key(e.key): e.value for e in right.elements if isinstance(e, cst.DictElement)})
+    return Arguments((right,), {})
+
+
+def format_fields(text: str) -> list[tuple[str, str | None]] | None:
+    """`"a{port}b"` -> [("a", "port"), ("b", None)]: literal text and the field after it ("" for `{}`);
+    None when the text is no valid template."""
+    try:
+        return [(literal, field) for literal, field, _spec, _conversion in string.Formatter().parse(text)]
+    except ValueError:
+        return None
+
+
+def percent_fields(text: str) -> list[tuple[str, str | None]]:
+    """`"a%sb%(port)d"` -> [("a", ""), ("b", "port")]: as `format_fields`, for `%` templates."""
+    pieces, start = [], 0
+    for match in PERCENT_FIELD.finditer(text):
+        if match.group(2) == "%":
+            pieces.append((text[start : match.start()] + "%", None))
+        else:
+            pieces.append((text[start : match.start()], match.group(1) or ""))
+        start = match.end()
+    return [*pieces, (text[start:], None)]
+
+
+def argument_of(field: str, arguments: Arguments, counter) -> cst.BaseExpression | None:
+    """The argument a field takes: the next positional one for `{}`/`%s`, by index, or by name (None
+    for `{user.name}`, `{0[1]}` and arguments not written)."""
+    if field == "":
+        index = next(counter, None)
+        return arguments.positional[index] if index is not None else None
+    if field.isdigit():
+        return arguments.positional[int(field)] if int(field) < len(arguments.positional) else None
+    return arguments.named.get(field)

@@ -82,7 +82,7 @@ class HardcodedContainerAddress(Rule):
                 elif isinstance(node, cst.Dict):
                     self.check_dict(node, function, containers)
                 elif isinstance(node, cst.Assign):
-                    self.check_environment_assignment(node, function, containers)
+                    self.check_assignment(node, function, containers)
                 elif isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression):
                     self.check_handed_out(node.value, function, containers)
 
@@ -270,14 +270,19 @@ class HardcodedContainerAddress(Rule):
             key = literal_text(call.args[0].value) or ""
             self.check_sink(Sink(call.args[1].value, None, None, keyword_host=key.lower().endswith("host")), function, containers)
 
-    def check_environment_assignment(self, node: cst.Assign, function: FunctionInfo, containers: list[Reachable]) -> None:
+    def check_assignment(self, node: cst.Assign, function: FunctionInfo, containers: list[Reachable]) -> None:
+        """An address environment variable (`os.environ["DB_HOST"] = ...`) or an address attribute of a
+        module or settings object the code under test reads (`app_config.DSN = ...`)."""
         for target in node.targets:
+            key = None
             subscript = target.target
             if isinstance(subscript, cst.Subscript) and source_of(subscript.value).endswith("environ") and len(subscript.slice) == 1:
                 index = subscript.slice[0].slice
                 key = literal_text(index.value) if isinstance(index, cst.Index) else None
-                if key and ADDRESS_NAME.search(key):
-                    self.check_sink(Sink(node.value, None, None, keyword_host=key.lower().endswith("host")), function, containers)
+            elif isinstance(subscript, cst.Attribute):
+                key = subscript.attr.value
+            if key and ADDRESS_NAME.search(key):
+                self.check_sink(Sink(node.value, None, None, keyword_host=key.lower().endswith("host")), function, containers)
 
     # -- the literal behind an address --------------------------------------------------------------
 
@@ -440,12 +445,39 @@ class HardcodedContainerAddress(Rule):
                 return None
             changes.append((port_node, cst.parse_expression(f"int({port_code})")))
             port_code = None  # the port is not part of the string
+        template = self.format_call(literal, function)
+        if template is not None:
+            filled = self.filled_host(template, host_code) if not changes and port_code is None else None
+            return Fix(f"Use `{host_code}`", UNSAFE, [(template, filled)]) if filled is not None else None
         replacement = self.replaced_string(literal, host_code, port_code)
         if replacement is None:
             return None
         changes.insert(0, (literal, replacement))
         title = f"Use `{host_code}`" + (" and the mapped port" if needs_port_change else "")
         return Fix(title, UNSAFE, changes)
+
+    def format_call(self, literal: cst.CSTNode, function: FunctionInfo) -> cst.Call | None:
+        """The `template.format(...)` call whose template is this literal."""
+        return next((node for node in self.own_nodes(function) if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                     and node.func.attr.value == "format" and node.func.value is literal), None)  # fmt: skip
+
+    @staticmethod
+    def filled_host(call: cst.Call, host_code: str) -> cst.Call | None:
+        """`"...@127.0.0.1:{port}".format(port=p)` -> `"...@{host}:{port}".format(port=p, host=c.get_container_host_ip())`."""
+        literal = call.func.value
+        if not isinstance(literal, cst.SimpleString) or literal.prefix or len(literal.quote) != 1 or "\\" in literal.value or not call.args:
+            return None
+        names = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        name = next(n for n in ("host", "container_host", "mapped_host") if n not in names and "{" + n not in literal.value)
+        inside = literal.value[1:-1]
+        match = HOST.search(inside)
+        template = literal.with_changes(value=literal.quote + inside[: match.start(1)] + "{" + name + "}" + inside[match.end(1) :] + literal.quote)
+        args = list(call.args)
+        between = without_comment(args[-2].comma) if len(args) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        host = cst.Arg(cst.parse_expression(host_code), keyword=cst.Name(name), comma=args[-1].comma,
+                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))  # fmt: skip
+        args[-1] = args[-1].with_changes(comma=between)
+        return call.with_changes(func=call.func.with_changes(value=template), args=[*args, host])
 
     def port_literal(self, sink: Sink, function: FunctionInfo) -> cst.Integer | None:
         if isinstance(sink.port, cst.Integer):
@@ -590,6 +622,14 @@ def service_asked(expr: cst.BaseExpression) -> tuple[str, int] | None:
 def service_call(target: Reachable, what: str, service: str, port: int, quote: str = '"') -> str:
     """`compose.get_service_host("db", 5432)`."""
     return f"{target.expression}.get_service_{what}({quote}{service}{quote}, {port})"
+
+
+def without_comment(comma: cst.Comma) -> cst.Comma:
+    """The comma between two arguments, without the comment written after it."""
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        return comma.with_changes(whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace()))
+    return comma
 
 
 def shown(match: re.Match) -> str:
