@@ -346,3 +346,35 @@ def test_ports_a_project_class_exposes_through_a_module_constant(project, port, 
                         + f"def test_config(store):\n    assert ServerConfig(host=\"localhost\", port={port})\n"})
         _, again, _ = tclint("check", "--output-format", "concise", "--select", "hardcoded-container-address", ".")
         assert ("TCL601" in again) == (port == 9000)
+
+
+MODULE_SCOPED_PLUGIN = {
+    "pyproject.toml": "[tool.tclint]\n",
+    "tests/__init__.py": "",
+    "tests/plugins/__init__.py": "",
+    "tests/plugins/queues.py": """import pytest
+from testcontainers.rabbitmq import RabbitMqContainer
+
+
+@pytest.fixture(scope="module")
+def broker():
+    with RabbitMqContainer("rabbitmq:3.13.7") as rabbitmq:
+        yield rabbitmq
+""",
+}
+SHARED_BY_PLUGIN = ("plugins/queues.py:5:1: TCL101 [function-scoped-container-fixture] Container fixture `broker` has scope `module`:"
+                    " every test module starts a new container (`{conftest}` loads its module through `pytest_plugins`, so shared"
+                    " by several modules); shared, it keeps whatever the tests write, which tclint cannot see here: `tclint verify`"
+                    " checks the fix\nFound 1 problem (1 more with --unsafe-fixes)\n")
+
+
+def test_a_module_scoped_fixture_of_a_pytest_plugins_module_is_shared_by_several_modules(project, monkeypatch):
+    """Run from the tests folder, with the cache, and again once the conftest.py no longer loads the module."""
+    write(project, {**MODULE_SCOPED_PLUGIN, "conftest.py": 'pytest_plugins = ["tests.plugins.queues"]\n'})
+    monkeypatch.chdir(project / "tests")
+    arguments = ("check", "--output-format", "concise", "--select", "function-scoped-container-fixture", "plugins/queues.py")
+    expected = SHARED_BY_PLUGIN.format(conftest=project / "conftest.py")  # above the current folder: shown whole
+    assert tclint(*arguments)[1] == expected
+    assert tclint(*arguments)[1] == expected
+    write(project, {"conftest.py": 'pytest_plugins = ["tests.plugins.metrics"]\n'})
+    assert tclint(*arguments)[1] == "All checks passed!\n"

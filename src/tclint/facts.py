@@ -7,6 +7,7 @@ above it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,6 +112,12 @@ class ProjectFacts:
             if facts.defines(module):
                 return facts, name
         return None
+
+    def plugin_loader(self, path: str) -> FileFacts | None:
+        """The conftest.py (or plugin) above a module whose `pytest_plugins` names it: pytest registers
+        the module's fixtures for every test module there, as it does a conftest.py's own."""
+        module = FileFacts(os.path.abspath(path))  # the whole path: a run from a subfolder shows a shorter one
+        return next((facts for facts in self.conftests if any(module.defines(name) for name in facts.plugins)), None)
 
     def fixture(self, name: str) -> FixtureFact | None:
         for conftest in self.conftests:

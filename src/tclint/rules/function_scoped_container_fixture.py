@@ -49,15 +49,15 @@ class FunctionScopedContainerFixture(Rule):
             fixture = function.fixture
             if fixture is None or fixture.scope is None or fixture.scope not in PER:
                 continue
-            shared_module_scope = fixture.scope == "module" and self.model.is_conftest
-            if (scope_rank(fixture.scope) >= scope_rank(min_scope) and not shared_module_scope) or not self.starts.of(function):
+            shared_by = self.shared_by() if fixture.scope == "module" else None
+            if (scope_rank(fixture.scope) >= scope_rank(min_scope) and shared_by is None) or not self.starts.of(function):
                 continue
             message = (
                 f"Container fixture `{fixture.name}` has scope `{fixture.scope}`: "
                 f"every {PER[fixture.scope]} starts a new container"
             )
-            if shared_module_scope:
-                message += " (it is in a conftest.py, so shared by several modules)"
+            if shared_by is not None:
+                message += f" ({shared_by}, so shared by several modules)"
             blocker = self.scope_blocker(function)
             if blocker:
                 self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")
@@ -69,6 +69,14 @@ class FunctionScopedContainerFixture(Rule):
                     self.report(self.anchor(fixture), message + cleanup_note(cleanup), self.split(function, cleanup))
                 else:
                     self.report(self.anchor(fixture), message + sharing_note(state), self.widen(fixture))
+
+    def shared_by(self) -> str | None:
+        """Why the module's fixtures serve several test modules: it is a conftest.py, or a conftest.py
+        above it loads it through `pytest_plugins`."""
+        if self.model.is_conftest:
+            return "it is in a conftest.py"
+        loader = self.context.project.plugin_loader(self.model.path)
+        return f"`{loader.path}` loads its module through `pytest_plugins`" if loader is not None else None
 
     @staticmethod
     def cleanup_of(function: FunctionInfo, state: list) -> Cleanup | None:
