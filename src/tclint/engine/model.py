@@ -895,12 +895,12 @@ class Model:
             pieces = fields(piece.text)
             if pieces is None:
                 return None
-            for text, field in pieces:
+            for text, slot in pieces:
                 if text:
                     parts.append(Part(text, piece.node, piece.scope))
-                if field is None:
+                if slot is None:
                     continue
-                argument = argument_of(field, arguments, counter)
+                argument = argument_of(slot, arguments, counter)
                 inner = self.string_of(argument, scope, depth + 1) if argument is not None else None
                 parts.extend(inner.parts if inner is not None else (Part(None, argument if argument is not None else template, scope),))
         return StringValue(tuple(parts))
