@@ -125,7 +125,7 @@ def test_function_local_imports_stay_in_their_function():
 @pytest.mark.parametrize(
     ("source", "request_", "expected"),
     [
-        ('"""Doc."""\nimport os\n\nx = 1\n', ImportRequest("pytest"), '"""Doc."""\nimport os\nimport pytest\n\nx = 1\n'),
+        ('"""Doc."""\nimport os\n\nx = 1\n', ImportRequest("pytest"), '"""Doc."""\nimport os\n\nimport pytest\n\nx = 1\n'),
         ("# head\nimport time\nfrom testcontainers import x\n", ImportRequest("pytest"),
          "# head\nimport time\nimport pytest\nfrom testcontainers import x\n"),
         ("from a import b\n\nx = 1\n", ImportRequest("a", "c"), "from a import b, c\n\nx = 1\n"),
@@ -133,7 +133,12 @@ def test_function_local_imports_stay_in_their_function():
         ("import pytest\n", ImportRequest("pytest"), "import pytest\n"),
         ("x = 1\n", ImportRequest("a.b", "c"), "from a.b import c\n\nx = 1\n"),
         ("from __future__ import annotations\n\nx = 1\n", ImportRequest("time"),
-         "from __future__ import annotations\nimport time\n\nx = 1\n"),
+         "from __future__ import annotations\n\nimport time\n\nx = 1\n"),
+        ("import os\n\nimport pytest\n", ImportRequest("time"), "import os\nimport time\n\nimport pytest\n"),
+        ("import pytest\n\nfrom tests.db import y\n", ImportRequest("test_utils", "w", local=("tests",)),
+         "import pytest\nfrom test_utils import w\n\nfrom tests.db import y\n"),
+        ("import pytest\n", ImportRequest("tests.support", "w", local=("tests",)), "import pytest\n\nfrom tests.support import w\n"),
+        ("import os\n\nfrom . import x\n", ImportRequest("pytest"), "import os\n\nimport pytest\n\nfrom . import x\n"),
     ],
 )
 def test_imports_are_added_once_and_cleanly(source, request_, expected):

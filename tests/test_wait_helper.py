@@ -69,6 +69,15 @@ def test_async_form_with_sync_and_async_conditions(helper):
     asyncio.run(scenario())
 
 
+def assert_plain_pytest_passes(project: Path, tests: int) -> None:
+    """`pytest` run as users run it (not `python -m pytest`, which puts the current folder on sys.path)."""
+    pytest_command = Path(sys.executable).with_name("pytest")
+    process = subprocess.run([str(pytest_command), "-q", "-p", "no:cacheprovider", "-p", "no:asyncio"], cwd=project,
+                             capture_output=True, text=True)  # fmt: skip
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert f"{tests} passed" in process.stdout, process.stdout
+
+
 TEST_MODULE = """\
 import threading
 import time
@@ -89,11 +98,9 @@ def test_fix_writes_the_helper_once_and_the_fixed_suite_passes(project):
     assert sorted(result.created) == ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"]
     assert (project / "tests/test_utils/wait.py").read_text() == helper_source("    ")
     fixed = (project / "tests/test_flag.py").read_text()
-    assert "from tests.test_utils import wait_for_condition_sync\n" in fixed
+    assert fixed.startswith("import threading\n\nfrom test_utils import wait_for_condition_sync\n\n\n"), "pytest puts tests/ on sys.path"
     assert "wait_for_condition_sync(lambda: flag, \"flag\", timeout_ms=5000)\n" in fixed
-    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=project,
-                             capture_output=True, text=True)  # fmt: skip
-    assert process.returncode == 0, process.stdout + process.stderr
+    assert_plain_pytest_passes(project, 2)
     again = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
     assert again.diagnostics == [] and again.created == [], "the helper module itself is not reported"
 
@@ -104,7 +111,7 @@ def test_existing_helper_is_imported_not_overwritten(project):
     result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
     assert result.created == [], "no file is written, not even an __init__.py into the user's folder"
     assert (project / "tests/test_utils/wait.py").read_text() == mine
-    assert "from tests.test_utils.wait import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+    assert "from test_utils.wait import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
 
 
 def test_helper_module_and_indentation_follow_the_project(project):
@@ -112,8 +119,9 @@ def test_helper_module_and_indentation_follow_the_project(project):
     write(project, {"pyproject.toml": '[tool.tclint]\nwait-helper = "tests/support/waiting.py"\n', "tests/test_flag.py": tabbed})
     run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
     assert (project / "tests/support/waiting.py").read_text() == helper_source("\t")
-    assert "from tests.support import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
-    assert "from tests.support.waiting import" in (project / "tests/support/__init__.py").read_text()
+    assert "from support import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+    assert "from .waiting import" in (project / "tests/support/__init__.py").read_text()
+    assert_plain_pytest_passes(project, 1)
 
 
 def test_diff_shows_the_new_helper_and_writes_nothing(project):
@@ -131,9 +139,7 @@ def test_a_helper_package_never_shadows_an_existing_module(project):
     assert result.created == ["tests/waiting.py"]
     assert not (project / "tests/test_utils").exists() and (project / "tests/test_utils.py").read_text() == mine
     assert "from tests.waiting import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
-    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=project,
-                             capture_output=True, text=True)  # fmt: skip
-    assert process.returncode == 0, process.stdout + process.stderr
+    assert_plain_pytest_passes(project, 2)
 
 
 def test_the_projects_own_helpers_are_reused(project):
@@ -144,7 +150,7 @@ def test_the_projects_own_helpers_are_reused(project):
     write(project, {"tests/support/polling.py": mine, "tests/test_flag.py": TEST_MODULE})
     result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
     assert result.created == [] and result.fixed == 1
-    assert "from tests.support.polling import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
+    assert "from support.polling import wait_for_condition_sync\n" in (project / "tests/test_flag.py").read_text()
 
 
 def test_the_helper_goes_into_the_project_of_the_file_fixed(tmp_path, monkeypatch):
@@ -155,6 +161,50 @@ def test_the_helper_goes_into_the_project_of_the_file_fixed(tmp_path, monkeypatc
     assert result.fixed == 1 and not (tmp_path / "other/tests").exists()
     created = sorted(Path(path).resolve() for path in result.created)
     assert created == [tmp_path / "app/tests/test_utils/__init__.py", tmp_path / "app/tests/test_utils/wait.py"]
-    process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=tmp_path / "app",
-                             capture_output=True, text=True)  # fmt: skip
-    assert process.returncode == 0, process.stdout + process.stderr
+    assert_plain_pytest_passes(tmp_path / "app", 1)
+
+
+USER_MODULE = "def make_user():\n    return {}\n"
+USES_USER_MODULE = "from test_utils import make_user\n\n\ndef test_user():\n    assert make_user() == {}\n"
+PYTHONPATH = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+
+
+@pytest.mark.parametrize(("files", "imports", "created", "passed"), [
+    pytest.param({"tests/test_flag.py": TEST_MODULE}, {"tests/test_flag.py": "from test_utils import"},
+                 ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"], 1, id="tests-folder-on-sys-path"),
+    pytest.param({"tests/__init__.py": "", "tests/test_flag.py": TEST_MODULE}, {"tests/test_flag.py": "from tests.test_utils import"},
+                 ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"], 1, id="tests-package-project-root-on-sys-path"),
+    pytest.param({"pyproject.toml": PYTHONPATH, "tests/test_flag.py": TEST_MODULE}, {"tests/test_flag.py": "from tests.test_utils import"},
+                 ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"], 1, id="pythonpath-setting"),
+    pytest.param({"pyproject.toml": PYTHONPATH + 'addopts = "--import-mode=importlib"\n', "tests/test_flag.py": TEST_MODULE},
+                 {"tests/test_flag.py": "from tests.test_utils import"}, ["tests/test_utils/__init__.py", "tests/test_utils/wait.py"], 1,
+                 id="importlib-mode-with-pythonpath"),
+    pytest.param({"tests/unit/test_a.py": TEST_MODULE, "tests/integration/test_b.py": TEST_MODULE.replace("eventually", "too")},
+                 {"tests/unit/test_a.py": "from wait_helpers import", "tests/integration/test_b.py": "from wait_helpers import"},
+                 ["tests/integration/wait_helpers.py", "tests/unit/wait_helpers.py"], 2, id="folders-apart-each-gets-a-module-beside"),
+    pytest.param({"tests/test_flag.py": TEST_MODULE, "tests/unit/test_utils.py": USER_MODULE, "tests/unit/test_user.py": USES_USER_MODULE},
+                 {"tests/test_flag.py": "from wait_helpers import"}, ["tests/wait_helpers.py"], 2, id="top-level-name-taken-elsewhere"),
+])  # fmt: skip
+def test_the_helper_import_resolves_under_plain_pytest(project, files, imports, created, passed):
+    write(project, files)
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.errors == [] and result.diagnostics == []
+    assert sorted(result.created) == created
+    for path, line in imports.items():
+        assert f"{line} wait_for_condition_sync\n" in (project / path).read_text()
+    for path, text in files.items():
+        if path not in imports:
+            assert (project / path).read_text() == text
+    assert_plain_pytest_passes(project, passed)
+    ruff = subprocess.run([str(Path(sys.executable).with_name("ruff")), "check", "--no-cache", "--select", "F,I", "."], cwd=project,
+                          capture_output=True, text=True)  # fmt: skip
+    assert ruff.returncode == 0, ruff.stdout
+    again = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert again.diagnostics == [] and again.created == []
+
+
+def test_importlib_mode_without_pythonpath_gets_no_fix(project):
+    write(project, {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--import-mode=importlib"\n', "tests/test_flag.py": TEST_MODULE})
+    result = run(["."], load_settings(None, project), RunOptions(fix=True, unsafe=True, cache=False))
+    assert result.fixed == 0 and result.created == [] and [d.name for d in result.diagnostics] == ["sleep-in-test"]
+    assert (project / "tests/test_flag.py").read_text() == TEST_MODULE

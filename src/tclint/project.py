@@ -125,19 +125,60 @@ class PythonProject:
     testcontainers: VersionSpec | None = None
     pytest: VersionSpec | None = None
     wait_helper: HelperPlace | None = None
+    imports: PytestImports | None = None
 
 
 @dataclass(frozen=True)
 class HelperPlace:
-    """Where the project's `wait_for_condition` helpers are, or where tclint may write them: each name's
-    module (dotted, from the project root) and the files to create (paths from the project root)."""
+    """Where the project's `wait_for_condition` helpers are, or where tclint may write them: the files
+    that define or export each name (paths from the project root; the project's own first, nearest the
+    configured module first, then the one tclint would write) and the files to create."""
 
-    modules: tuple[tuple[str, str], ...]  # (function name, module to import it from)
+    modules: tuple[tuple[str, str], ...]  # (function name, the module's file it can be imported from)
     new_files: tuple[tuple[str, str], ...] = ()  # (path, kind): kind "helper" or "package"
     module_path: str = ""  # the helper module's file, existing or to be written
 
-    def module_of(self, name: str) -> str | None:
-        return dict(self.modules).get(name)
+    def files_of(self, name: str) -> list[str]:
+        return [path for function, path in self.modules if function == name]
+
+
+@dataclass(frozen=True)
+class PytestImports:
+    """How pytest makes a test file's imports work: the folders its `pythonpath` option puts on sys.path
+    (absolute) and its import mode (`--import-mode` in `addopts`; prepend and append put the file's
+    first folder without an `__init__.py` on sys.path, importlib nothing)."""
+
+    pythonpath: tuple[str, ...] = ()
+    mode: str = "prepend"
+
+    def roots(self, path: str) -> list[str]:
+        """The folders on sys.path when pytest imports the file at `path` (absolute), from which an
+        absolute import in it resolves."""
+        roots = list(self.pythonpath)
+        if self.mode != "importlib":
+            roots.append(first_folder_without_init(os.path.dirname(path)))
+        return roots
+
+
+def first_folder_without_init(folder: str) -> str:
+    """pytest's `rootdir` of a module in prepend/append mode: the first folder upwards that is not a package."""
+    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folder
+
+
+def importable_as(path: str, roots: list[str]) -> tuple[str, str] | None:
+    """The first of `roots` the module at `path` (absolute) is under, and the dotted name it is imported
+    by from there (folders between may be namespace packages); None when it is under none of them."""
+    for root in roots:
+        relative = os.path.relpath(path, root)
+        if relative.startswith(os.pardir):
+            continue
+        parts = Path(relative).with_suffix("").parts
+        parts = parts[:-1] if parts[-1:] == ("__init__",) else parts
+        if parts and all(part.isidentifier() for part in parts):
+            return root, ".".join(parts)
+    return None
 
 
 def project_root_of(directory: Path, default: Path) -> Path:
@@ -306,6 +347,7 @@ def python_project(root: Path, helper_setting: str, testcontainers: VersionSpec 
         testcontainers=testcontainers or package_version(root, "testcontainers"),
         pytest=package_version(root, "pytest"),
         wait_helper=helper_place(root, helper_setting),
+        imports=pytest_imports(root),
     )
 
 
@@ -313,37 +355,39 @@ def helper_place(root: Path, setting: str) -> HelperPlace:
     """The project's own `wait_for_condition` helpers when it has them (an async `wait_for_condition`, a
     `wait_for_condition_sync`, each taking `timeout_ms`), else the module `setting` names, or a free
     name beside it when that would shadow an existing module or package."""
-    found = dict(_existing_helpers(root, setting))
-    if "wait_for_condition" in found and "wait_for_condition_sync" in found:
-        return HelperPlace(tuple(sorted(found.items())))
+    found = _existing_helpers(root, setting)
     path = _free_helper_path(root, setting)
     if (root / path).exists():  # the user's own module: tclint imports from it only what it defines
-        return HelperPlace(tuple(sorted(found.items())), (), path.as_posix())
+        return HelperPlace(tuple(found), (), path.as_posix())
     new_files = [(path.as_posix(), "helper")]
-    exported = ".".join(path.with_suffix("").parts)
+    exported = path.as_posix()
     if path.name != "__init__.py" and path.parent.parts and not (root / path.parent).exists():
         new_files.append(((path.parent / "__init__.py").as_posix(), "package"))  # a new package re-exports them
-        exported = ".".join(path.parent.parts)
-    modules = {"wait_for_condition": exported, "wait_for_condition_sync": exported, **found}
-    return HelperPlace(tuple(sorted(modules.items())), tuple(new_files), path.as_posix())
+        exported = (path.parent / "__init__.py").as_posix()
+    modules = [*found, ("wait_for_condition", exported), ("wait_for_condition_sync", exported)]
+    return HelperPlace(tuple(modules), tuple(new_files), path.as_posix())
 
 
 def _existing_helpers(root: Path, setting: str) -> list[tuple[str, str]]:
-    """(name, module) of the helper functions the project defines, nearest the configured module first."""
-    found: dict[str, str] = {}
+    """(name, module file from the root) of the helper functions the project defines, nearest the
+    configured module first."""
+    found = []
     for path in _helper_candidates(root, setting):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if "wait_for_condition" not in text:
-            continue
-        module = ".".join(path.relative_to(root).with_suffix("").parts)
-        module = module.removesuffix(".__init__")
-        for is_async, name, params in HELPER_DEF.findall(text):
-            if "timeout_ms" in params and bool(is_async) == (name == "wait_for_condition"):
-                found.setdefault(name, module)
-    return list(found.items())
+        found += [(name, path.relative_to(root).as_posix()) for name in helpers_defined(path)]
+    return found
+
+
+def helpers_defined(path: Path) -> list[str]:
+    """The helper functions the module at `path` defines: an async `wait_for_condition`, a
+    `wait_for_condition_sync`, each taking `timeout_ms`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "wait_for_condition" not in text:
+        return []
+    return [name for is_async, name, params in HELPER_DEF.findall(text)
+            if "timeout_ms" in params and bool(is_async) == (name == "wait_for_condition")]  # fmt: skip
 
 
 def _helper_candidates(root: Path, setting: str):
@@ -435,6 +479,21 @@ def _config_problem(error: Exception) -> str:
 def pytest_collection(root: Path) -> Collection:
     """The collection options of the pytest configuration pytest would use from `root`: the first
     directory, from `root` upwards, holding a file that configures pytest."""
+    found = _pytest_config(root)
+    if found is None:
+        return Collection()
+    path, options = found
+    return Collection(
+        files=_args(options.get("python_files"), Collection.files),
+        classes=_args(options.get("python_classes"), Collection.classes),
+        functions=_args(options.get("python_functions"), Collection.functions),
+        source=str(path),
+    )
+
+
+def _pytest_config(root: Path) -> tuple[Path, dict] | None:
+    """The pytest configuration file pytest would use from `root` and its options: the first directory,
+    from `root` upwards, holding a file that configures pytest."""
     for directory in (root, *root.parents):
         for name in PYTEST_CONFIG_FILES:
             path = directory / name
@@ -445,13 +504,29 @@ def pytest_collection(root: Path) -> Collection:
             except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as error:
                 raise PytestConfigError(f"{path}: {_config_problem(error)}") from None
             if options is not None:
-                return Collection(
-                    files=_args(options.get("python_files"), Collection.files),
-                    classes=_args(options.get("python_classes"), Collection.classes),
-                    functions=_args(options.get("python_functions"), Collection.functions),
-                    source=str(path),
-                )
-    return Collection()
+                return path, options
+    return None
+
+
+def pytest_imports(root: Path) -> PytestImports:
+    """`pythonpath` and the import mode of the pytest configuration pytest would use from `root`
+    (pytest's defaults when there is none, or when it cannot be read: its own lint says so)."""
+    try:
+        found = _pytest_config(root)
+    except PytestConfigError:
+        found = None
+    if found is None:
+        return PytestImports()
+    path, options = found
+    folders = tuple(os.path.normpath(path.parent / entry) for entry in _args(options.get("pythonpath"), ()))
+    mode = "prepend"
+    addopts = list(_args(options.get("addopts"), ()))
+    for index, option in enumerate(addopts):
+        if option.startswith("--import-mode="):
+            mode = option.partition("=")[2]
+        elif option == "--import-mode" and index + 1 < len(addopts):
+            mode = addopts[index + 1]
+    return PytestImports(folders, mode)
 
 
 def _pytest_options(path: Path) -> dict | None:

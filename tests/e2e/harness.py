@@ -91,7 +91,8 @@ def run_suite(project: Path, docker_client, python: str = sys.executable, testco
     wait_until(lambda: int(time.time()) > int(_last_run_ended), "a second after the last suite run", timeout_s=2)
     since = int(time.time())
     started = time.perf_counter()
-    process = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+    # the `pytest` command, as users run it: `python -m pytest` would put the project folder on sys.path
+    process = subprocess.run([str(Path(python).with_name("pytest")), "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
                              cwd=project, capture_output=True, text=True, env=environment(testcontainers_3), timeout=SUITE_TIMEOUT)  # fmt: skip
     wall = time.perf_counter() - started
     _last_run_ended = time.time()

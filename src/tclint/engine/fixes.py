@@ -26,7 +26,7 @@ class ImportRequest:
 
     module: str
     name: str | None = None
-    local: tuple[str, ...] = ()  # a module of the project itself: the project's own top-level names (isort's first-party section)
+    local: tuple[str, ...] = ()  # the project's own top-level names (isort's first-party section, where the module goes when it is one)
 
     @property
     def binds(self) -> tuple[str, str]:
@@ -180,17 +180,32 @@ def alias_name(alias: cst.ImportAlias) -> str:
     return alias.asname.name.value if alias.asname else (dotted(alias.name) or "")
 
 
-def _import_key(statement: cst.CSTNode) -> tuple[int, bool, str] | None:
-    """isort's order within a section: `__future__` first, plain imports before `from` imports, then by
-    module, case-insensitively; None for what is not a single import."""
+FUTURE, STANDARD_LIBRARY, THIRD_PARTY, FIRST_PARTY, LOCAL_FOLDER = range(5)  # isort's sections, in order
+
+
+def import_order(statement: cst.CSTNode, first_party: tuple[str, ...] = ()) -> tuple[int, bool, str] | None:
+    """isort's (and ruff's) order of an import statement: its section, plain imports before `from`
+    imports, then the module case-insensitively; None for what is not a single import."""
     nodes = imports_in(statement)
     if len(nodes) != 1:
         return None
     node = nodes[0]
     if isinstance(node, cst.ImportFrom):
         module = ("." * len(node.relative)) + (module_name(node) if node.module else "")
-        return (0 if module == "__future__" else 1, True, module.lower())
-    return (1, False, (dotted(node.names[0].name) or "").lower())
+        return (_section(module, first_party), True, module.lower())
+    module = dotted(node.names[0].name) or ""
+    return (_section(module, first_party), False, module.lower())
+
+
+def _section(module: str, first_party: tuple[str, ...]) -> int:
+    head = module.split(".")[0]
+    if module == "__future__":
+        return FUTURE
+    if module.startswith("."):
+        return LOCAL_FOLDER
+    if head in first_party:
+        return FIRST_PARTY
+    return STANDARD_LIBRARY if head in sys.stdlib_module_names else THIRD_PARTY
 
 
 def _reposition_imports(module: cst.Module, renamed: set[int]) -> cst.Module:
@@ -206,16 +221,16 @@ def _reposition_imports(module: cst.Module, renamed: set[int]) -> cst.Module:
 
 def _move_within_group(body: list, index: int) -> list:
     start = index
-    while start > 0 and not body[start].leading_lines and _import_key(body[start - 1]) is not None:
+    while start > 0 and not body[start].leading_lines and import_order(body[start - 1]) is not None:
         start -= 1
     end = index + 1
-    while end < len(body) and not body[end].leading_lines and _import_key(body[end]) is not None:
+    while end < len(body) and not body[end].leading_lines and import_order(body[end]) is not None:
         end += 1
     group = body[start:end]
     head_lines = group[0].leading_lines
     moving = group.pop(index - start)
-    key = _import_key(moving)
-    target = next((i for i, statement in enumerate(group) if _import_key(statement) > key), len(group))
+    key = import_order(moving)
+    target = next((i for i, statement in enumerate(group) if import_order(statement) > key), len(group))
     group.insert(target, moving)
     group = [statement.with_changes(leading_lines=head_lines if i == 0 else []) for i, statement in enumerate(group)]
     return [*body[:start], *group, *body[end:]]
@@ -266,76 +281,48 @@ def add_imports(module: cst.Module, requests: list[ImportRequest]) -> cst.Module
         for node in imports_in(statement):
             bound.update(bindings(node))
     missing = [request for request in dict.fromkeys(requests) if bound.get(request.binds[0]) != request.binds[1]]
+    first_party = tuple(sorted({name for request in requests for name in request.local}))
     body = list(module.body)
     for request in missing:
         if request.name is not None and _extend_from_import(body, request):
             continue
-        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), request.local)
+        body = _insert_import(body, cst.parse_statement(_import_line(request) + "\n"), first_party)
     return module.with_changes(body=body)
 
 
-def _insert_import(body: list, statement: cst.SimpleStatementLine, local: tuple[str, ...] = ()) -> list:
-    """Before the first plain import of the leading block that sorts after it, else after the block. A
-    module of the project goes among the imports of its own package (or relative ones), in a section of
-    its own after the others when there are none."""
+def _insert_import(body: list, statement: cst.SimpleStatementLine, first_party: tuple[str, ...]) -> list:
+    """Into the leading block of imports where isort puts it: before the first import that sorts after
+    it, in its own section (separated by a blank line from the others, a new one when the file has
+    none of its section)."""
     end = _insertion_index(body)
-    candidates = range(end)
-    if local:
-        candidates = [index for index in range(end) if _imports_locally(body[index], local)]
-        if candidates:
-            end = candidates[-1] + 1
-        elif end and _is_import_block(body[end - 1]):
+    new = import_order(statement, first_party)
+    orders = [import_order(body[index], first_party) for index in range(end)]
+    later = next((index for index in range(end) if orders[index] is not None and orders[index] > new), None)
+    before = next((orders[index] for index in range((end if later is None else later) - 1, -1, -1) if orders[index] is not None), None)
+    same_as_before = before is not None and before[0] == new[0]
+    if later is not None:
+        following = body[later]
+        if orders[later][0] == new[0]:  # first of its section or not, it takes the place of the import after it
+            statement = statement.with_changes(leading_lines=following.leading_lines)
+            body[later] = following.with_changes(leading_lines=[])
+        elif before is None:  # the first import: the next section starts after it
+            statement = statement.with_changes(leading_lines=following.leading_lines)
+            body[later] = following.with_changes(leading_lines=[cst.EmptyLine()])
+        elif not same_as_before:
             statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
-    return _insert_before_later(body, statement, candidates, end)
-
-
-def _imports_locally(statement: cst.CSTNode, first_party: tuple[str, ...]) -> bool:
-    nodes = imports_in(statement)
-    if len(nodes) != 1:
-        return False
-    node = nodes[0]
-    if isinstance(node, cst.ImportFrom) and node.relative:
-        return True
-    imported = _plain_import_module(statement)
-    return imported is not None and imported.split(".")[0] in first_party
-
-
-def _insert_before_later(body: list, statement: cst.SimpleStatementLine, candidates, end: int) -> list:
-    new = _sort_key(statement)
-    for index in candidates:
-        imported = _plain_import_module(body[index])
-        if imported is not None and imported != "__future__" and _sort_key(body[index]) > new:
-            first = body[index]
-            body[index] = first.with_changes(leading_lines=[])
-            return [*body[:index], statement.with_changes(leading_lines=first.leading_lines), *body[index:]]
+        return [*body[:later], statement, *body[later:]]
+    if before is not None and not same_as_before:
+        statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
     if end < len(body):
         following = body[end]
         wanted = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
         if _is_import_block(following):
-            pass  # within the imports (the end of the project's own section): the blank lines stay as they are
+            pass  # a guarded import block follows: the blank lines stay as they are
         elif end == 0 or not _is_import_block(body[end - 1]) or len(following.leading_lines) < wanted:
             blank = [cst.EmptyLine()] * max(0, wanted - len(following.leading_lines))
             body[end] = following.with_changes(leading_lines=[*blank, *following.leading_lines])
         return [*body[:end], statement, *body[end:]]
     return [*body, statement]
-
-
-def _sort_key(statement: cst.CSTNode) -> tuple[bool, bool, str]:
-    """isort's order, roughly: the standard library first, then the rest; within each, plain imports
-    before `from` imports, then alphabetically."""
-    module = _plain_import_module(statement) or ""
-    is_from = isinstance(imports_in(statement)[0], cst.ImportFrom)
-    return module.split(".")[0] not in sys.stdlib_module_names, is_from, module.lower()
-
-
-def _plain_import_module(statement: cst.CSTNode) -> str | None:
-    nodes = imports_in(statement)
-    if len(nodes) != 1:
-        return None
-    node = nodes[0]
-    if isinstance(node, cst.ImportFrom):
-        return None if node.relative else module_name(node)
-    return dotted(node.names[0].name)
 
 
 def _import_line(request: ImportRequest) -> str:

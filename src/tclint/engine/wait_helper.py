@@ -3,8 +3,10 @@
 Where the helper is comes from the project index (`PythonProject.wait_helper`): the project's own
 helpers when it defines them, else the module named by the `wait-helper` setting (default
 `tests/test_utils/wait.py`, a new package re-exporting it), or a free name beside it when that one
-would shadow an existing module. The fix writes it once, in the project of the file it fixes, never
-over an existing file.
+would shadow an existing module. The fixed file imports it by the name that resolves when pytest imports
+that file (`PythonProject.imports`: the `pythonpath` folders, or the file's first folder without an
+`__init__.py`); when none does, the helper goes into a module of that folder. The fix writes it once,
+in the project of the file it fixes, never over an existing file.
 """
 
 from __future__ import annotations
@@ -12,11 +14,21 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from tclint.engine.fixes import ImportRequest
 from tclint.engine.model import Model
+from tclint.project import (
+    HelperPlace,
+    PytestImports,
+    first_folder_without_init,
+    helpers_defined,
+    importable_as,
+)
 
 ASYNC, SYNC = "wait_for_condition", "wait_for_condition_sync"
+BESIDE_NAMES = ("wait_helpers.py", "tclint_wait.py")  # a module beside the test, imported by its own name
+SKIPPED_FOLDERS = ("node_modules", "site-packages", "venv", "build", "dist")
 
 HELPER = '''\
 """Condition-based waiting for tests: poll for the real condition instead of sleeping.
@@ -74,7 +86,7 @@ def wait_for_condition_sync(
 PACKAGE_INIT = '''\
 """Test utilities."""
 
-from {module} import wait_for_condition, wait_for_condition_sync
+from .{module} import wait_for_condition, wait_for_condition_sync
 
 __all__ = ["wait_for_condition", "wait_for_condition_sync"]
 '''
@@ -105,23 +117,81 @@ def first_party(root: str) -> tuple[str, ...]:
 
 
 def access(context, awaited: bool) -> HelperAccess | None:
-    """The name to call and what the fix must add to reach it; None when the project has no place for it
-    (its helper module exists but lacks this function)."""
+    """The name to call and what the fix must add to reach it, imported the way it resolves when pytest
+    imports this file: the project's helper module when the file can import it, else a module beside the
+    file; None when there is no such place (the configured module exists but lacks this function, or
+    pytest's importlib mode puts nothing on sys.path)."""
     name = ASYNC if awaited else SYNC
     model: Model = context.model
     if model.resolver.lookup(name) or name in model.module_functions:
         return HelperAccess(name, (), ())
     python = context.project.python
     place = python.wait_helper if python is not None else None
-    module = place.module_of(name) if place is not None else None
-    if module is None:
+    if place is None:
         return None
+    path = os.path.abspath(context.path)
+    imports = python.imports or PytestImports()
+    roots = imports.roots(path)
+    written = {relative for relative, _ in place.new_files}
+    for module_file in place.files_of(name):
+        found = importable_as(os.path.join(python.root, module_file), roots)
+        if found is None:
+            continue
+        import_root, module = found
+        if module_file not in written:
+            return HelperAccess(name, (_request(module, name, python.root),), ())
+        if import_root == python.root or import_root in imports.pythonpath or not _named_elsewhere(python.root, module.split(".")[0], import_root):
+            files = _new_files(place, python.root, context.module.default_indent)
+            return HelperAccess(name, (_request(module, name, python.root),), files)
+    if place.module_path and not written or imports.mode == "importlib":
+        return None
+    return _beside(path, name, python.root, context.module.default_indent)
+
+
+def _new_files(place: HelperPlace, root: str, indent: str) -> tuple[tuple[str, str], ...]:
     files = []
-    for path, kind in place.new_files:
-        module_path = ".".join(place.module_path.removesuffix(".py").split("/"))
-        content = helper_source(context.module.default_indent) if kind == "helper" else PACKAGE_INIT.format(module=module_path)
-        files.append((os.path.join(python.root, path), content))
-    return HelperAccess(name, (ImportRequest(module, name, local=first_party(python.root)),), tuple(files))
+    for relative, kind in place.new_files:
+        content = helper_source(indent) if kind == "helper" else PACKAGE_INIT.format(module=Path(place.module_path).stem)
+        files.append((os.path.join(root, relative), content))
+    return tuple(files)
+
+
+def _request(module: str, name: str, root: str) -> ImportRequest:
+    """The import, in isort's first-party section when the module is one of the project's own top-level
+    names (what ruff finds at the project root or in `src/`), else among the third-party imports."""
+    return ImportRequest(module, name, local=first_party(root))
+
+
+def _beside(path: str, name: str, root: str, indent: str) -> HelperAccess | None:
+    """The helper in a module of the folder pytest puts on sys.path for the file (its first folder
+    without an `__init__.py`): one tclint wrote there before, else a new one under a name no other module
+    of the project has (pytest imports both under the same top-level name)."""
+    folder = first_folder_without_init(os.path.dirname(path))
+    for filename in BESIDE_NAMES:
+        candidate = os.path.join(folder, filename)
+        stem = filename.removesuffix(".py")
+        at_top = folder in (root, os.path.join(root, "src"))  # first-party then, though first_party() listed the folder before
+        request = ImportRequest(stem, name, local=(*first_party(root), stem) if at_top else first_party(root))
+        if name in helpers_defined(Path(candidate)):
+            return HelperAccess(name, (request,), ())
+        if not os.path.lexists(candidate) and not os.path.lexists(os.path.join(folder, stem)) and not _named_elsewhere(root, stem, folder):
+            return HelperAccess(name, (request,), ((candidate, helper_source(indent)),))
+    return None
+
+
+@functools.cache
+def _named_elsewhere(root: str, stem: str, folder: str) -> bool:
+    """Whether a module or package `stem` that is not a tclint helper exists in the project outside
+    `folder`: pytest would import both under the same top-level name."""
+    for directory, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "__pycache__")) and name not in SKIPPED_FOLDERS]
+        if directory == folder:
+            continue
+        if stem in subfolders:
+            return True
+        if f"{stem}.py" in files and not helpers_defined(Path(directory, f"{stem}.py")):
+            return True
+    return False
 
 
 def is_helper_module(context) -> bool:
@@ -129,5 +199,7 @@ def is_helper_module(context) -> bool:
     python = context.project.python
     if python is None or python.wait_helper is None:
         return False
-    helper = os.path.join(python.root, python.wait_helper.module_path)
-    return os.path.abspath(context.path) == os.path.normpath(helper)
+    path = os.path.abspath(context.path)
+    place = python.wait_helper
+    known = {os.path.normpath(os.path.join(python.root, relative)) for relative in (place.module_path, *(file for _, file in place.modules)) if relative}
+    return path in known or (os.path.basename(path) in BESIDE_NAMES and bool(helpers_defined(Path(path))))

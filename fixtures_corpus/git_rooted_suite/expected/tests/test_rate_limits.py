@@ -1,6 +1,5 @@
 import pytest
-
-from tests.test_utils import wait_for_condition_sync
+from test_utils import wait_for_condition_sync
 
 
 @pytest.fixture
