@@ -25,8 +25,9 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-# the examples are written for the testcontainers the knowledge comes from (a config block may set another)
-EXAMPLE_PROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n'
+# the examples are written for the testcontainers the knowledge comes from (a config block may set another),
+# in a project whose pytest imports from its root, as the guide's `from tests.test_utils import ...` needs
+EXAMPLE_PROJECT = '[project]\nname = "example"\ndependencies = ["testcontainers==4.15.0"]\n\n[tool.pytest.ini_options]\npythonpath = ["."]\n\n'
 
 
 def pyproject(tclint_table: str, config: str) -> str:

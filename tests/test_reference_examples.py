@@ -75,7 +75,8 @@ CASES = [
 @pytest.mark.parametrize(("source", "expected", "reported"), CASES)
 def test_guide_anti_pattern(project, source, expected, reported):
     source = source.replace("import time\n", "import asyncio\nimport time\n") if "asyncio.sleep" in source else source
-    write(project, {"tests/integration/test_guide.py": source})
+    # the guide imports its helper as `tests.test_utils`: pytest imports from the project root
+    write(project, {"pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n', "tests/integration/test_guide.py": source})
     settings = load_settings(None, project)
     found = run(["."], settings, RunOptions(cache=False))
     assert found.errors == []

@@ -41,6 +41,9 @@ def title_pattern(title: ast.expr) -> str | None:
         return re.escape(title.value)
     if isinstance(title, ast.JoinedStr):
         return "".join(re.escape(part.value) if isinstance(part, ast.Constant) else ".+" for part in title.values)
+    if isinstance(title, ast.IfExp):  # `"one" if x else "other"`
+        both = title_pattern(title.body), title_pattern(title.orelse)
+        return f"(?:{both[0]}|{both[1]})" if None not in both else None
     return None
 
 
@@ -55,30 +58,38 @@ def documented_fixes(info) -> list[tuple[str, str]]:
     return [(cells[0].strip(), cells[1].strip()) for cells in rows[1:]]
 
 
-@pytest.mark.parametrize(
-    "info",
-    [
-        pytest.param(info, id=info.name)
-        for info in CATALOG
-    ],
-)
-def test_the_documented_fix_safety_is_what_the_fixes_use(info):
+@pytest.mark.parametrize("info", [pytest.param(info, id=info.name) for info in CATALOG])
+def test_the_declared_fix_safety_is_what_the_fixes_use(info):
     used = fix_applicabilities(SOURCE / "rules" / f"{info.module_name}.py")
-    assert used == (set() if info.fix == "never" else {info.fix_safety})
+    declared = {safety for _, safety in info.fixes} or {info.fix_safety}
+    assert used == (set() if info.fix == "never" else declared)
     assert (info.fix == "never") == (info.fix_safety == "none")
 
 
-@pytest.mark.parametrize("info", [pytest.param(info, id=info.name) for info in CATALOG if documented_fixes(info)])
-def test_each_documented_fix_has_the_safety_its_code_declares(info):
-    """A doc whose "Fix safety" section tables its fixes: each row is a fix the code builds, with the same
-    safety, and each fix the code builds has its row."""
+@pytest.mark.parametrize("info", [pytest.param(info, id=info.name) for info in CATALOG if info.fixes])
+def test_each_fix_declared_in_the_front_matter_has_the_safety_its_code_builds(info):
+    """A rule whose front matter gives each fix its safety: each entry is a fix the code builds, with the
+    same safety, each fix the code builds has its entry, and the doc's "Fix safety" table says the same."""
     built = fixes_built(SOURCE / "rules" / f"{info.module_name}.py")
-    documented = documented_fixes(info)
-    for title, safety in documented:
-        matching = [applicability for pattern, applicability in built if pattern and re.fullmatch(pattern, title)]
-        assert matching == [safety], f"{title!r}: the code builds it as {matching}, the doc says {safety}"
-    for pattern, applicability in built:
-        assert [title for title, _ in documented if pattern and re.fullmatch(pattern, title)], f"no row for {pattern!r}"
+    for title, safety in info.fixes:
+        matching = {applicability for pattern, applicability in built if pattern and re.fullmatch(pattern, title)}
+        assert matching == {safety}, f"{title!r}: the code builds it as {matching}, the front matter says {safety}"
+    for pattern, _ in built:
+        assert [title for title, _ in info.fixes if pattern and re.fullmatch(pattern, title)], f"no entry for {pattern!r}"
+    assert documented_fixes(info) == list(info.fixes)
+
+
+def test_a_rule_whose_fixes_differ_in_safety_says_so(tmp_path):
+    from tclint.catalog import MIXED_SAFETY, CatalogError, read_rule_info
+
+    doc = tmp_path / "some-rule.md"
+    front = 'name = "some-rule"\ncode = "TCL999"\nsummary = "s"\nfix = "sometimes"\nsince = "0.1.0"\n'
+    doc.write_text(f'+++\n{front}[fix-safety]\n"Close it" = "safe"\n"Empty it" = "unsafe"\n+++\n')
+    info = read_rule_info(doc)
+    assert (info.fix_safety, info.fixes) == (MIXED_SAFETY, (("Close it", "safe"), ("Empty it", "unsafe")))
+    doc.write_text(f'+++\n{front}[fix-safety]\n"Close it" = "maybe"\n+++\n')
+    with pytest.raises(CatalogError, match="fix-safety"):
+        read_rule_info(doc)
 
 
 ENGINE = sorted(path for path in SOURCE.rglob("*.py") if path.parent.name not in ("rules", "knowledge"))

@@ -177,7 +177,7 @@ async def test_a_fix_that_calls_the_wait_helper_creates_it(client: LanguageClien
     created = [change.uri for change in fix.edit.document_changes if isinstance(change, types.CreateFile)]
     assert created == [(project / "tests/test_utils/__init__.py").as_uri(), (project / "tests/test_utils/wait.py").as_uri()]
     assert editor.apply(fix) == (
-        "from tests.test_utils import wait_for_condition_sync\n\n\ndef test_entry_expires(cache):\n"
+        "from test_utils import wait_for_condition_sync\n\n\ndef test_entry_expires(cache):\n"
         "    cache.set('k', 'v')\n"
         "    wait_for_condition_sync(lambda: cache.get('k') is None, \"cache.get('k') is None\", timeout_ms=5000)\n"
         "    assert cache.get('k') is None\n"

@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 FENCE = "+++"
 FIX_AVAILABILITY = ("always", "sometimes", "never")
 FIX_SAFETY = ("safe", "unsafe", "none")
+MIXED_SAFETY = "safe or unsafe"  # a rule whose fixes declare different safeties
 OPTION_TYPES = ("str", "choice", "int", "bool", "list", "table")
 FILE = "file"  # walks each file's syntax tree with the other rules
 PROJECT = "project"  # reads the facts of every file of the run, once they are all in
@@ -45,7 +46,7 @@ class RuleInfo:
     code: str
     summary: str
     fix: str
-    fix_safety: str
+    fix_safety: str  # of every fix, or MIXED_SAFETY
     default_enabled: bool
     since: str
     options: tuple[OptionSpec, ...]
@@ -54,6 +55,9 @@ class RuleInfo:
     # groups of words: a file where some group has none of its words holds nothing for the rule (no
     # groups: any file may); tokens in braces stand for word lists (see worker.Prefilter)
     hints: tuple[tuple[str, ...], ...] = ()
+    # (title, safety) of each fix when the front matter declares them one by one (`[fix-safety]`, a
+    # title's formatted parts as an example)
+    fixes: tuple[tuple[str, str], ...] = ()
 
     @property
     def module_name(self) -> str:
@@ -120,15 +124,28 @@ def _hint_groups(hints: list, path: Path) -> tuple[tuple[str, ...], ...]:
     return groups
 
 
+def _fix_safety(declared: object, path: Path) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`fix-safety = "safe"` for every fix of the rule, or a table of each fix's safety by its title:
+    (the rule's safety, the fixes one by one)."""
+    if isinstance(declared, str):
+        return declared, ()
+    if not isinstance(declared, dict) or not declared or any(value not in ("safe", "unsafe") for value in declared.values()):
+        raise CatalogError(f"{path}: `fix-safety` must be one of {FIX_SAFETY}, or a table of fix titles, each \"safe\" or \"unsafe\"")
+    safeties = set(declared.values())
+    return (safeties.pop() if len(safeties) == 1 else MIXED_SAFETY), tuple(declared.items())
+
+
 def read_rule_info(path: Path) -> RuleInfo:
     meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
     try:
+        fix_safety, fixes = _fix_safety(meta["fix-safety"], path)
         info = RuleInfo(
             name=meta["name"],
             code=meta["code"],
             summary=meta["summary"],
             fix=meta["fix"],
-            fix_safety=meta["fix-safety"],
+            fix_safety=fix_safety,
+            fixes=fixes,
             default_enabled=meta.get("default", True),
             since=meta["since"],
             options=_option_specs(meta, path),
@@ -143,7 +160,7 @@ def read_rule_info(path: Path) -> RuleInfo:
             raise CatalogError(f"{path}: hint {hint} names no option of the rule")
     if info.kind not in RULE_KINDS:
         raise CatalogError(f"{path}: `kind` must be one of {RULE_KINDS}")
-    if info.fix not in FIX_AVAILABILITY or info.fix_safety not in FIX_SAFETY:
+    if info.fix not in FIX_AVAILABILITY or info.fix_safety not in (*FIX_SAFETY, MIXED_SAFETY):
         raise CatalogError(f"{path}: `fix` must be one of {FIX_AVAILABILITY}, `fix-safety` one of {FIX_SAFETY}")
     if path.stem != info.name:
         raise CatalogError(f"{path}: file name does not match the rule name `{info.name}`")

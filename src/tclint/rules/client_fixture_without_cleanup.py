@@ -8,14 +8,21 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tclint.diagnostics import UNSAFE
+from tclint.diagnostics import SAFE, UNSAFE
 from tclint.engine.fixes import Fix
 from tclint.engine.model import SETTINGS, ClassInfo, ClientUse, FunctionInfo, descendants, literal_string, self_attribute, source_of
 from tclint.engine.rule import Rule
 from tclint.engine.semantic import unwrap
 from tclint.engine.walk import children
 from tclint.knowledge import (
-    CLOSE_WORDS, CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, DATA_WORDS, FINALIZER_METHODS, RESET_STATEMENTS, RESET_WORDS, Client,
+    CLOSE_WORDS,
+    CONTAINER_ACCESSORS,
+    CONTAINER_FIXTURE_SUFFIX,
+    DATA_WORDS,
+    FINALIZER_METHODS,
+    RESET_STATEMENTS,
+    RESET_WORDS,
+    Client,
     fixture_scope,
 )  # fmt: skip
 
@@ -430,7 +437,8 @@ class ClientFixtureWithoutCleanup(Rule):
         if client.needs_database and database is None:
             return None
         indent = self.context.module.default_indent
-        templates = self.drop_tables(function, client) + list(client.cleanup)
+        drops = self.drop_tables(function, client)
+        templates = drops + list(client.cleanup)
         lines = [line.format(client=name, database=database, indent=indent) for line in templates]
         cleanup = [cst.parse_statement(line + "\n") for line in lines]
         comment = handed.statement.trailing_whitespace
@@ -441,8 +449,12 @@ class ClientFixtureWithoutCleanup(Rule):
             first = [cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=handed.value)],
                                              leading_lines=handed.statement.leading_lines)]  # fmt: skip
             yielded = yielded.with_changes(leading_lines=[])
-        title = "Yield the client and clean up after the test" if handed.kind == "return" else "Clean up after the `yield`"
-        return Fix(title, UNSAFE, [(handed.statement, cst.FlattenSentinel([*first, yielded, *cleanup]))])
+        replacement = [(handed.statement, cst.FlattenSentinel([*first, yielded, *cleanup]))]
+        returned = handed.kind == "return"
+        if drops or any(f".{reset}(" in line for line in client.cleanup for reset in client.resets):  # it deletes data
+            return Fix("Yield the client and clean up after the test" if returned else "Clean up after the `yield`", UNSAFE, replacement)
+        # closing after the test changes nothing the test sees: safe
+        return Fix("Yield the client and close it after the test" if returned else "Close the client after the `yield`", SAFE, replacement)
 
     @staticmethod
     def database_name(variable: str, function: FunctionInfo) -> str | None:
