@@ -6,10 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from helpers import wait_until, write
 
+from tclint.files import create_new, digest, write_atomically
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -80,17 +82,27 @@ def test_a_crashing_worker_costs_only_its_file(project, monkeypatch):
     assert sorted({d.path for d in result.diagnostics}) == sorted(f"tests/test_{n}.py" for n in range(12) if n != 3)
 
 
-def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project):
+@pytest.mark.parametrize("to_group", [
+    pytest.param(False, id="to-tclint"),
+    pytest.param(True, id="to-its-process-group"),  # as a terminal's Ctrl-C: the workers get it too
+])  # fmt: skip
+def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project, to_group):
     filler = generated(6_000)
     files = {f"tests/pkg{n}/conftest.py": BAD.format(n=n) + filler for n in range(300)}
     write(project, files)
     process = subprocess.Popen([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."],
-                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True, preexec_fn=_sigint_default)  # fmt: skip
     wait_until(lambda: any((project / name).read_text() != text for name, text in files.items()), "a first fixed file")
-    process.send_signal(signal.SIGINT)
+    if to_group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, "the signal lands mid-run"
-    assert err.strip().splitlines()[-1] == "tclint: interrupted" and "Traceback" not in err
+    assert err.strip() == "tclint: interrupted", "and nothing else (click starts a new line): no worker's traceback"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # no worker outlives tclint
     fixed = 0
     for name, original in files.items():
         text = (project / name).read_text()
@@ -99,6 +111,81 @@ def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project):
         fixed += text == new
     assert 0 < fixed < len(files), "some files were fixed before the signal, not all"
     assert not list(project.rglob("*.tclint")), "no temporary file is left behind"
+
+
+def test_an_interrupt_does_not_wait_for_a_worker_stuck_on_a_file(project, monkeypatch):
+    """The workers only compute reports: on an interrupt they are stopped, not waited for."""
+    from tclint import worker
+
+    write(project, {f"tests/test_{n}.py": BAD.format(n=n) for n in range(12)})
+    real = worker.run
+    stuck = project / "stuck.pid"
+
+    def stuck_on_one(task):
+        if task.path == "tests/test_0.py":
+            stuck.write_text(str(os.getpid()))
+            time.sleep(3600)
+        return real(task)
+
+    def interrupt_once_stuck(done, total):
+        if stuck.exists():
+            raise KeyboardInterrupt
+
+    def give_up(signum, frame):
+        raise TimeoutError("the interrupt waited for the stuck worker")
+
+    monkeypatch.setattr(worker, "run", stuck_on_one)
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(60)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(["."], load_settings(None, project), RunOptions(cache=False, jobs=2), interrupt_once_stuck)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        if stuck.exists() and _alive(int(stuck.read_text())):
+            os.kill(int(stuck.read_text()), signal.SIGKILL)
+            pytest.fail("the stuck worker outlived the run")
+
+
+def _sigint_default() -> None:
+    """In the child before exec: SIGINT as a terminal gives it, even where the tests run with it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("write", [
+    pytest.param(lambda target: write_atomically(target, b"new\n", digest(b"old\n")), id="a-fixed-file"),
+    pytest.param(lambda target: create_new(target.with_name("wait_helper.py"), b"new\n"), id="a-new-file"),
+])  # fmt: skip
+def test_ctrl_c_during_a_write_takes_effect_once_the_file_is_written(tmp_path, monkeypatch, write):
+    import tempfile
+
+    target = tmp_path / "test_a.py"
+    target.write_bytes(b"old\n")
+    real = tempfile.mkstemp
+
+    def interrupted_mkstemp(*args, **kwargs):
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands as the temporary file is made
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted_mkstemp)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # also where SIGINT is ignored (nohup, cmd &)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write(target)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    written = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    assert written in ({"test_a.py": b"new\n"}, {"test_a.py": b"old\n", "wait_helper.py": b"new\n"}), "no temporary file"
 
 
 def test_a_fixture_duplicated_in_thousands_of_files_costs_linear_text():

@@ -3,6 +3,7 @@ replace), keeps the permissions, and refuses when the file changed since it was 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -52,6 +53,30 @@ def _reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
+def _uninterrupted(write):
+    """A Ctrl-C that lands during the write takes effect once the write is done: one landing between
+    the temporary file's creation and its cleanup would leave it behind."""
+
+    @functools.wraps(write)
+    def wrapped(*args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return write(*args, **kwargs)
+        caught = []
+        signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+        try:
+            return write(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            if caught:
+                raise KeyboardInterrupt
+
+    return wrapped
+
+
+@_uninterrupted
 def write_atomically(path: Path, new: bytes, expected_digest: str) -> None:
     """Replace the file's content with `new`, unless it is read-only or no longer what was linted."""
     import tempfile
@@ -91,6 +116,7 @@ def write_atomically(path: Path, new: bytes, expected_digest: str) -> None:
         raise
 
 
+@_uninterrupted
 def create_new(path: Path, content: bytes) -> None:
     """Write a file that must not exist yet: atomically, and never over one that appeared meanwhile."""
     import tempfile
