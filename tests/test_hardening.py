@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from helpers import wait_until, write
@@ -92,7 +91,7 @@ def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project, to_group):
     write(project, files)
     process = subprocess.Popen([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."],
                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, preexec_fn=_sigint_default)  # fmt: skip
+                               start_new_session=True)  # fmt: skip
     wait_until(lambda: any((project / name).read_text() != text for name, text in files.items()), "a first fixed file")
     if to_group:
         os.killpg(process.pid, signal.SIGINT)
@@ -124,7 +123,7 @@ def test_an_interrupt_does_not_wait_for_a_worker_stuck_on_a_file(project, monkey
     def stuck_on_one(task):
         if task.path == "tests/test_0.py":
             stuck.write_text(str(os.getpid()))
-            time.sleep(3600)
+            signal.pause()  # stuck until killed
         return real(task)
 
     def interrupt_once_stuck(done, total):
@@ -146,11 +145,6 @@ def test_an_interrupt_does_not_wait_for_a_worker_stuck_on_a_file(project, monkey
         if stuck.exists() and _alive(int(stuck.read_text())):
             os.kill(int(stuck.read_text()), signal.SIGKILL)
             pytest.fail("the stuck worker outlived the run")
-
-
-def _sigint_default() -> None:
-    """In the child before exec: SIGINT as a terminal gives it, even where the tests run with it ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _alive(pid: int) -> bool:
