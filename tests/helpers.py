@@ -6,6 +6,25 @@ import io
 import time
 from contextlib import redirect_stderr, redirect_stdout
 
+# The fixtures module of the scratch projects whose conftest.py imports fixtures: a session PostgreSQL
+# container, a fixture built on it, and the unit test that asks for that fixture.
+DATABASE_FIXTURES = """\
+import pytest
+from testcontainers.postgres import PostgresContainer
+
+
+@pytest.fixture(scope="session")
+def postgres_container():
+    with PostgresContainer("postgres:16.4") as postgres:
+        yield postgres
+
+
+@pytest.fixture
+def session(postgres_container):
+    return postgres_container.get_connection_url()
+"""
+SESSION_UNIT_TEST = "def test_orders(session):\n    assert session\n"
+
 
 def write(root, files: dict) -> None:
     """Create files under root: text or bytes, parent folders included."""

@@ -7,27 +7,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import tclint, write
+from helpers import DATABASE_FIXTURES, SESSION_UNIT_TEST, tclint, write
 
-DATABASE = """\
-import pytest
-from testcontainers.postgres import PostgresContainer
-
-
-@pytest.fixture(scope="session")
-def postgres_container():
-    with PostgresContainer("postgres:16.4") as postgres:
-        yield postgres
-
-
-@pytest.fixture
-def session(postgres_container):
-    return postgres_container.get_connection_url()
-
-
-def make_user(name):
-    return {"name": name}
-"""
+DATABASE = DATABASE_FIXTURES + '\n\ndef make_user(name):\n    return {"name": name}\n'
 WITHOUT_CONTAINER = """\
 import pytest
 
@@ -51,7 +33,6 @@ from tests.shared.database import postgres_container
 def session(postgres_container):
     return postgres_container
 """
-UNIT_TEST = "def test_orders(session):\n    assert session\n"
 FOUND = (
     "tests/unit/test_orders.py:1:5: TCL503 [testcontainers-in-unit-tests] Unit test `test_orders` requests the "
     "fixture `session`, which starts a `PostgresContainer`: unit tests should not need Docker (move it to the "
@@ -59,7 +40,7 @@ FOUND = (
 )
 
 
-def project(root, conftest: str, test: str = UNIT_TEST, fixtures: str = DATABASE):
+def project(root, conftest: str, test: str = SESSION_UNIT_TEST, fixtures: str = DATABASE):
     write(root, {"tests/__init__.py": "", "tests/shared/__init__.py": "", "tests/shared/database.py": fixtures,
                  "tests/unit/__init__.py": "", "tests/unit/conftest.py": conftest, "tests/unit/test_orders.py": test})  # fmt: skip
     return root
@@ -92,9 +73,9 @@ def test_a_unit_test_sees_the_fixtures_its_conftest_imports(tmp_path, monkeypatc
     "conftest, test",
     [
         pytest.param("from tests.shared.database import make_user\n", "def test_orders(make_user):\n    assert make_user\n", id="a-helper-that-is-not-a-fixture"),
-        pytest.param("from tests.shared.database import make_user\n", UNIT_TEST, id="a-fixture-not-imported"),
-        pytest.param("", "from tests.shared.database import session\n\n\n" + UNIT_TEST, id="imported-by-the-test-module"),
-        pytest.param("from tests.shared import database\n", UNIT_TEST, id="the-module-itself"),
+        pytest.param("from tests.shared.database import make_user\n", SESSION_UNIT_TEST, id="a-fixture-not-imported"),
+        pytest.param("", "from tests.shared.database import session\n\n\n" + SESSION_UNIT_TEST, id="imported-by-the-test-module"),
+        pytest.param("from tests.shared import database\n", SESSION_UNIT_TEST, id="the-module-itself"),
     ],
 )
 def test_near_misses(tmp_path, monkeypatch, conftest, test):
@@ -102,10 +83,37 @@ def test_near_misses(tmp_path, monkeypatch, conftest, test):
     assert reported(".") == []
 
 
+PRIVATE_CONTAINER_FIXTURE = DATABASE.replace(
+    '@pytest.fixture(scope="session")\ndef postgres_container():', '@pytest.fixture(scope="session", name="postgres_container")\ndef _postgres_container():'
+)
+
+
+@pytest.mark.parametrize(
+    "fixtures, found",
+    [
+        pytest.param('__all__ = ["session", "postgres_container"]\n' + DATABASE, [FOUND], id="listed-in-all"),
+        pytest.param('__all__ = ["session"]\n__all__ += ["postgres_container"]\n' + DATABASE, [FOUND], id="all-extended"),
+        pytest.param('__all__ = ("session", "make_user")\n' + DATABASE, [], id="container-fixture-left-out-of-all"),
+        pytest.param('__all__ = ["make_user"]\n' + DATABASE, [], id="every-fixture-left-out-of-all"),
+        pytest.param(PRIVATE_CONTAINER_FIXTURE, [], id="private-function-name"),
+        pytest.param('__all__ = ["session", "_postgres_container"]\n' + PRIVATE_CONTAINER_FIXTURE, [FOUND], id="private-name-listed-in-all"),
+    ],
+)
+def test_a_star_import_binds_what_all_lists_else_the_public_names(tmp_path, monkeypatch, fixtures, found):
+    monkeypatch.chdir(project(tmp_path, "from tests.shared.database import *\n", fixtures=fixtures))
+    assert reported(".") == found
+
+
+def test_a_private_fixture_imported_by_name_is_a_conftest_fixture(tmp_path, monkeypatch):
+    conftest = "from tests.shared.database import _postgres_container, session\n"
+    monkeypatch.chdir(project(tmp_path, conftest, fixtures=PRIVATE_CONTAINER_FIXTURE))
+    assert reported(".") == [FOUND]
+
+
 def test_a_test_module_importing_fixtures_is_not_a_conftest(tmp_path, monkeypatch):
     """A test module's import registers the fixtures for that module alone (TCL104 counts it); the index
     lends them to no other file, and the rules treat them as before."""
-    monkeypatch.chdir(project(tmp_path, "", "from tests.shared.database import *\n\n\n" + UNIT_TEST))
+    monkeypatch.chdir(project(tmp_path, "", "from tests.shared.database import *\n\n\n" + SESSION_UNIT_TEST))
     _, out, _ = tclint("check", "--select", "TCL503,TCL104", "--output-format", "concise", ".")
     assert [line for line in out.splitlines() if line.startswith("tests/")] == []
 

@@ -122,6 +122,51 @@ def test_built_only():
 """,
 }
 
+STAR_IMPORTED_CLASSES = """from testcontainers.postgres import PostgresContainer
+
+
+class AppPostgres(PostgresContainer):
+    pass
+
+
+class _Private(PostgresContainer):
+    pass
+"""
+TEST_STAR_IMPORT = """import pytest
+
+from tests.containers import *
+
+
+@pytest.fixture(scope="session")
+def database():
+    with AppPostgres() as postgres:
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def private():
+    with _Private() as postgres:
+        yield postgres
+"""
+
+
+@pytest.mark.parametrize(
+    ("all_line", "expected"),
+    [
+        pytest.param("", ["tests/test_db.py:8:10: TCL401 `AppPostgres()`"], id="public-names-without-all"),
+        pytest.param('__all__ = ["_Private"]\n', ["tests/test_db.py:14:10: TCL401 `_Private()`"], id="what-all-lists"),
+        pytest.param('__all__ = []\n__all__ += ["AppPostgres", "_Private"]\n',
+                     ["tests/test_db.py:8:10: TCL401 `AppPostgres()`", "tests/test_db.py:14:10: TCL401 `_Private()`"], id="all-extended"),
+        pytest.param("__all__ = [name for name in dir() if name[0].isupper()]\n", ["tests/test_db.py:8:10: TCL401 `AppPostgres()`"],
+                     id="all-not-a-literal-means-the-public-names"),
+    ],
+)  # fmt: skip
+def test_a_star_import_of_a_project_module_binds_what_its_all_lists(project, all_line, expected):
+    write(project, {"tests/__init__.py": "", "tests/containers.py": all_line + STAR_IMPORTED_CLASSES, "tests/test_db.py": TEST_STAR_IMPORT})
+    _, out, _ = tclint("check", "--no-cache", "--output-format", "concise", "--select", "unpinned-container-image", "tests/test_db.py")
+    found = [line.split(" [")[0] + " " + line.split("] ")[1].split(" uses")[0] for line in out.splitlines() if line.startswith("tests/")]
+    assert found == expected
+
 
 @pytest.mark.parametrize(
     ("files", "rule", "expected"),

@@ -9,7 +9,7 @@ import sys
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from helpers import tclint, write
+from helpers import DATABASE_FIXTURES, SESSION_UNIT_TEST, tclint, write
 
 from tclint.cli import main
 
@@ -41,22 +41,6 @@ def test_other():
         assert cache.get_client().ping()
 """
 EDITED_TEST_CACHE = TEST_CACHE.replace("    redis = start_redis()\n", "    redis = Cache()\n")
-DATABASE = """\
-import pytest
-from testcontainers.postgres import PostgresContainer
-
-
-@pytest.fixture(scope="session")
-def postgres_container():
-    with PostgresContainer("postgres:16.4") as postgres:
-        yield postgres
-
-
-@pytest.fixture
-def session(postgres_container):
-    return postgres_container.get_connection_url()
-"""
-UNIT_TEST = "def test_orders(session):\n    assert session\n"
 EDITED_UNIT_TEST = "def test_orders(postgres_container):\n    assert postgres_container\n\n\ndef test_totals(session):\n    assert session\n"
 CONFIGURED = "[tool.tclint]\n"
 UNCONFIGURED = '[project]\nname = "shop"\n'
@@ -67,10 +51,10 @@ PROJECT = {
     "tests/support/containers.py": CONTAINERS,
     "tests/test_cache.py": TEST_CACHE,
     "tests/shared/__init__.py": "",
-    "tests/shared/database.py": DATABASE,
+    "tests/shared/database.py": DATABASE_FIXTURES,
     "tests/unit/__init__.py": "",
     "tests/unit/conftest.py": "from tests.shared.database import postgres_container, session\n",
-    "tests/unit/test_orders.py": UNIT_TEST,
+    "tests/unit/test_orders.py": SESSION_UNIT_TEST,
 }
 EXPECTED = {
     "tests/test_cache.py": [

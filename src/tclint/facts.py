@@ -24,6 +24,11 @@ class FixtureFact:
     line: int = 0  # where it is defined (known for fixtures that start a container)
     ports: tuple[int, ...] = ()  # the ports its container's class exposes (a project class's own included)
     column: int = 0
+    function: str = ""  # the name its module binds it to, when `name=` gives it another
+
+    @property
+    def bound_name(self) -> str:
+        return self.function or self.name
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class FileFacts:
     clients: tuple[tuple[str, ...], ...] = ()
     compose: tuple[ComposeStackFact, ...] = ()  # the Docker Compose stacks it builds
     sources: tuple[tuple[str, str], ...] = ()  # the project files its imports name, as the project index found them: (module as written, path)
+    exports: tuple[str, ...] | None = None  # the names its `__all__` lists; None when it defines no literal `__all__`
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -85,7 +91,14 @@ class FileFacts:
             tuple(_tuples(pair) for pair in data.get("clients", ())),
             tuple(ComposeStackFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("compose", ())),
             tuple(_tuples(pair) for pair in data.get("sources", ())),
+            tuple(data["exports"]) if data.get("exports") is not None else None,
         )
+
+    def names(self) -> set[str]:
+        """Its names that other modules' rules can use: container classes, constants, helpers, fixtures."""
+        entries = (*self.container_classes, *self.constants, *self.factories, *self.clients)
+        return {entry.name if isinstance(entry, ContainerClassFact) else entry[0] for entry in entries} | {
+            fixture.bound_name for fixture in self.fixtures}
 
     def defines(self, dotted_module: str) -> bool:
         """Whether this file is the module an import names (`tests.support.containers`, or relative to a
@@ -107,11 +120,14 @@ class ProjectFacts:
     def imported(self, qualname: str) -> tuple[FileFacts, str] | None:
         """The facts of the project module that defines an imported name (`tests.containers.Minio`),
         and the name in it."""
-        module, _, name = qualname.lstrip(".").rpartition(".")
-        for facts in (*self.modules, *self.conftests):
-            if facts.defines(module):
-                return facts, name
-        return None
+        module, _, name = qualname.rpartition(".")
+        facts = self.module_named(module)
+        return (facts, name) if facts is not None else None
+
+    def module_named(self, module: str) -> FileFacts | None:
+        """The facts of the project module an import names (as written, relative ones with their dots)."""
+        module = module.lstrip(".")
+        return next((facts for facts in (*self.modules, *self.conftests) if facts.defines(module)), None)
 
     def plugin_loader(self, path: str) -> FileFacts | None:
         """The conftest.py (or plugin) above a module whose `pytest_plugins` names it: pytest registers
@@ -172,13 +188,20 @@ def fixture_namespace(path: str, facts_at: Callable[[str], FileFacts | None], kn
             continue
         exported = fixture_namespace(source, facts_at, known, _seen | {path})
         if name == "*":
-            found.update((n, lent) for n, lent in exported.items() if not n.startswith("_"))
-        elif name in exported:
-            found[name] = exported[name]
+            lender = facts_at(source)
+            found.update((n, lent) for n, lent in exported.items() if lender is not None and star_binds(lender, lent[1].bound_name))
+        else:
+            found.update((n, lent) for n, lent in exported.items() if lent[1].bound_name == name)
     found.update((fixture.name, (path, fixture)) for fixture in facts.fixtures)
     if known is not None:
         known[path] = found
     return found
+
+
+def star_binds(facts: FileFacts, name: str) -> bool:
+    """Whether `from <the module> import *` binds one of the module's names: those its `__all__` lists
+    when it defines one, else those without a leading underscore."""
+    return name in facts.exports if facts.exports is not None else not name.startswith("_")
 
 
 def _tuples(value):

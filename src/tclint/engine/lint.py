@@ -226,6 +226,7 @@ def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.
                 container=ref.signature() if ref else None,
                 services=localstack_services(ref) if ref else (),
                 ports=ref.cls.ports if ref else (),
+                function=function.name if function.name != fixture.name else "",
             )
         )
         if ref is not None:

@@ -19,7 +19,7 @@ from tclint.engine.semantic import (
     MAX_DEPTH, Binding, Origin, Part, StringValue, argument_of, dict_value, format_arguments, format_fields, key_of, keyword_value,
     literal_key, percent_arguments, percent_fields, target_bindings, unwrap,
 )
-from tclint.facts import ContainerClassFact, ProjectFacts
+from tclint.facts import ContainerClassFact, ProjectFacts, star_binds
 from tclint.knowledge import (
     CLIENTS, COMPOSE_CLASSES, CONTAINER_HOST_METHODS, CONTAINER_PORT_METHODS, CONTAINER_URL_METHODS,
     FINALIZER_METHODS, FIXTURE_DECORATORS, SETTINGS_NAME, TESTCASE_BASES, Client, ContainerClass, client_method_type,
@@ -211,6 +211,8 @@ class Model:
         self.is_test_module = collection.is_test_file(path)
         self.is_conftest = os.path.basename(path) == "conftest.py"
         self.resolver = Resolver(module)
+        self.project = project
+        self._bind_star_imports()
         self.walker = walker
         self._configured = container_classes
         self.scopes: list[FunctionInfo | ClassInfo] = []
@@ -221,7 +223,6 @@ class Model:
         self._refs: dict[int, ContainerRef] = {}
         self.local_container_classes: dict[str, ContainerClass] = {}
         self.local_testcases: set[str] = set()
-        self.project = project
         self._class_of_node: dict[int, ClassInfo] = {}
         self._function_of_node: dict[int, FunctionInfo] = {}
         self._self_updates: dict[int, bool] = {}
@@ -235,6 +236,15 @@ class Model:
         self._read_local_classes()
 
     # -- names ------------------------------------------------------------------------------------
+
+    def _bind_star_imports(self) -> None:
+        """`from M import *` of a project module: the names of M that other modules can use (its container
+        classes, constants, helpers, fixtures) which the star import binds."""
+        for module, name in self.resolver.from_imports if self.project.modules else ():
+            facts = self.project.module_named(module) if name == "*" else None
+            for exported in facts.names() if facts is not None else ():
+                if star_binds(facts, exported):
+                    self.resolver.bind_star(exported, f"{module}{'' if module.endswith('.') else '.'}{exported}")
 
     def _read_local_classes(self) -> None:
         """Container subclasses and TestCase subclasses defined in this module, by local name."""
@@ -291,7 +301,8 @@ class Model:
         return {"container_classes": classes, "constants": tuple(constants), "plugins": tuple(plugins), "factories": tuple(factories),
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
                 "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients),
-                "compose": self.compose.facts() if self.compose_calls else ()}  # fmt: skip
+                "compose": self.compose.facts() if self.compose_calls else (),
+                "exports": declared_all(self.module) if "__all__" in self.module_scope.bindings else None}  # fmt: skip
 
     def _module_integers(self) -> dict[str, int]:
         """Module-level names bound once to an integer (`S3_PORT = 9000`), read before the walk."""
@@ -1171,6 +1182,52 @@ def constant_value(value: cst.BaseExpression) -> str | int | tuple | None:
         items = tuple(constant_value(element.value) for element in value.elements if not isinstance(element, cst.StarredElement))
         return items if len(items) == len(value.elements) and None not in items else None
     return None
+
+
+def declared_all(module: cst.Module) -> tuple[str, ...] | None:
+    """The names a module's `__all__` lists: assigned a literal list or tuple of strings, extended by
+    `+=`, `.extend(...)` or `.append(...)` with literals; None when it is built any other way."""
+    names: list[str] | None = None
+    for statement in top_level_statements(module):
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            change = _all_change(small)
+            if change is None:
+                continue
+            value, extends = change
+            listed = _literal_strings(value)
+            if listed is None or (extends and names is None):
+                return None
+            names = [*names, *listed] if extends else listed
+    return tuple(names) if names is not None else None
+
+
+def _all_change(small: cst.BaseSmallStatement) -> tuple[cst.BaseExpression | None, bool] | None:
+    """(the value, whether it extends `__all__`) when the statement changes `__all__`."""
+    if isinstance(small, cst.Assign) and any(_is_all(target.target) for target in small.targets):
+        return small.value, False
+    if isinstance(small, cst.AnnAssign) and _is_all(small.target):
+        return small.value, False
+    if isinstance(small, cst.AugAssign) and _is_all(small.target):
+        return (small.value if isinstance(small.operator, cst.AddAssign) else None), True
+    call = small.value if isinstance(small, cst.Expr) else None
+    if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and _is_all(call.func.value) and len(call.args) == 1:
+        method, argument = call.func.attr.value, call.args[0].value
+        if method == "extend":
+            return argument, True
+        if method == "append":
+            return cst.List([cst.Element(argument)]), True
+    return None
+
+
+def _is_all(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "__all__"
+
+
+def _literal_strings(value: cst.BaseExpression | None) -> list[str] | None:
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        return None
+    listed = [literal_string(element.value) if isinstance(element, cst.Element) else None for element in value.elements]
+    return None if None in listed else listed
 
 
 def literal_integer(expr: cst.BaseExpression) -> int | None:

@@ -97,6 +97,10 @@ class Resolver:
                     self.from_imports.extend(from_imported(node))
         self._scopes: list[dict[str, str]] = [module_scope]
 
+    def bind_star(self, local: str, dotted_name: str) -> None:
+        """A name a module-level star import binds; the module's own imports by name win."""
+        self._scopes[0].setdefault(local, dotted_name)
+
     def push(self) -> None:
         self._scopes.append({})
 
