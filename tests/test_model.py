@@ -157,7 +157,7 @@ def test_project_index_carries_container_classes_and_constants_of_other_modules(
               "store = MinioLike()\nhost = GATEWAY_HOST\ncache = start_cache()\n")
     module = cst.parse_module(source)
     walker = Walker([])
-    model = Model(module, "tests/test_x.py", (), walker, project=ProjectFacts(modules=(support,)))
+    model = Model(module, "tests/test_x.py", (), walker, project=ProjectFacts(modules=(support,), names=(("tests.support.containers", support.path),)))
     walker._listeners = [model]
     walker.walk(module)
     held = model.container_of(cst.Name("store"), model.module_scope)

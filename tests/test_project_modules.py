@@ -5,7 +5,7 @@ modules it imports."""
 from __future__ import annotations
 
 import pytest
-from helpers import tclint, write
+from helpers import DATABASE_FIXTURES, SESSION_UNIT_TEST, tclint, write
 
 CONSTANTS = {
     "tests/__init__.py": "",
@@ -423,3 +423,76 @@ def test_a_module_scoped_fixture_of_a_pytest_plugins_module_is_shared_by_several
     assert tclint(*arguments)[1] == expected
     write(project, {"conftest.py": 'pytest_plugins = ["tests.plugins.metrics"]\n'})
     assert tclint(*arguments)[1] == "All checks passed!\n"
+
+
+def image_test(imports: str) -> str:
+    return f"from testcontainers.redis import RedisContainer\n\n{imports}\n\ndef test_cache():\n    with RedisContainer(IMAGE) as redis:\n        assert redis\n"
+
+
+MOVING = 'IMAGE = "redis:latest"\n'
+PINNED = 'IMAGE = "redis:7.2.4"\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "found"),
+    [
+        pytest.param(
+            {"tests/__init__.py": "", "tests/fixtures/__init__.py": "", "tests/fixtures/db.py": PINNED,
+             "common/__init__.py": "", "common/fixtures/__init__.py": "", "common/fixtures/db.py": MOVING,
+             "tests/integration/__init__.py": "",
+             "tests/integration/test_cache.py": image_test("from common.fixtures.db import IMAGE as COMMON\nfrom ..fixtures.db import IMAGE\n")},
+            [], id="two-modules-with-the-same-dotted-ending",
+        ),
+        pytest.param(
+            {"tests/__init__.py": "", "tests/helpers.py": MOVING, "helpers.py": PINNED, "tests/unit/__init__.py": "",
+             "tests/unit/test_cache.py": image_test("from helpers import IMAGE\n")},
+            [], id="a-folder-above-that-is-not-on-the-import-path",
+        ),
+        pytest.param(
+            {"tests/helpers.py": MOVING, "tests/conftest.py": "", "tests/unit/__init__.py": "",
+             "tests/unit/test_cache.py": image_test("from helpers import IMAGE\n")},
+            ["tests/unit/test_cache.py:7:25"], id="the-basedir-of-a-conftest-above",
+        ),
+        pytest.param(
+            {"helpers.py": PINNED, "tests/helpers.py": MOVING, "tests/unit/test_cache.py": image_test("from helpers import IMAGE\n"),
+             "tests/unit/conftest.py": "", "tests/conftest.py": "", "tests/unit/__init__.py": ""},
+            ["tests/unit/test_cache.py:7:25"], id="the-conftest-basedir-before-the-root",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["support"]\n', "support/images.py": MOVING,
+             "tests/test_cache.py": image_test("from images import IMAGE\n")},
+            ["tests/test_cache.py:7:25"], id="pytests-pythonpath-option",
+        ),
+        pytest.param(
+            {"pkg/__init__.py": "", "pkg/images.py": PINNED, "src/pkg/__init__.py": "", "src/pkg/images.py": MOVING,
+             "other/pkg/images.py": MOVING, "tests/test_cache.py": image_test("from pkg.images import IMAGE\n")},
+            [], id="a-regular-package-decides",
+        ),
+    ],
+)  # fmt: skip
+def test_an_import_names_the_module_python_would_import(project, files, found):
+    write(project, files)
+    _, out, _ = tclint("check", "--no-cache", "--output-format", "concise", "--select", "unpinned-container-image", ".")
+    assert [line.split(": TCL")[0] for line in out.splitlines() if line.startswith("tests/")] == found
+
+
+MONOREPO_DB = {True: DATABASE_FIXTURES, False: DATABASE_FIXTURES.replace('PostgresContainer("postgres:16.4") as postgres', 'open("/dev/null") as postgres')}
+
+
+@pytest.mark.parametrize("with_packages", [pytest.param(True, id="tests-as-packages"), pytest.param(False, id="rootdir-less-tests")])
+def test_a_monorepos_two_tests_fixtures_db_modules_never_merge(project, with_packages):
+    """Two services with the same `tests/fixtures/db.py`: only the first one's starts a container, and
+    only the unit test below it hears of one, from the monorepo's root and from each service."""
+    files = {}
+    for service, starts in (("billing", True), ("orders", False)):
+        files.update({f"{service}/pyproject.toml": '[project]\nname = "x"\n', f"{service}/tests/fixtures/db.py": MONOREPO_DB[starts],
+                      f"{service}/tests/conftest.py": "from tests.fixtures.db import *\n", f"{service}/tests/unit/test_orders.py": SESSION_UNIT_TEST})
+        if with_packages:
+            files.update({f"{service}/tests/__init__.py": "", f"{service}/tests/fixtures/__init__.py": "", f"{service}/tests/unit/__init__.py": ""})
+    write(project, files)
+    expected = ["billing/tests/unit/test_orders.py:1:5: TCL503"]
+    for cache in (("--no-cache",), (), ()):  # uncached, then the cache's first and second runs
+        _, out, _ = tclint("check", *cache, "--select", "TCL503", "--output-format", "concise", ".")
+        assert [line.split(" [")[0] for line in out.splitlines() if "TCL503" in line] == expected
+    _, out, _ = tclint("check", "--select", "TCL503", "--output-format", "concise", "orders")
+    assert [line for line in out.splitlines() if "TCL503" in line] == []

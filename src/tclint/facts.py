@@ -100,22 +100,17 @@ class FileFacts:
         return {entry.name if isinstance(entry, ContainerClassFact) else entry[0] for entry in entries} | {
             fixture.bound_name for fixture in self.fixtures}
 
-    def defines(self, dotted_module: str) -> bool:
-        """Whether this file is the module an import names (`tests.support.containers`, or relative to a
-        folder on the path: `support.containers`)."""
-        stem = self.path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        return bool(dotted_module) and (stem == dotted_module or stem.endswith("." + dotted_module))
-
 
 @dataclass(frozen=True)
 class ProjectFacts:
     """Fixtures of the `conftest.py` files above a module, nearest first (each followed by the modules its
     `pytest_plugins` names), the Python project the module belongs to (its root, versions and wait
-    helper), and the facts of the project modules the module imports."""
+    helper), and the facts of the project modules the module imports, with the module each import names."""
 
     conftests: tuple[FileFacts, ...] = ()
     python: PythonProject | None = None
     modules: tuple[FileFacts, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (module as the file's imports write it, the path of its file)
 
     def imported(self, qualname: str) -> tuple[FileFacts, str] | None:
         """The facts of the project module that defines an imported name (`tests.containers.Minio`),
@@ -125,9 +120,10 @@ class ProjectFacts:
         return (facts, name) if facts is not None else None
 
     def module_named(self, module: str) -> FileFacts | None:
-        """The facts of the project module an import names (as written, relative ones with their dots)."""
-        module = module.lstrip(".")
-        return next((facts for facts in (*self.modules, *self.conftests) if facts.defines(module)), None)
+        """The facts of the project module the file's import names (as written, relative ones with their
+        dots), which the project index resolved to its file."""
+        path = dict(self.names).get(module)
+        return next((facts for facts in self.modules if facts.path == path), None) if path is not None else None
 
     def plugin_loader(self, path: str) -> FileFacts | None:
         """The conftest.py (or plugin) above a module whose `pytest_plugins` names it: pytest registers
@@ -151,7 +147,7 @@ class ProjectFacts:
         return None
 
     def key(self) -> str:
-        return repr((self.conftests, self.modules, self.python))
+        return repr((self.conftests, self.modules, self.python, self.names))
 
     def container_fixture_names(self) -> frozenset[str]:
         """The fixtures that start a container or depend on one that does (through other fixtures)."""

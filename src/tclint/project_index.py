@@ -27,7 +27,7 @@ from tclint.catalog import RuleInfo
 from tclint.discovery import discover
 from tclint.facts import FileFacts, FixtureFact, ProjectFacts, fixture_namespace
 from tclint.files import digest
-from tclint.project import PythonProject, project_root_of, python_project
+from tclint.project import PythonProject, project_root_of, pytest_imports, python_project
 from tclint.settings import Settings
 
 CONFTEST = "conftest.py"
@@ -107,7 +107,7 @@ class ProjectIndex:
         self.unlinted = {item.key: item for item in _unlinted_conftests(self.files, settings)}
         self.read_conftest: Callable[[SourceFile], None] = lambda item: None  # the run lints it and calls add_facts
         self.read_module: Callable[[SourceFile], None] = lambda item: None  # the run reads it and calls add_facts
-        self.modules = ModuleFinder(settings.project_root)
+        self.modules = ModuleFinder(settings.project_root, pytest_imports(settings.project_root).pythonpath)
         self._loaded: set[str] = set()
         self._conftest_facts: dict[str, FileFacts] = {}
         self._module_facts: dict[str, FileFacts] = {}  # every file whose facts the run knows, by key
@@ -140,13 +140,14 @@ class ProjectIndex:
         return facts
 
     def _sources(self, key: str, facts: FileFacts) -> tuple[tuple[str, str], ...]:
-        found = []
-        for module in dict.fromkeys(module for module, _ in facts.imports):
-            for path in self.modules.files_for((module,), os.path.dirname(key)):
-                shown = display_path(Path(path))
-                self._keys[shown] = path
-                found.append((module, shown))
-        return tuple(found)
+        modules = tuple(dict.fromkeys(module for module, _ in facts.imports))
+        return tuple((module, self._shown(path)) for module, path in self.modules.resolve(modules, os.path.dirname(key)))
+
+    def _shown(self, path: str) -> str:
+        """The path the run shows a project file by (which `FileFacts.path` holds)."""
+        shown = display_path(Path(path))
+        self._keys[shown] = path
+        return shown
 
     def project_for(self, item: SourceFile, modules: bool = True) -> tuple[ProjectFacts, str]:
         """The facts of the conftest.py files above the file (its own folder's too, unless it is that
@@ -164,8 +165,9 @@ class ProjectIndex:
             finally:
                 if asking:
                     self._reading.discard(item.key)
-            lent = tuple(self._module_facts[key] for key in imported if key in self._module_facts)
-            project = ProjectFacts(tuple(above), python=self._python_project(start), modules=lent)
+            lent = tuple(self._module_facts[key] for key in dict.fromkeys(key for _, key in imported) if key in self._module_facts)
+            names = tuple((module, self._shown(key)) for module, key in imported)
+            project = ProjectFacts(tuple(above), python=self._python_project(start), modules=lent, names=names)
             known = (project, digest(project.key().encode()))
             if not partial:
                 self._projects[(start, imported)] = known
@@ -217,17 +219,18 @@ class ProjectIndex:
             self._python[root] = python_project(root, settings.wait_helper, settings.version_override())
         return self._python[root]
 
-    def _imported_modules(self, item: SourceFile) -> tuple[str, ...]:
-        """The keys of the project modules the file imports whose facts are known, read first if needed."""
+    def _imported_modules(self, item: SourceFile) -> tuple[tuple[str, str], ...]:
+        """(module as written, key) of the project modules the file imports whose facts are known, read
+        first if needed."""
         if not item.imports:
             return ()
         asking = item.key not in self._reading
         self._reading.add(item.key)
         try:
             found = []
-            for path in self.modules.files_for(item.imports, os.path.dirname(item.key)):
+            for module, path in self.modules.resolve(item.imports, os.path.dirname(item.key)):
                 if path != item.key and path not in self._reading and self._facts_of(path) is not None:
-                    found.append(path)
+                    found.append((module, path))
             return tuple(found)
         finally:
             if asking:
@@ -374,23 +377,36 @@ def imports_in(source: bytes) -> tuple[str, ...]:
 
 
 class ModuleFinder:
-    """Which files of the project an import names: relative to the importing file's package, or from
-    a folder on the way up to the project root (pytest's rootdir-relative imports, `tests.helpers`) or
-    the root's `src/` (a src layout). Folders are listed once per run."""
+    """Which file of the project an import names, found as Python finds it in a pytest run (`prepend`
+    import mode): a relative import from the importing file's folder; an absolute one on the import path
+    pytest builds for the file: the folder above the file's top package (its basedir, inserted first),
+    the basedirs of the conftest.py files above it (nearest first), the folders of pytest's `pythonpath`
+    option, then the file's Python project root and the run's project root, each followed by its `src/`
+    (an installed src layout). The first folder where the top-level name is a regular package or a
+    module decides; a folder without `__init__.py` is one portion of a namespace package, searched in
+    order when no folder decides. Only files under the project root count. Folders are listed once."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, pythonpath: tuple[str, ...] = ()) -> None:
         self.root = str(root.absolute())
+        self.pythonpath = pythonpath
         self._listings: dict[str, frozenset[str]] = {}
-        self._found: dict[tuple, tuple[str, ...]] = {}
+        self._found: dict[tuple, tuple[tuple[str, str], ...]] = {}
+        self._import_paths: dict[str, tuple[str, ...]] = {}
 
     def files_for(self, modules: tuple[str, ...], directory: str, absolute: bool = False) -> tuple[str, ...]:
+        """The project files the modules name, each once."""
+        return tuple(dict.fromkeys(path for _, path in self.resolve(modules, directory, absolute)))
+
+    def resolve(self, modules: tuple[str, ...], directory: str, absolute: bool = False) -> tuple[tuple[str, str], ...]:
+        """(module as written, its file) for each module that is a file of the project, imported from a
+        file in `directory` (`absolute`: leading dots do not make it relative, as for `pytest_plugins`)."""
         key = (modules, directory, absolute)
         if key not in self._found:
-            found: dict[str, None] = {}
+            found = []
             for module in modules:
                 path = self._file_for(module, directory, absolute)
-                if path is not None:
-                    found[path] = None
+                if path is not None and (path + os.sep).startswith(self.root + os.sep):
+                    found.append((module, path))
             self._found[key] = tuple(found)
         return self._found[key]
 
@@ -402,24 +418,42 @@ class ModuleFinder:
             for _ in range(dots - 1):
                 base = os.path.dirname(base)
             return self._module_file(base, parts) if parts else None
-        if not parts:
+        if not parts or not (directory + os.sep).startswith(self.root + os.sep):
             return None
-        for base in self._roots(directory):
-            found = self._module_file(base, parts)
-            if found is not None:
-                return found
-        return None
+        portions = []
+        for base in self.import_path(directory):
+            listing = self._listing(base)
+            package = os.path.join(base, parts[0])
+            if parts[0] in listing and "__init__.py" in self._listing(package):
+                return self._module_file(base, parts)
+            if parts[0] + ".py" in listing:
+                return os.path.join(base, parts[0] + ".py") if len(parts) == 1 else None
+            if parts[0] in listing and self._listing(package):
+                portions.append(base)
+        return next((found for base in portions if (found := self._module_file(base, parts)) is not None), None)
 
-    def _roots(self, directory: str):
-        """The importing file's folder and those above it up to the project root, then `src/`."""
-        if not (directory + os.sep).startswith(self.root + os.sep):
-            return
-        while True:
-            yield directory
-            if directory == self.root or os.path.dirname(directory) == directory:
-                break
+    def import_path(self, directory: str) -> tuple[str, ...]:
+        """The folders an absolute import from a file in `directory` is looked up in, in order."""
+        if directory not in self._import_paths:
+            path = [self._basedir(directory)]
+            folder = directory
+            while True:
+                if CONFTEST in self._listing(folder):
+                    path.append(self._basedir(folder))
+                if folder == self.root or os.path.dirname(folder) == folder:
+                    break
+                folder = os.path.dirname(folder)
+            path += self.pythonpath
+            for root in (str(project_root_of(Path(directory), Path(self.root))), self.root):
+                path += [root, os.path.join(root, "src")]
+            self._import_paths[directory] = tuple(dict.fromkeys(path))
+        return self._import_paths[directory]
+
+    def _basedir(self, directory: str) -> str:
+        """The folder above the top package holding `directory` (itself when it is no package)."""
+        while "__init__.py" in self._listing(directory) and os.path.dirname(directory) != directory:
             directory = os.path.dirname(directory)
-        yield os.path.join(self.root, "src")
+        return directory
 
     def _module_file(self, base: str, parts: list[str]) -> str | None:
         for part in parts[:-1]:
@@ -427,10 +461,10 @@ class ModuleFinder:
                 return None
             base = os.path.join(base, part)
         listing = self._listing(base)
-        if parts[-1] + ".py" in listing:
-            return os.path.join(base, parts[-1] + ".py")
         if parts[-1] in listing and "__init__.py" in self._listing(os.path.join(base, parts[-1])):
             return os.path.join(base, parts[-1], "__init__.py")
+        if parts[-1] + ".py" in listing:
+            return os.path.join(base, parts[-1] + ".py")
         return None
 
     def _listing(self, directory: str) -> frozenset[str]:
