@@ -123,3 +123,32 @@ def test_a_saved_edit_of_an_imported_module_reaches_the_editor_path(tmp_path, mo
     (tmp_path / "tests/support/containers.py").write_text(PINNED_CONTAINERS)
     expected = [line for line in EXPECTED["tests/test_cache.py"] if "TCL401" not in line]
     assert from_stdin(monkeypatch, "tests/test_cache.py", TEST_CACHE) == from_cli("tests/test_cache.py") == expected
+
+
+def test_the_server_reads_the_cache_file_once_and_still_sees_edits_on_disk(tmp_path, monkeypatch):
+    """The language server keeps each project's cache in memory: lint after lint, the cache file is read
+    once (again only after another process rewrote it), while an imported module edited on disk counts."""
+    from tclint import cache
+    from tclint.server import TclintServer
+
+    write(tmp_path, PROJECT)
+    monkeypatch.chdir(tmp_path)
+    assert from_cli(".") != []  # the CLI fills the cache file
+    loads = []
+    real = cache.Cache.__init__
+    monkeypatch.setattr(cache.Cache, "__init__", lambda self, *args: loads.append(args) or real(self, *args))
+    server = TclintServer()
+
+    def lint() -> list[str]:
+        report = server.lint_now(tmp_path / "tests/test_cache.py", TEST_CACHE)
+        return [f"{d.path}:{d.line}:{d.column}: {d.code} [{d.name}] {d.message}" for d in report.diagnostics]
+
+    assert [lint(), lint(), lint()] == [EXPECTED["tests/test_cache.py"]] * 3
+    assert len(loads) == 1
+    (tmp_path / "tests/support/containers.py").write_text(PINNED_CONTAINERS)
+    assert lint() == lint() == [line for line in EXPECTED["tests/test_cache.py"] if "TCL401" not in line]
+    assert len(loads) == 1
+    from_cli(".")  # another run rewrites the cache file (its own read counts too)
+    loaded = len(loads)
+    assert lint() == [line for line in EXPECTED["tests/test_cache.py"] if "TCL401" not in line]
+    assert len(loads) == loaded + 1

@@ -81,6 +81,7 @@ class Cache:
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps({"schema": SCHEMA, "entries": self.entries}, separators=(",", ":")), encoding="utf-8")
             os.replace(temporary, self.path)
+            self.dirty = False
         except OSError:
             pass  # a read-only project still lints; it just does not cache
 

@@ -38,6 +38,8 @@ TRAILING_IGNORE = re.compile(r"#\s*tclint:\s*ignore\[(?P<selectors>[^\]]*)\]")
 
 class TclintServer(LanguageServer):
     def __init__(self) -> None:
+        from tclint.single import OpenCaches
+
         super().__init__(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.settings_by_folder: dict[Path, tuple[tuple, Settings]] = {}
         self.pending: dict[str, asyncio.Task] = {}  # uri -> the debounced lint of its latest change
@@ -45,6 +47,7 @@ class TclintServer(LanguageServer):
         self.helpers: dict[str, tuple[int | None, dict[str, dict[Path, str]]]] = {}  # uri -> (version, rule -> files)
         self.shown_error: str | None = None  # the configuration error last shown
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tclint-server")
+        self.caches = OpenCaches()  # the results cache of each project, kept across lints
 
     # -- settings -------------------------------------------------------------------------------------
 
@@ -96,12 +99,19 @@ class TclintServer(LanguageServer):
         """On the one lint thread (the engine keeps per-run state in the process), never on the event loop.
         With `rule`: that rule alone."""
 
-        def settings_for(path: Path) -> Settings:
-            settings = self.settings_for(path)
-            return with_cli_overrides(settings, select=(rule,)) if rule else settings
-
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.lint_thread, _lint_source, source.encode(), path, settings_for, fix, unsafe)
+        return await loop.run_in_executor(self.lint_thread, self.lint_now, path, source, fix, unsafe, rule)
+
+    def lint_now(self, path: Path, source: str, fix: bool = False, unsafe: bool = False, rule: str | None = None) -> FileReport:
+        """The document as if at `path`: its configuration, per-file-ignores, and the facts of its project a
+        run would use (the conftest.py files above it, the project modules it imports), read through the
+        cache this server keeps. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the
+        files they need; otherwise each fix as text edits."""
+        from tclint.single import lint_source
+
+        settings = self.settings_for(path)
+        settings = with_cli_overrides(settings, select=(rule,)) if rule else settings
+        return lint_source(source.encode(), path, settings, fix=fix, unsafe=unsafe, edits=not fix, caches=self.caches)[0]
 
     def to_lsp(self, document: TextDocument, d: Diagnostic) -> types.Diagnostic:
         return types.Diagnostic(
@@ -311,16 +321,6 @@ def create_server() -> TclintServer:
         return await ls.code_actions(params)
 
     return server
-
-
-def _lint_source(source: bytes, path: Path, settings_for, fix: bool, unsafe: bool) -> FileReport:
-    """The document as if at `path`: its configuration, per-file-ignores, and the facts of its project a
-    run would use (the conftest.py files above it, the project modules it imports), read through the
-    cache. With `fix`: the fixes applied (unsafe ones too with `unsafe`) and the files they need;
-    otherwise each fix as text edits."""
-    from tclint.single import lint_source
-
-    return lint_source(source, path, settings_for(path), fix=fix, unsafe=unsafe, edits=not fix)[0]
 
 
 def main() -> None:

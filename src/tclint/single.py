@@ -23,19 +23,52 @@ from tclint.settings import ConfigError, Settings
 from tclint.suppressions import silenced
 
 
+class OpenCaches:
+    """The result caches an editor session keeps in memory, one per project root and settings: each is
+    read from disk once (again only when another process has rewritten the file since), and its entries
+    are checked against each file's size and time on every lint, so an edit on disk is still seen."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[Path, str], tuple[Cache, tuple[int, int] | None]] = {}
+
+    def get(self, settings: Settings) -> Cache:
+        key = (settings.project_root, settings.fingerprint())
+        known = self._open.get(key)
+        if known is None or known[1] != _stamp(known[0].path):
+            cache = Cache(*key)
+            known = self._open[key] = (cache, _stamp(cache.path))
+        return known[0]
+
+    def save(self, cache: Cache) -> None:
+        cache.save()
+        for key, (kept, _) in self._open.items():
+            if kept is cache:
+                self._open[key] = (cache, _stamp(cache.path))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: bool = False, unsafe: bool = False,
-                edits: bool = False, cache: bool = True) -> tuple[FileReport, bytes]:  # fmt: skip
+                edits: bool = False, cache: bool = True, caches: OpenCaches | None = None) -> tuple[FileReport, bytes]:  # fmt: skip
     """The report on `source` (its diagnostics, or `error`: a one-line reason it could not be linted)
     and the source once fixed (`source` itself without `fix`). With `edits`, each diagnostic's fix
     carries its text edits. Files the fixes ask for (the wait helper) are in `report.new_files`, not
-    written. Without `cache`, the files it depends on are read afresh and no cache is written."""
+    written. Without `cache`, the files it depends on are read afresh and no cache is written; with
+    `caches`, the cache is the one they keep in memory."""
     target = Path(os.path.abspath(path))
     settings = _rooted(settings, target)
     worker.init(settings)
     index = ProjectIndex([], settings, files=[target])
     item = index.files[0]
     item.imports = imports_in(source)
-    store = Cache(settings.project_root, settings.fingerprint()) if cache else None
+    caches = caches or OpenCaches()
+    store = caches.get(settings) if cache else None
     reader = facts_reader(index, settings, store)
     read_module = index.read_module
     index.read_module = lambda module: None if module.key == item.key else read_module(module)  # the text is the file
@@ -43,7 +76,7 @@ def lint_source(source: bytes, path: str | Path, settings: Settings, *, fix: boo
         return _lint(source, item, index, reader.facts, settings, fix, unsafe, edits)
     finally:
         if store is not None:
-            store.save()
+            caches.save(store)
 
 
 def _rooted(settings: Settings, target: Path) -> Settings:
