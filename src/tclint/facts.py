@@ -94,6 +94,12 @@ class FileFacts:
             tuple(data["exports"]) if data.get("exports") is not None else None,
         )
 
+    def defines(self, dotted_module: str) -> bool:
+        """Whether this file's path ends as the dotted module does (`tests.plugins.queues`): for
+        `ProjectFacts.plugin_loader` alone; imports resolve to exact files in the project index."""
+        stem = self.path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        return bool(dotted_module) and (stem == dotted_module or stem.endswith("." + dotted_module))
+
     def names(self) -> set[str]:
         """Its names that other modules' rules can use: container classes, constants, helpers, fixtures."""
         entries = (*self.container_classes, *self.constants, *self.factories, *self.clients)
