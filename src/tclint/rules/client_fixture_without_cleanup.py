@@ -313,13 +313,20 @@ class ClientFixtureWithoutCleanup(Rule):
     def reset_by_dependent(self, function: FunctionInfo) -> bool:
         """A function-scoped fixture of the module that requests this one and empties the service
         (`init_db(db_manager)` dropping and creating the tables before each test): it runs for every test
-        that uses both."""
+        that uses both. One that deletes only what it made (`session.delete(row)` of the row it added)
+        cleans up its own products, not the tests' data."""
         name = function.fixture.name
         return any(
             other is not function and other.fixture is not None and other.fixture.scope == "function"
-            and name in other.params and _resets(self.sequence(other))
+            and name in other.params and _resets(self.not_on_own_products(other))
             for other in self.model.module_functions.values()
         )  # fmt: skip
+
+    def not_on_own_products(self, function: FunctionInfo) -> list[cst.CSTNode]:
+        """The function's nodes but the calls handed a value the function itself assigned."""
+        made = {name for name, bound in function.bindings.items() if any(b.kind == "assign" for b in bound)}
+        return [node for node in self.sequence(function)
+                if not (isinstance(node, cst.Call) and any(isinstance(a.value, cst.Name) and a.value.value in made for a in node.args))]  # fmt: skip
 
     def reset_by_autouse_fixture(self, function: FunctionInfo) -> bool:
         """A function-scoped autouse fixture of the module that hands out nothing and empties the service
