@@ -75,7 +75,7 @@ def test_fix_without_unsafe_fixes_leaves_unsafe_fixes_alone(bad_project):
     code, out, _ = tclint("--fix", "tests")
     assert code == 1
     assert (bad_project / "tests/conftest.py").read_text() == FUNCTION_SCOPED
-    assert out.splitlines()[-1] == "Found 1 problem (0 fixed, 1 remaining)"
+    assert out.splitlines()[-1] == "Found 1 problem (0 fixed, 1 remaining, 1 fixable with --unsafe-fixes)"
 
 
 def test_fix_with_unsafe_fixes_rewrites_and_exits_0(bad_project):

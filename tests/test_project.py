@@ -7,7 +7,7 @@ import pytest
 from helpers import write
 
 from tclint.cli import main
-from tclint.project import package_version, parse_spec
+from tclint.project import package_version, parse_spec, pytest_collection
 
 SPECS = [
     pytest.param("==3.7.1", (3, 7, 1), (3, 7, 1, 1), id="exact"),
@@ -164,3 +164,41 @@ def test_a_bad_version_setting_is_an_error_naming_the_key(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert main(["check", "."]) == 2
     assert "`tool.tclint.testcontainers-version` must be a version" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("files", "marks"),
+    [
+        pytest.param({"pyproject.toml": '[tool.pytest.ini_options]\nmarkers = ["integration: containers", "slow"]\n'},
+                     ("integration", "slow"), id="pyproject"),
+        pytest.param({"pytest.ini": "[pytest]\nmarkers =\n    integration(kind): containers\n    slow\n"}, ("integration", "slow"), id="pytest.ini"),
+        pytest.param({"setup.cfg": "[tool:pytest]\nmarkers = integration: containers\n"}, ("integration",), id="setup.cfg"),
+        pytest.param({"tox.ini": "[pytest]\naddopts = -q\n"}, (), id="none registered"),
+    ],
+)  # fmt: skip
+def test_the_marks_the_pytest_configuration_registers(tmp_path, files, marks):
+    write(tmp_path, files)
+    assert pytest_collection(tmp_path).marks == marks
+
+
+UNMARKED_CONTAINER_TEST = """\
+from testcontainers.redis import RedisContainer
+
+
+def test_ping():
+    with RedisContainer("redis:7.2-alpine") as redis:
+        assert redis.get_client().ping()
+"""
+
+
+def test_marking_a_test_is_safe_only_once_the_mark_is_registered(tmp_path, monkeypatch, capsys):
+    write(tmp_path, {"pyproject.toml": '[tool.tclint]\nextend-select = ["TCL502"]\n', "tests/test_ping.py": UNMARKED_CONTAINER_TEST})
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--fix", "--select", "TCL502", "--output-format", "concise", "."]
+    assert main(command) == 1
+    assert "Found 1 problem (0 fixed, 1 remaining, 1 fixable with --unsafe-fixes)\n" in capsys.readouterr().out
+    assert (tmp_path / "tests/test_ping.py").read_text() == UNMARKED_CONTAINER_TEST
+    write(tmp_path, {"pytest.ini": "[pytest]\nmarkers =\n    integration: tests that start containers\n"})
+    assert main(command) == 0, "the cached run sees the registration"
+    assert (tmp_path / "tests/test_ping.py").read_text().startswith("import pytest\n")
+    assert "@pytest.mark.integration\ndef test_ping():" in (tmp_path / "tests/test_ping.py").read_text()

@@ -203,7 +203,7 @@ def _check_stdin(settings, options: CheckOptions) -> int:
     from tclint.runner import RunResult
     from tclint.single import lint_source
 
-    source = click.get_binary_stream("stdin").read()
+    source = sys.stdin.buffer.read()
     report, fixed = lint_source(source, options.stdin_filename, settings, fix=options.fixing, unsafe=settings.unsafe_fixes,
                                 edits=options.format_name in ("json", "sarif"), cache=not options.no_cache)
     result = RunResult(diagnostics=report.diagnostics, errors=[(report.path, report.error)] if report.error else [],
@@ -212,7 +212,7 @@ def _check_stdin(settings, options: CheckOptions) -> int:
         with _stdout_to(options.output_file):
             _report(result, options, settings.unsafe_fixes)
         return _exit_code(result, options)
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     stdout.write(source if report.error else fixed)
     stdout.flush()
     with redirect_stdout(sys.stderr):

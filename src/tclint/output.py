@@ -283,14 +283,15 @@ def summary(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: b
 
 def _found(diagnostics: list[Diagnostic], fixed: int, fix_mode: bool, unsafe: bool) -> str:
     count = len(diagnostics)
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == SAFE)
+    risky = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability != SAFE)
     if fix_mode:
         if not count and not fixed:
             return ALL_PASSED
-        return f"Found {count + fixed} {_problems(count + fixed)} ({fixed} fixed, {count} remaining)"
+        hidden = f", {risky} fixable with --unsafe-fixes" if risky and not unsafe else ""
+        return f"Found {count + fixed} {_problems(count + fixed)} ({fixed} fixed, {count} remaining{hidden})"
     if not count:
         return ALL_PASSED
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == SAFE)
-    risky = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability != SAFE)
     parts = []
     fixable = safe + risky if unsafe else safe
     if fixable:

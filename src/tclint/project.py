@@ -435,11 +435,13 @@ def _shadows(root: Path, path: Path) -> bool:
 @dataclass(frozen=True)
 class Collection:
     """Which files, classes and functions pytest collects: `python_files`, `python_classes` and
-    `python_functions` from the project's pytest configuration, pytest's defaults where it sets none."""
+    `python_functions` from the project's pytest configuration, pytest's defaults where it sets none;
+    and the marks it registers."""
 
     files: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_files"]
     classes: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_classes"]
     functions: tuple[str, ...] = PYTEST_COLLECTION_DEFAULTS["python_functions"]
+    marks: tuple[str, ...] = ()  # the marks the configuration registers (its `markers`)
     source: str | None = None  # the pytest configuration file they were read from
 
     def is_test_file(self, path: str) -> bool:
@@ -487,6 +489,7 @@ def pytest_collection(root: Path) -> Collection:
         files=_args(options.get("python_files"), Collection.files),
         classes=_args(options.get("python_classes"), Collection.classes),
         functions=_args(options.get("python_functions"), Collection.functions),
+        marks=_registered_marks(options.get("markers")),
         source=str(path),
     )
 
@@ -545,6 +548,13 @@ def _pytest_options(path: Path) -> dict | None:
     if parser.has_section(section):
         return dict(parser.items(section))
     return {} if path.name in ("pytest.ini", ".pytest.ini") else None
+
+
+def _registered_marks(value: object) -> tuple[str, ...]:
+    """The mark names of a `markers` option (pytest's `linelist`): each line is `name(args): help`."""
+    lines = value.splitlines() if isinstance(value, str) else value if isinstance(value, list) else []
+    names = (line.split(":", 1)[0].split("(", 1)[0].strip() for line in lines if isinstance(line, str))
+    return tuple(name for name in names if name)
 
 
 def _args(value: object, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tclint.diagnostics import SAFE
+from tclint.diagnostics import SAFE, UNSAFE
 from tclint.engine.fixes import Fix, ImportRequest
 from tclint.engine.markers import marks_of, module_marks
 from tclint.engine.rule import Rule
@@ -32,5 +32,9 @@ class IntegrationTestWithoutMarker(Rule):
         spellings = self.model.resolver.local_names_for("pytest.mark")
         prefix, imports = (spellings[0], ()) if spellings else ("pytest.mark", (ImportRequest("pytest"),))
         decorator = cst.Decorator(decorator=cst.parse_expression(f"{prefix}.{marker}"))
-        return Fix(f"Add `@pytest.mark.{marker}`", SAFE, [(node, node.with_changes(decorators=[decorator, *node.decorators]))],
-                   imports=imports)  # fmt: skip
+        replacements = [(node, node.with_changes(decorators=[decorator, *node.decorators]))]
+        if marker in self.model.collection.marks:
+            return Fix(f"Add `@pytest.mark.{marker}`", SAFE, replacements, imports=imports)
+        # pytest warns on a mark it does not know, and fails collection under --strict-markers
+        return Fix(f"Add `@pytest.mark.{marker}`, which the pytest configuration does not register", UNSAFE,
+                   replacements, imports=imports)  # fmt: skip
