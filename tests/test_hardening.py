@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import wait_until, write
@@ -225,3 +226,30 @@ def test_a_file_too_deep_even_for_the_lint_stack_is_a_clear_error(project, monke
     result = run(["."], load_settings(None, project), RunOptions(cache=False, jobs=1))
     assert result.errors == [("tests/test_table.py", "too deeply nested for libcst to process")]
     assert [d.code for d in result.diagnostics] == ["TCL101"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_no_worker_outlives_a_tclint_that_is_killed(project):
+    """SIGKILL gives tclint no chance to stop its workers: they must notice and go by themselves."""
+    files = {f"tests/pkg{n}/conftest.py": BAD.format(n=n) + generated(6_000) for n in range(300)}
+    write(project, files)
+    process = subprocess.Popen([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."],
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    wait_until(lambda: any((project / name).read_text() != text for name, text in files.items()), "a first fixed file")
+    assert _running_in_group(process.pid) - {process.pid}, "the run has workers"
+    process.kill()
+    process.wait()
+    wait_until(lambda: not _running_in_group(process.pid), "every worker gone")
+
+
+def _running_in_group(group: int) -> set[int]:
+    """The processes of a process group that have not exited (a zombie no one reaps has)."""
+    running = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.add(int(stat.parent.name))
+    return running

@@ -21,6 +21,7 @@ from tclint.settings import Settings
 
 POOL_THRESHOLD = 8  # files to parse before a process pool pays for itself
 STOP_WAIT_S = 5  # how long a terminated worker may take to go before it is killed
+PARENT_CHECK_S = 1.0  # how often an idle worker checks that tclint is still there
 CRASHED = "internal error: the worker linting this file crashed"
 
 Key = TypeVar("Key")
@@ -140,7 +141,13 @@ def _serve(connection, settings: Settings) -> None:
     """A worker: a task in, its report out, until the parent closes the pipe or stops it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     worker.init(settings)
+    parent = os.getppid()
     while True:
+        # A parent killed outright (SIGKILL, SIGTERM) never closes the pipe, and forked siblings hold
+        # copies of its end: the pipe alone would keep an idle worker waiting for ever.
+        while not connection.poll(PARENT_CHECK_S):
+            if os.getppid() != parent:
+                return
         try:
             task = connection.recv()
         except EOFError:
