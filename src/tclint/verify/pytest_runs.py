@@ -56,7 +56,7 @@ class PytestRunner:
     docker: DockerEngine | None
 
     def run(self, project: Path, targets: list[str]) -> TestRun:
-        """`python -m pytest TARGETS` in `project`. Past the deadline: kill it, remove the containers it
+        """`python -m pytest TARGETS` in `project`, run as the `pytest` command would. Past the deadline: kill it, remove the containers it
         created and raise VerifyTimeout."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
@@ -69,7 +69,10 @@ class PytestRunner:
                        "--continue-on-collection-errors", f"--junitxml={report}", f"--rootdir={project}", *targets]  # fmt: skip
             since = time.time()
             started = time.perf_counter()
-            process = subprocess.Popen(command, cwd=project, env={**CONTAINER_ENV_DEFAULTS, **os.environ},
+            # PYTHONSAFEPATH (Python 3.11+): `python -m` does not put the project folder on sys.path, so the
+            # tests import as under the `pytest` command (an import only that folder resolves fails here too)
+            env = {**CONTAINER_ENV_DEFAULTS, **os.environ, "PYTHONSAFEPATH": "1"}
+            process = subprocess.Popen(command, cwd=project, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
             try:
                 output, _ = process.communicate(timeout=remaining)
