@@ -23,8 +23,9 @@ SEES_ITS_SOURCE = LEGACY + (
 BLIND = LEGACY + "\n\ndef test_nothing_to_see():\n    assert not TYPE_CHECKING\n"
 FAILS = LEGACY + "\n\ndef test_needs_what_is_missing():\n    raise ConnectionError('no Docker engine')\n"
 
-# the legacy-import fixes these tests try need a testcontainers version (tclint offers none when unknown)
-PINNED = '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n'
+# the legacy-import fixes these tests try need a testcontainers version (tclint offers none when unknown);
+# pythonpath lets a project's own testcontainers/ package (OLD_LAYOUT) shadow the installed one under pytest
+PINNED = '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n\n[tool.pytest.ini_options]\npythonpath = ["."]\n'
 
 
 def verify(project, monkeypatch, capsys, *args: str) -> tuple[int, dict, str]:
@@ -66,7 +67,7 @@ def test_a_fix_no_passing_test_can_judge_is_unverified_and_not_written(tmp_path,
     assert (tmp_path / "tests/test_down.py").read_text() == FAILS
 
 
-PYTEST_CHECKS = PINNED + '[tool.pytest.ini_options]\npython_files = ["test_*.py"]\n'
+PYTEST_CHECKS = PINNED + 'python_files = ["test_*.py"]\n'  # in PINNED's [tool.pytest.ini_options]
 
 
 def test_modules_pytest_would_not_collect_are_run_by_path(tmp_path, monkeypatch, capsys):
