@@ -475,3 +475,30 @@ def test_sarif_rules_link_their_documentation_and_results_carry_their_fixes(bad_
             ],
         }
     ]
+
+
+SUBFOLDER_PROJECT = {
+    "pyproject.toml": '[project]\nname = "x"\ndependencies = ["testcontainers==4.15.0"]\n',
+    "tests/conftest.py": (
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
+        '@pytest.fixture(scope="session")\ndef cache():\n    with RedisContainer("redis:7.2-alpine") as redis:\n        yield redis\n'
+    ),
+    "tests/unit/test_pricing.py": "def test_price(cache):\n    assert cache\n",
+    "tests/integration/conftest.py": "from unittest.mock import MagicMock\n\nimport pytest\n\n\n@pytest.fixture\ndef mock_redis():\n    return MagicMock()\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", [
+    pytest.param("tests/unit", id="unit"),
+    pytest.param("tests/integration", id="integration"),
+])  # fmt: skip
+def test_a_run_from_a_subfolder_finds_what_a_run_from_the_project_root_finds(project, monkeypatch, folder):
+    """Without a tclint configuration the project is the nearest folder above with a project file: the
+    conftest.py files above the subfolder lend their fixtures, and the folder names that make a test a unit
+    or an integration test are the project's, not those below the current folder."""
+    write(project, SUBFOLDER_PROJECT)
+    _, from_root, _ = tclint("--no-cache", "-q", "--select", "TCL5", folder)
+    assert from_root, "the case has findings"
+    monkeypatch.chdir(project / folder)
+    _, from_inside, _ = tclint("--no-cache", "-q", "--select", "TCL5", ".")
+    assert from_inside == from_root.replace(f"{folder}/", "")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tclint import __version__
 from tclint.catalog import RuleInfo, load_catalog, rules_dir
-from tclint.project import Collection, PytestConfigError, VersionSpec, parse_spec, pytest_collection
+from tclint.project import Collection, PytestConfigError, VersionSpec, parse_spec, project_root_of, pytest_collection
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -191,7 +191,7 @@ def load_settings(config_path: Path | None, cwd: Path) -> Settings:
     if config_path is None:
         config_path = find_config(cwd)
     if config_path is None:
-        settings = Settings(project_root=cwd)
+        settings = Settings(project_root=project_root_of(cwd, cwd))
     else:
         config_path = config_path.resolve()
         data = _read_toml(config_path)

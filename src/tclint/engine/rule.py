@@ -6,6 +6,7 @@ process on plain data, and a warm run that needs no parsing never loads libcst.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -40,6 +41,13 @@ class FileContext:
     placements: dict = field(default_factory=dict)  # container signature -> Placement (tclint.engine.fixes)
     options: dict[str, dict[str, object]] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
+
+    def folders(self) -> list[str]:
+        """The folders from the file's project root down to the file, whatever folder tclint runs from
+        (the path as given when the project is not known)."""
+        python = self.project.python if self.project is not None else None
+        path = os.path.relpath(os.path.abspath(self.path), python.root) if python is not None else self.path
+        return path.replace("\\", "/").split("/")[:-1]
 
 
 class Described:

@@ -172,7 +172,7 @@ class MockedInfrastructure(Rule):
                 self.check_mock_fixture(function, graph)
 
     def integration_module(self, graph) -> bool:
-        parts = set(self.context.path.replace("\\", "/").split("/")[:-1])
+        parts = set(self.context.folders())
         if parts & set(self.options["integration-folders"]) or self.options["marker"] in module_marks(self.model):
             return True
         if any(target.startswith("testcontainers") for target in self.model.resolver.imported_names()):

@@ -13,7 +13,7 @@ class TestcontainersInUnitTests(Rule):
 
     def finish(self) -> None:
         folders = set(self.options["unit-folders"])
-        parts = self.context.path.replace("\\", "/").split("/")[:-1]
+        parts = self.context.folders()
         if not folders & set(parts):
             return
         for scope in (self.model.module_scope, *self.model.functions):
