@@ -48,6 +48,11 @@ class TestRun:
         return lines[-1] if lines else "no output"
 
 
+# pytest as its `pytest` command starts it: `python -m pytest` would put the project folder first on
+# sys.path (and -c puts "" there), so an import that fails under `pytest` would pass in verify's trials
+RUN_PYTEST = "import sys; sys.path[:] = [p for p in sys.path if p]; import pytest; sys.exit(pytest.console_main())"
+
+
 @dataclass(frozen=True)
 class PytestRunner:
     python: str  # the interpreter that runs the tests
@@ -56,8 +61,8 @@ class PytestRunner:
     docker: DockerEngine | None
 
     def run(self, project: Path, targets: list[str]) -> TestRun:
-        """`python -m pytest TARGETS` in `project`, run as the `pytest` command would. Past the deadline: kill it, remove the containers it
-        created and raise VerifyTimeout."""
+        """pytest TARGETS in `project`, with `python`, as the `pytest` command runs them. Past the deadline:
+        kill it, remove the containers it created and raise VerifyTimeout."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise VerifyTimeout("the time limit ran out before the tests did")
@@ -65,14 +70,11 @@ class PytestRunner:
             report = Path(folder) / "report.xml"
             # a module that cannot be imported (a driver not installed) must not keep the others from running;
             # a fixed module that no longer imports loses its tests, which then count as failing
-            command = [self.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
+            command = [self.python, "-c", RUN_PYTEST, "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
                        "--continue-on-collection-errors", f"--junitxml={report}", f"--rootdir={project}", *targets]  # fmt: skip
             since = time.time()
             started = time.perf_counter()
-            # PYTHONSAFEPATH (Python 3.11+): `python -m` does not put the project folder on sys.path, so the
-            # tests import as under the `pytest` command (an import only that folder resolves fails here too)
-            env = {**CONTAINER_ENV_DEFAULTS, **os.environ, "PYTHONSAFEPATH": "1"}
-            process = subprocess.Popen(command, cwd=project, env=env,
+            process = subprocess.Popen(command, cwd=project, env={**CONTAINER_ENV_DEFAULTS, **os.environ},
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
             try:
                 output, _ = process.communicate(timeout=remaining)
