@@ -447,3 +447,38 @@ def test_mocked_infrastructure(project, source):
 def test_sleep_in_test(project, source):
     found, expected = lint(project, source, "sleep-in-test")
     assert found == expected
+
+
+MYSQL_DEFAULT_HOST = '''
+import types
+
+import pymysql
+import pytest
+from testcontainers.mysql import MySqlContainer
+
+
+@pytest.fixture(scope="session")
+def mysql_container():
+    with MySqlContainer("mysql:8.0") as mysql:
+        yield mysql
+
+
+def connect(mysql_container, settings):
+    host = getattr(settings, "host", "127.0.0.1")
+    return pymysql.connect(host=host, port=int(mysql_container.get_exposed_port(3306)), user="test", password="test")
+
+
+def test_select(mysql_container):
+    assert connect(mysql_container, types.SimpleNamespace())
+'''
+
+
+def test_loopback_host_fix_is_unsafe_and_says_why(project):
+    """A `127.0.0.1` default replaced by get_container_host_ip(), which can return `localhost`: a MySQL
+    client then opens a unix socket instead of TCP, so the fix is unsafe and the message says so."""
+    write(project, {"pyproject.toml": '[tool.tclint]\nselect = ["hardcoded-container-address"]\n',
+                    "tests/test_mysql.py": MYSQL_DEFAULT_HOST})  # fmt: skip
+    result = run(["."], load_settings(None, project), RunOptions(cache=False))
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.fix is not None and diagnostic.fix.applicability == "unsafe"
+    assert "can return `localhost`, which MySQL clients open as a unix socket" in diagnostic.message

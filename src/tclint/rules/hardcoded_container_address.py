@@ -39,6 +39,9 @@ NOT_CONNECTING = re.compile(
 SERVER_CALL = re.compile(r"(^|\.)(bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|start_server)$")
 ENVIRONMENT_SETTERS = ("setenv", "setdefault", "putenv")
 MAPPED_ADDRESS_METHODS = CONTAINER_HOST_METHODS | CONTAINER_PORT_METHODS
+# why replacing a literal 127.0.0.1 is never safe: the Docker host's name can be `localhost`
+LOOPBACK_NOTE = ("; the fix is unsafe: `get_container_host_ip()` can return `localhost`, which MySQL clients"
+                 " open as a unix socket instead of TCP (a written `127.0.0.1` may be deliberate)")
 
 
 @dataclass(frozen=True)
@@ -360,7 +363,10 @@ class HardcodedContainerAddress(Rule):
         if port is not None and not port_is_mapped:
             advice += f" and `{name}.get_exposed_port({port})`"
         fix = self.fix(part, match, sink, port, port_is_mapped, target, function) if target else None
-        self.report(literal, f"Hard-coded address {where} where the container's mapped address belongs: use {advice}", fix)
+        message = f"Hard-coded address {where} where the container's mapped address belongs: use {advice}"
+        if fix is not None and match.group(1) == "127.0.0.1":
+            message += LOOPBACK_NOTE
+        self.report(literal, message, fix)
 
     def report_compose_host(self, part, match, value: StringValue, sink: Sink, target: Reachable, function) -> None:
         """`f"http://localhost:{compose.get_service_port("web", 80)}"`: the port is the service's, the host is not."""
