@@ -3,6 +3,8 @@ helper goes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import write
 
@@ -202,3 +204,33 @@ def test_marking_a_test_is_safe_only_once_the_mark_is_registered(tmp_path, monke
     assert main(command) == 0, "the cached run sees the registration"
     assert (tmp_path / "tests/test_ping.py").read_text().startswith("import pytest\n")
     assert "@pytest.mark.integration\ndef test_ping():" in (tmp_path / "tests/test_ping.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "registered"),
+    [
+        pytest.param({"services/api/pyproject.toml": '[project]\nname = "api"\n\n[tool.pytest.ini_options]\nmarkers = ["integration: containers"]\n'},
+                     True, id="the file's own project registers it"),
+        pytest.param({"services/api/pyproject.toml": '[project]\nname = "api"\n',
+                      "services/api/tests/conftest.py": 'def pytest_configure(config):\n    config.addinivalue_line("markers", "integration: containers")\n'},
+                     True, id="a conftest pytest_configure hook"),
+        pytest.param({"services/api/pyproject.toml": '[project]\nname = "api"\n',
+                      "services/api/conftest.py": ('def pytest_configure(config):\n    for line in ("slow: long", "integration(kind): containers"):\n'
+                                                   '        config.addinivalue_line("markers", line)\n')},
+                     True, id="a hook's loop over literal lines"),
+        pytest.param({"services/api/pyproject.toml": '[project]\nname = "api"\n',
+                      "services/other/conftest.py": 'def pytest_configure(config):\n    config.addinivalue_line("markers", "integration: containers")\n'},
+                     False, id="a conftest.py that is not above the file"),
+        pytest.param({"services/api/pyproject.toml": '[project]\nname = "api"\n',
+                      "services/api/tests/conftest.py": 'def pytest_configure(config):\n    config.addinivalue_line("markers", "slow: long")\n'},
+                     False, id="a hook registering another mark"),
+    ],
+)  # fmt: skip
+def test_marks_are_read_for_each_files_project(tmp_path, monkeypatch, capsys, files, registered):
+    """The run's own folder registers nothing: the mark counts when the test file's project registers it,
+    in its pytest configuration or in a `pytest_configure` hook of a conftest.py above the file."""
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "monorepo"\n', "services/api/tests/test_ping.py": UNMARKED_CONTAINER_TEST, **files})
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--no-cache", "--select", "TCL502", "--output-format", "json", "."])
+    (diagnostic,) = json.loads(capsys.readouterr().out)
+    assert diagnostic["fix"]["applicability"] == ("safe" if registered else "unsafe")

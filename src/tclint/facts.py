@@ -74,6 +74,7 @@ class FileFacts:
     compose: tuple[ComposeStackFact, ...] = ()  # the Docker Compose stacks it builds
     sources: tuple[tuple[str, str], ...] = ()  # the project files its imports name, as the project index found them: (module as written, path)
     exports: tuple[str, ...] | None = None  # the names its `__all__` lists; None when it defines no literal `__all__`
+    marks: tuple[str, ...] = ()  # the pytest marks its `pytest_configure` hook registers
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -92,6 +93,7 @@ class FileFacts:
             tuple(ComposeStackFact(**{k: _tuples(v) for k, v in c.items()}) for c in data.get("compose", ())),
             tuple(_tuples(pair) for pair in data.get("sources", ())),
             tuple(data["exports"]) if data.get("exports") is not None else None,
+            tuple(data.get("marks", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:

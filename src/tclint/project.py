@@ -126,6 +126,7 @@ class PythonProject:
     pytest: VersionSpec | None = None
     wait_helper: HelperPlace | None = None
     imports: PytestImports | None = None
+    marks: tuple[str, ...] = ()  # the marks its pytest configuration registers (its `markers`)
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,17 @@ def python_project(root: Path, helper_setting: str, testcontainers: VersionSpec 
         pytest=package_version(root, "pytest"),
         wait_helper=helper_place(root, helper_setting),
         imports=pytest_imports(root),
+        marks=_configured_marks(root),
     )
+
+
+def _configured_marks(root: Path) -> tuple[str, ...]:
+    """The marks the pytest configuration pytest would use from `root` registers (none when it cannot be
+    read: its own lint says so)."""
+    try:
+        return pytest_collection(root).marks
+    except PytestConfigError:
+        return ()
 
 
 def helper_place(root: Path, setting: str) -> HelperPlace:

@@ -174,7 +174,7 @@ class _Run:
             report = FileReport(item.display)
             self._store(item, report)
             return report
-        defines_fixtures = item.is_conftest and (b"fixture" in source or b"pytest_plugins" in source or self.index.may_reexport_fixtures(item))
+        defines_fixtures = item.is_conftest and (b"fixture" in source or b"pytest_plugins" in source or b"addinivalue_line" in source or self.index.may_reexport_fixtures(item))
         if not defines_fixtures and not self.prefilter.needs_parse(source, item.display, lambda fixtures: self.index.container_words(item, source, fixtures)):
             report = worker.suppressions_only(item.display, source, item.rules)
             if not self._needs_fixes(report):

@@ -15,6 +15,7 @@ from tclint.diagnostics import Diagnostic, FileReport, FixInfo, with_edits
 from tclint.engine.fixes import Fix, apply_fixes, compatible
 from tclint.engine.deep_codegen import allow_deep_codegen
 from tclint.engine.fix_edits import FixEdits
+from tclint.engine.markers import configured_marks
 from tclint.engine.model import Model
 from tclint.engine.positions import node_positions
 from tclint.engine.rule import FileContext
@@ -231,7 +232,7 @@ def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.
         )
         if ref is not None:
             located.append((len(fixtures) - 1, fixture.decorator or fixture.call or function.node))
-    return FileFacts(path, tuple(fixtures), **model.exported_facts()), located
+    return FileFacts(path, tuple(fixtures), marks=configured_marks(model), **model.exported_facts()), located
 
 
 def placed(facts: FileFacts, located: list[tuple[int, cst.CSTNode]], positions: dict) -> FileFacts:

@@ -1,10 +1,11 @@
-"""pytest marks: on a test, on its class, and in the module's `pytestmark`."""
+"""pytest marks: on a test, on its class, in the module's `pytestmark`, and those a `pytest_configure`
+hook registers."""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from tclint.engine.model import FunctionInfo, Model
+from tclint.engine.model import FunctionInfo, Model, descendants
 from tclint.engine.names import top_level_statements
 
 
@@ -38,3 +39,43 @@ def marks_of(function: FunctionInfo, model: Model) -> set[str]:
     if function.in_class is not None:
         nodes.append(function.in_class.node)
     return {name for node in nodes for decorator in node.decorators if (name := mark_name(decorator.decorator, model))}
+
+
+def configured_marks(model: Model) -> tuple[str, ...]:
+    """The marks the module's `pytest_configure(config)` hook registers with
+    `config.addinivalue_line("markers", "name(args): help")`, a literal or each literal of a `for` over
+    a literal list or tuple."""
+    hook = model.module_functions.get("pytest_configure")
+    if hook is None:
+        return ()
+    names: dict[str, None] = {}
+    for node in descendants(hook.node):
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "addinivalue_line"):
+            continue
+        if len(node.args) != 2 or _literal(node.args[0].value) != "markers":
+            continue
+        for line in _lines_of(node.args[1].value, hook):
+            name = line.split(":", 1)[0].split("(", 1)[0].strip()
+            if name:
+                names[name] = None
+    return tuple(names)
+
+
+def _lines_of(value: cst.BaseExpression, hook: FunctionInfo) -> list[str]:
+    text = _literal(value)
+    if text is not None:
+        return [text]
+    if not isinstance(value, cst.Name):
+        return []
+    for node in descendants(hook.node):
+        if isinstance(node, cst.For) and isinstance(node.target, cst.Name) and node.target.value == value.value:
+            if isinstance(node.iter, (cst.List, cst.Tuple)):
+                return [text for element in node.iter.elements if (text := _literal(element.value)) is not None]
+    return []
+
+
+def _literal(value: cst.BaseExpression) -> str | None:
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        evaluated = value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None

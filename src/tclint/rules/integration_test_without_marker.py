@@ -33,8 +33,17 @@ class IntegrationTestWithoutMarker(Rule):
         prefix, imports = (spellings[0], ()) if spellings else ("pytest.mark", (ImportRequest("pytest"),))
         decorator = cst.Decorator(decorator=cst.parse_expression(f"{prefix}.{marker}"))
         replacements = [(node, node.with_changes(decorators=[decorator, *node.decorators]))]
-        if marker in self.model.collection.marks:
+        if marker in self.registered_marks():
             return Fix(f"Add `@pytest.mark.{marker}`", SAFE, replacements, imports=imports)
         # pytest warns on a mark it does not know, and fails collection under --strict-markers
         return Fix(f"Add `@pytest.mark.{marker}`, which the pytest configuration does not register", UNSAFE,
                    replacements, imports=imports)  # fmt: skip
+
+    def registered_marks(self) -> set[str]:
+        """The marks registered for this file: by the pytest configuration of its own project, and by the
+        `pytest_configure` hooks of the conftest.py files (and their plugins) above it."""
+        python = self.context.project.python
+        marks = set(python.marks if python is not None else self.model.collection.marks)
+        for conftest in self.context.project.conftests:
+            marks.update(conftest.marks)
+        return marks
