@@ -73,6 +73,9 @@ def main() -> int:
             remaining = fix.stdout.strip().splitlines()[-1]
             rows.append((name, by_rule, remaining, before, after))
             print(f"{name}: {before.wall_seconds:.1f} s -> {after.wall_seconds:.1f} s", file=sys.stderr)
+            for label, run in (("before", before), ("after", after)):
+                if not run.passed:
+                    print(f"{name} {label} failed:\n{run.output[-4000:]}", file=sys.stderr)
             if name in TEETH:
                 broken = harness.copy_project(name, Path(scratch) / "incomplete")
                 harness.tclint(broken, "check", "--no-cache", "--fix", "--unsafe-fixes", "--select",
