@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 from helpers import write
 
-from tclint.engine.shared_state import Written, cleanup_for
+from tclint.engine.shared_state import Written, cleanup_for, written_state
 from tclint.runner import RunOptions, run
 from tclint.settings import load_settings
 
@@ -37,8 +38,11 @@ def test_state_the_cleanup_removes(container, state, removes, first):
     ("container", "state"),
     [
         pytest.param(POSTGRES, [], id="nothing-written"),
-        pytest.param(POSTGRES, [Written("rows", "users")], id="rows-of-a-table-the-tests-did-not-create"),
-        pytest.param(POSTGRES, [CREATE_VOTES, Written("rows", "users")], id="and-rows-of-another-table"),
+        pytest.param(POSTGRES, [Written("rows", "users", "UPDATE")], id="rows-updated-in-a-table-the-tests-did-not-create"),
+        pytest.param(POSTGRES, [Written("rows", "users", "INSERT INTO"), Written("rows", "users", "DELETE FROM")],
+                     id="rows-inserted-and-deleted-in-a-table-the-tests-did-not-create"),
+        pytest.param(POSTGRES, [CREATE_VOTES, Written("rows", "users", "TRUNCATE")], id="and-rows-of-another-table-truncated"),
+        pytest.param(POSTGRES, [Written("rows", "users", "INSERT INTO"), Written("rows")], id="and-rows-through-an-orm"),
         pytest.param(POSTGRES, [Written("tables")], id="create-all-names-no-table"),
         pytest.param(POSTGRES, [Written("schema", "audit", "CREATE SCHEMA")], id="other-ddl"),
         pytest.param(POSTGRES, [Written("table", "Votes", "CREATE TABLE")], id="quoted-or-mixed-case-name"),
@@ -48,6 +52,31 @@ def test_state_the_cleanup_removes(container, state, removes, first):
 )
 def test_state_no_cleanup_removes(container, state):
     assert cleanup_for(container, state) is None
+
+
+def test_rows_inserted_into_tables_the_tests_did_not_create_are_deleted_after_each_test():
+    """Tables a fixture or migrations created (and maybe seeded): the per-test fixture reads the
+    transaction id before the test and deletes the rows of the written tables newer than it."""
+    cleanup = cleanup_for(POSTGRES, [Written("rows", "entries", "INSERT INTO"), CREATE_VOTES, Written("rows", "accounts", "INSERT INTO")])
+    assert cleanup.removes == "drops the tables the tests create (`votes`) and deletes the rows the tests insert into `accounts`, `entries`"
+    assert cleanup.before == (
+        """marked = {container}.exec(["sh", "-c", 'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tA -c "SELECT txid_current()"'])""",
+        "assert marked.exit_code == 0, marked.output",
+    )
+    assert cleanup.statements[0] == (
+        """cleaned = {container}.exec(["sh", "-c", f'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "DROP TABLE IF EXISTS votes CASCADE; """
+        """SET session_replication_role = replica; DELETE FROM accounts WHERE xmin::text::bigint > {{int(marked.output)}}; """
+        """DELETE FROM entries WHERE xmin::text::bigint > {{int(marked.output)}}"'])"""
+    )
+
+
+def test_statements_name_the_table_and_the_write():
+    found = written_state([cst.parse_module(
+        'cursor.execute("INSERT INTO entries (amount) VALUES (1)")\ncursor.execute("delete from accounts")\n'
+        'cursor.execute("TRUNCATE TABLE audit")\ncursor.execute("UPDATE entries SET amount = 2")\n')], None)  # fmt: skip
+    assert [str(item) for item in found] == [
+        "rows `accounts` (DELETE FROM)", "rows `audit` (TRUNCATE)", "rows `entries` (INSERT INTO)", "rows `entries` (UPDATE)",
+    ]
 
 
 def test_the_async_redis_container_gets_no_cleanup():

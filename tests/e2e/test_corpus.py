@@ -28,6 +28,7 @@ EXPECTATIONS = {
     "clean_suite": Expectation({"redis:7.2-alpine": 1}, fewer=False),
     "git_rooted_suite": Expectation({"redis:7-alpine": 1}, fewer=True),  # two modules' tests share one Redis (tests/conftest.py)
     "votes_tables": Expectation({"postgres:16-alpine": 2}, fewer=True),  # one for the votes tests of both modules (the fixture placed in tests/conftest.py), one for reporting_db
+    "ledger_entries": Expectation({"postgres:16-alpine": 1}, fewer=True),
 }
 # a test that relies on clean state, and fails when the container is shared without cleanup
 TEETH = {
@@ -123,6 +124,21 @@ def test_the_per_test_cleanup_is_what_keeps_the_shared_votes_container_passing(d
     votes.write_text("".join(kept), encoding="utf-8")
     run = harness.run_suite(project, docker_client)
     assert not run.passed and "DuplicateTable" in run.output, run.output[-3000:]
+
+
+def test_the_per_test_row_cleanup_is_what_keeps_the_shared_ledger_passing(docker_client, tmp_path):
+    """ledger_entries' tests insert into tables its container fixture creates and seeds: sharing one
+    container holds only because the per-test fixture deletes the rows each test inserted (the seeded
+    ones stay); without those lines a later test finds another's account."""
+    project = harness.copy_project("ledger_entries", tmp_path)
+    harness.tclint(project, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
+    entries = project / "tests/test_entries.py"
+    lines = entries.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "marked" not in line and "cleaned" not in line]
+    assert len(lines) - len(kept) == 4, "the transaction id read before the test, the psql DELETE, and the checks of their exit codes"
+    entries.write_text("".join(kept), encoding="utf-8")
+    run = harness.run_suite(project, docker_client)
+    assert not run.passed and "FAILED tests/test_entries.py::test_a_new_account_starts_at_zero" in run.output, run.output[-3000:]
 
 
 SPLIT_PROJECT = {

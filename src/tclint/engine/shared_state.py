@@ -44,6 +44,7 @@ class Cleanup:
 
     removes: str
     statements: tuple[str, ...]
+    before: tuple[str, ...] = ()  # statements that run before each test (what the cleanup needs to know)
 
 
 def written_state(nodes: Iterable[cst.CSTNode], model) -> list[Written]:
@@ -74,7 +75,13 @@ def _described(match: re.Match) -> Written:
     if match.group("ddl"):
         verb = " ".join(match.group(0).split()[:2]).upper()  # CREATE TABLE, DROP SCHEMA...
         return Written(verb.split()[1].lower(), _unquoted(match.group("ddl")), verb)
-    return Written("rows", _unquoted(match.group("insert") or match.group("update")))
+    if match.group("insert"):
+        return Written("rows", _unquoted(match.group("insert")), "INSERT INTO")
+    if match.group("delete"):
+        return Written("rows", _unquoted(match.group("delete")), "DELETE FROM")
+    if match.group("truncate"):
+        return Written("rows", _unquoted(match.group("truncate")), "TRUNCATE")
+    return Written("rows", _unquoted(match.group("update")), "UPDATE")
 
 
 def _unquoted(name: str) -> str:
@@ -88,36 +95,74 @@ def sharing_note(state: list[Written]) -> str:
     return f"; shared, the container keeps what the tests write ({', '.join(map(str, state[:3]))}): `tclint verify` checks the fix"
 
 
+def per_test_body(cleanup: Cleanup, container: str, indent: str) -> str:
+    """The body of the per-test fixture over `container`: what the cleanup reads before the test, the
+    container handed to the test, the cleanup."""
+    before = "".join(f"{indent}{statement.format(container=container)}\n" for statement in cleanup.before)
+    after = "".join(f"{indent}{statement.format(container=container)}\n" for statement in cleanup.statements)
+    return f"{before}{indent}yield {container}\n{after}"
+
+
 def cleanup_note(cleanup: Cleanup, through: str = "a per-test fixture") -> str:
     return f"; the fix shares it through {through} that {cleanup.removes} after each test"
 
 
 def cleanup_for(container_class: str, state: list[Written]) -> Cleanup | None:
     """The cleanup that returns the shared container to the state a new one had, when every piece of
-    written state is one it removes: the tables the tests create (and their rows) in PostgreSQL, dropped
-    with `psql` inside the container; Redis keys, flushed through the container's client. None when the
-    tests write nothing tclint can see, or something it cannot remove (rows of tables they did not
-    create, other DDL, files, queues)."""
+    written state is one it removes: in PostgreSQL, the tables the tests create (and their rows),
+    dropped, and the rows the tests insert into tables that were there before the test (a fixture's or
+    migrations'), deleted (those newer than the transaction id read before the test), all with `psql`
+    inside the container; Redis keys, flushed through the container's client. None when the tests write
+    nothing tclint can see, or something it cannot remove (rows they update or delete in tables they did
+    not create, rows written through an ORM, other DDL, files, queues)."""
     kind = container_class.rsplit(".", 1)[-1]
     if not state:
         return None
     if kind == POSTGRES:
-        return _drop_created_tables(state)
+        return _postgres_cleanup(state)
     if kind == REDIS and all(item.what == "Redis keys" for item in state):
         return Cleanup("flushes the Redis keys", ("client = {container}.get_client()", "client.flushall()", "client.close()"))
     return None
 
 
-def _drop_created_tables(state: list[Written]) -> Cleanup | None:
+PSQL = 'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'
+
+
+def _postgres_cleanup(state: list[Written]) -> Cleanup | None:
     created = sorted({item.name for item in state if item.verb == "CREATE TABLE"})
-    if not created or not all(_PLAIN_NAME.fullmatch(name) for name in created):
+    inserted = sorted({item.name for item in state if item.verb == "INSERT INTO"} - set(created))
+    names = [*created, *inserted]
+    if not names or not all(item.name is not None and _PLAIN_NAME.fullmatch(item.name) for item in state):
         return None
     for item in state:
-        if item.name not in created or item.what not in ("table", "rows"):
+        if item.what not in ("table", "rows") or (item.name not in created and item.verb != "INSERT INTO"):
             return None
-    tables = ", ".join(created)
-    command = f'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "DROP TABLE IF EXISTS {tables} CASCADE"'
+    if not inserted:
+        return _drop_created_tables(created)
+    # rows newer than the transaction id read before the test are the test's: seeded rows stay; the
+    # replication role skips foreign-key triggers, so the tables' order does not matter
+    deletes = "; ".join(f"DELETE FROM {name} WHERE xmin::text::bigint > {{{{int(marked.output)}}}}" for name in inserted)
+    drop = f"DROP TABLE IF EXISTS {', '.join(created)} CASCADE; " if created else ""
+    command = f"{PSQL} -c \"{drop}SET session_replication_role = replica; {deletes}\""
+    removes = [f"deletes the rows the tests insert into {_listed(inserted)}"]
+    if created:
+        removes.insert(0, f"drops the tables the tests create ({_listed(created)})")
     return Cleanup(
-        f"drops the tables the tests create ({', '.join(f'`{name}`' for name in created)})",
+        " and ".join(removes),
+        (f"cleaned = {{container}}.exec([\"sh\", \"-c\", f{command!r}])", "assert cleaned.exit_code == 0, cleaned.output"),
+        (f"marked = {{container}}.exec([\"sh\", \"-c\", {(PSQL + ' -tA -c ' + chr(34) + 'SELECT txid_current()' + chr(34))!r}])",
+         "assert marked.exit_code == 0, marked.output"),
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+
+def _drop_created_tables(created: list[str]) -> Cleanup:
+    tables = ", ".join(created)
+    command = f'{PSQL} -c "DROP TABLE IF EXISTS {tables} CASCADE"'
+    return Cleanup(
+        f"drops the tables the tests create ({_listed(created)})",
         (f"dropped = {{container}}.exec([\"sh\", \"-c\", {command!r}])", "assert dropped.exit_code == 0, dropped.output"),
     )

@@ -342,4 +342,5 @@ STATE_WRITES = {
 STATE_STATEMENTS = (
     r"(?i)\b(?:create|drop|alter)\s+(?:table|schema|database|index|view)\s+(?:if\s+(?:not\s+)?exists\s+)?"
     r"(?P<ddl>[\w.\"`]+)|\binsert\s+into\s+(?P<insert>[\w.\"`]+)|\bupdate\s+(?P<update>[\w.\"`]+)\s+set\b"
+    r"|\bdelete\s+from\s+(?P<delete>[\w.\"`]+)|\btruncate\s+(?:table\s+)?(?P<truncate>[\w.\"`]+)"
 )

@@ -29,6 +29,8 @@ class ContainerInSetup(Rule):
                         tests = [method.node.body for name, method in owner.methods.items() if name not in PER_TEST.values()]
                         state = written_state(tests, self.model)
                         cleanup = cleanup_for(ref.cls.qualname, state) if setup_name == "setUp" else None
+                        if cleanup is not None and cleanup.before:
+                            cleanup = None  # what it reads before each test would have to live on the test case
                         fix = self.move_to_class(owner, setup, ref, cleanup) if where is ref.started_by else None
                         if fix is not None:
                             message += cleanup_note(cleanup, "a `tearDown`") if cleanup is not None else sharing_note(state)

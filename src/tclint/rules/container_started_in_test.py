@@ -11,7 +11,7 @@ from tclint.engine import build
 from tclint.engine.fixes import ConftestFixture, Fix, ImportRequest, SharedFixture
 from tclint.engine.model import ContainerRef, FunctionInfo, descendants, source_of
 from tclint.engine.rule import Rule
-from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
+from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, per_test_body, sharing_note, written_state
 from tclint.engine.starts import Start, StartSites
 
 
@@ -237,8 +237,7 @@ class ContainerStartedInTest(Rule):
             name, number = f"{base}_{number}", number + 1
         decorator, imports = self.fixture_decorator()
         indent = self.context.module.default_indent
-        steps = "".join(f"{indent}{statement.format(container=shared)}\n" for statement in cleanup.statements)
-        code = f"@{decorator}\ndef {name}({shared}):\n{indent}yield {shared}\n{steps}"
+        code = f"@{decorator}\ndef {name}({shared}):\n{per_test_body(cleanup, shared, indent)}"
         return name, (cst.parse_statement(code), imports)
 
     def fixture_decorator(self) -> tuple[str, tuple[ImportRequest, ...]]:

@@ -9,7 +9,7 @@ from tclint.engine import build
 from tclint.engine.fixes import Fix
 from tclint.engine.model import FixtureInfo, FunctionInfo, keyword_arg, source_of
 from tclint.engine.rule import Rule
-from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, sharing_note, written_state
+from tclint.engine.shared_state import Cleanup, cleanup_for, cleanup_note, per_test_body, sharing_note, written_state
 from tclint.engine.starts import StartSites
 from tclint.knowledge import fixture_scope, narrower, scope_rank
 
@@ -62,13 +62,29 @@ class FunctionScopedContainerFixture(Rule):
             if blocker:
                 self.report(self.anchor(fixture), f"{message} (no fix: {blocker})")
             else:
-                users = [test.node.body for test in self.model.functions if test.is_test and fixture.name in test.params]
-                state = written_state(users, self.model)
+                state = written_state(self.per_test_code(function), self.model)
                 cleanup = self.cleanup_of(function, state)
                 if cleanup is not None:
                     self.report(self.anchor(fixture), message + cleanup_note(cleanup), self.split(function, cleanup))
                 else:
                     self.report(self.anchor(fixture), message + sharing_note(state), self.widen(fixture))
+
+    def per_test_code(self, container_fixture: FunctionInfo) -> list[cst.CSTNode]:
+        """The code that runs for every test of the container fixture: the bodies of the tests that ask
+        for it, directly or through this module's function-scoped fixtures over it, and those fixtures'
+        bodies (they run again for each test against the shared container)."""
+        through = {container_fixture.fixture.name}
+        fixtures = [f for f in self.model.functions if f.fixture is not None and f is not container_fixture and f.fixture.scope == "function"]
+        code = []
+        grew = True
+        while grew:
+            grew = False
+            for function in fixtures:
+                if function.fixture.name not in through and through.intersection(function.params):
+                    through.add(function.fixture.name)
+                    code.append(function.node.body)
+                    grew = True
+        return [*code, *(test.node.body for test in self.model.functions if test.is_test and through.intersection(test.params))]
 
     def shared_by(self) -> str | None:
         """Why the module's fixtures serve several test modules: it is a conftest.py, or a conftest.py
@@ -136,8 +152,7 @@ class FunctionScopedContainerFixture(Rule):
         decorator = fixture.decorator.decorator
         spelled = source_of(decorator.func if isinstance(decorator, cst.Call) else decorator)
         indent = self.context.module.default_indent
-        steps = "".join(f"{indent}{statement.format(container=shared)}\n" for statement in cleanup.statements)
-        per_test = cst.parse_statement(f"@{spelled}\ndef {fixture.name}({shared}):\n{indent}yield {shared}\n{steps}")
+        per_test = cst.parse_statement(f"@{spelled}\ndef {fixture.name}({shared}):\n{per_test_body(cleanup, shared, indent)}")
         per_test = per_test.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         return Fix(f'Share one container through `{shared}` (scope="{FIX_SCOPE}"), cleaned after each test by `{fixture.name}`',
                    UNSAFE, [(function.node, cst.FlattenSentinel([session, per_test]))])  # fmt: skip
