@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+import threading
+import warnings
 from collections import Counter
 
 import libcst as cst
@@ -180,3 +184,44 @@ def test_what_libcst_cannot_parse_is_a_one_line_error_of_its_file(project):
     write(project, {"tests/test_t.py": 'import testcontainers\nx = t"{a}" t"{b}"\n', "tests/test_ok.py": "import testcontainers\n"})
     result = run(["."], load_settings(None, project), RunOptions(cache=False))
     assert result.errors == [("tests/test_t.py", "libcst cannot parse this file (CSTLogicError: Logic error!)")]
+
+
+FIXTURE_CONFTEST = (
+    "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n"
+    "@pytest.fixture\ndef redis_container():\n    with RedisContainer('redis:7-alpine') as redis:\n        yield redis\n"
+)
+SLEEPING_TEST = "import time\n\n\ndef test_ping_{n}(redis_container):\n    time.sleep(1)\n    assert redis_container.get_client().ping()\n"
+FORK_WARNING = "This process"  # Python 3.12+: "This process (pid=...) is multi-threaded, use of fork() may lead to deadlocks"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="Python 3.12 is the first to warn on a fork of a process with threads")
+def test_the_pool_forks_no_worker_from_this_process_and_its_lint_thread(project):
+    from tclint.runner import RunOptions, run
+    from tclint.settings import load_settings
+
+    write(project, {"conftest.py": FIXTURE_CONFTEST, **{f"tests/test_{n}.py": SLEEPING_TEST.format(n=n) for n in range(10)}})
+    settings = load_settings(None, project)
+    run(["conftest.py"], settings, RunOptions(cache=False))  # linted here, on tclint's lint thread
+    assert any(thread.name.startswith("tclint-lint") for thread in threading.enumerate())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(["tests"], settings, RunOptions(cache=False, jobs=2))
+    assert [d.path for d in result.diagnostics if d.name == "sleep-in-test"] == [f"tests/test_{n}.py" for n in range(10)]
+    assert [str(each.message) for each in caught if FORK_WARNING in str(each.message)] == []
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="Python 3.12 is the first to warn on a fork of a process with threads")
+@pytest.mark.parametrize("arguments", [
+    pytest.param(["-j", "2", "tests"], id="a-pool-run-below-a-conftest-linted-in-process"),
+    pytest.param(["--stdin-filename", "tests/test_0.py"], id="stdin"),
+])  # fmt: skip
+def test_tclint_runs_under_deprecation_warnings_as_errors(project, arguments):
+    """An error filter cannot raise from inside os.fork (Python drops the exception), so the fork
+    warning is let through to stderr, where the test looks for it."""
+    write(project, {"conftest.py": FIXTURE_CONFTEST, **{f"tests/test_{n}.py": SLEEPING_TEST.format(n=n) for n in range(10)}})
+    flags = ["-W", "error::DeprecationWarning", "-W", f"always:{FORK_WARNING}:DeprecationWarning"]
+    done = subprocess.run([sys.executable, *flags, "-m", "tclint", "check", "--no-cache", *arguments], cwd=project,
+                          input=(project / "tests/test_0.py").read_text(), capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "Warning" not in done.stderr
+    assert done.stdout.count("[sleep-in-test]") == (10 if "tests" in arguments else 1)

@@ -66,17 +66,20 @@ def test_a_file_deleted_before_its_fix_is_written(project, monkeypatch):
 
 
 def test_a_crashing_worker_costs_only_its_file(project, monkeypatch):
-    from tclint import worker
+    from tclint import pool
 
     write(project, {f"tests/test_{n}.py": BAD.format(n=n) for n in range(12)})
-    real = worker.run
+    real = pool._Worker.send
 
-    def crash_on_one(task):
-        if task.path == "tests/test_3.py":
-            os._exit(3)  # a segfault, as far as the pool can tell
-        return real(task)
+    def crash_on_one(self, message):
+        if getattr(message, "path", None) != "tests/test_3.py":
+            return real(self, message)
+        os.kill(self.process.pid, signal.SIGSTOP)  # it cannot answer before it dies
+        sent = real(self, message)
+        os.kill(self.process.pid, signal.SIGKILL)  # a segfault while it holds the file, as far as the pool can tell
+        return sent
 
-    monkeypatch.setattr(worker, "run", crash_on_one)
+    monkeypatch.setattr(pool._Worker, "send", crash_on_one)
     result = run(["."], load_settings(None, project), RunOptions(cache=False, jobs=2))
     assert result.errors == [("tests/test_3.py", "internal error: the worker linting this file crashed")]
     assert sorted({d.path for d in result.diagnostics}) == sorted(f"tests/test_{n}.py" for n in range(12) if n != 3)
@@ -113,19 +116,38 @@ def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project, to_group):
     assert not list(project.rglob("*.tclint")), "no temporary file is left behind"
 
 
+def test_a_ctrl_c_that_lands_while_a_worker_starts_neither_kills_it_nor_prints(project, capfd):
+    """A terminal's Ctrl-C reaches the whole process group, workers included, also while a worker's
+    interpreter is still starting (before it can ignore SIGINT)."""
+    from tclint import pool, worker
+    from tclint.facts import ProjectFacts
+
+    write(project, {"tests/test_a.py": BAD.format(n=0)})
+    started = pool._Worker.start(load_settings(None, project))
+    try:
+        os.kill(started.process.pid, signal.SIGINT)  # Popen returns once the interpreter is exec'd: it is starting
+        source = (project / "tests/test_a.py").read_bytes()
+        started.send(worker.Task("tests/test_a.py", source, ("function-scoped-container-fixture",), False, False, False, ProjectFacts()))
+        report = started.receive()
+    finally:
+        started.stop()
+    assert report is not None and [d.code for d in report.diagnostics] == ["TCL101"]
+    assert capfd.readouterr().err == ""
+
+
 def test_an_interrupt_does_not_wait_for_a_worker_stuck_on_a_file(project, monkeypatch):
     """The workers only compute reports: on an interrupt they are stopped, not waited for."""
-    from tclint import worker
+    from tclint import pool
 
     write(project, {f"tests/test_{n}.py": BAD.format(n=n) for n in range(12)})
-    real = worker.run
+    real = pool._Worker.send
     stuck = project / "stuck.pid"
 
-    def stuck_on_one(task):
-        if task.path == "tests/test_0.py":
-            stuck.write_text(str(os.getpid()))
-            signal.pause()  # stuck until killed
-        return real(task)
+    def stuck_on_one(self, message):
+        if getattr(message, "path", None) == "tests/test_0.py":
+            os.kill(self.process.pid, signal.SIGSTOP)  # stuck: it answers nothing, not even SIGTERM
+            stuck.write_text(str(self.process.pid))
+        return real(self, message)
 
     def interrupt_once_stuck(done, total):
         if stuck.exists():
@@ -134,7 +156,7 @@ def test_an_interrupt_does_not_wait_for_a_worker_stuck_on_a_file(project, monkey
     def give_up(signum, frame):
         raise TimeoutError("the interrupt waited for the stuck worker")
 
-    monkeypatch.setattr(worker, "run", stuck_on_one)
+    monkeypatch.setattr(pool._Worker, "send", stuck_on_one)
     previous = signal.signal(signal.SIGALRM, give_up)
     signal.alarm(60)
     try:

@@ -1,16 +1,21 @@
 """The linting pool: tasks (a file's bytes, its rules and the facts it needs) in, reports out, in worker
 processes when there are enough files to pay for them.
 
-The pool is tclint's own: each worker holds one task at a time over a pipe of its own, so a worker
+The pool is tclint's own: each worker holds one task at a time over a socket of its own, so a worker
 that dies costs exactly the file it held, and stopping the pool is killing its workers, with no
-thread of the pool's in the parent to race with. Workers ignore SIGINT: on Ctrl-C the parent stops
-them at once, and as they only compute reports (the parent writes every file), no file is left
-half-written."""
+thread of the pool's in the parent to race with. Workers are fresh interpreters (`python -I -c`), not
+forks: tclint lints some files in-process on a thread of its own (`worker.on_deep_stack`), and
+forking a process that has threads may deadlock the child (Python 3.12 warns). Each worker is the
+only holder of its end of the socket, so a tclint that dies, even by SIGKILL, ends them: they read
+the end of the socket and leave. Workers ignore SIGINT from their first instruction on: on Ctrl-C the
+parent stops them at once, and as they only compute reports (the parent writes every file), no file
+is left half-written."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterator
 from typing import TypeVar
@@ -20,8 +25,6 @@ from tclint.diagnostics import FileReport
 from tclint.settings import Settings
 
 POOL_THRESHOLD = 8  # files to parse before a process pool pays for itself
-STOP_WAIT_S = 5  # how long a terminated worker may take to go before it is killed
-PARENT_CHECK_S = 1.0  # how often an idle worker checks that tclint is still there
 CRASHED = "internal error: the worker linting this file crashed"
 
 Key = TypeVar("Key")
@@ -38,7 +41,7 @@ class LintPool:
         """Each task's report, in the order they finish."""
         if not tasks:
             return
-        if len(tasks) < POOL_THRESHOLD or self._size() < 2:
+        if len(tasks) < POOL_THRESHOLD or self._size() < 2 or os.name != "posix":
             for key, task in tasks:
                 yield key, worker.run(task)
             return
@@ -50,16 +53,16 @@ class LintPool:
 
         queue = deque(tasks)
         while len(self.workers) < min(self._size(), len(tasks)):
-            self.workers.append(self._start())
+            self.workers.append(_Worker.start(self.settings))
         busy: dict[_Worker, tuple[Key, worker.Task]] = {}
         try:
             for index in range(len(self.workers)):
                 if queue:
                     self._hand(index, queue.popleft(), busy)
             while busy:
-                ready = set(wait([handle for each in busy for handle in (each.connection, each.process.sentinel)]))
+                ready = set(wait([each.connection for each in busy]))  # a report, or a dead worker's end of file
                 for index, each in enumerate(self.workers):
-                    if each in busy and (each.connection in ready or each.process.sentinel in ready):
+                    if each in busy and each.connection in ready:
                         key, task = busy.pop(each)
                         report = each.receive()
                         if report is None:
@@ -83,23 +86,10 @@ class LintPool:
 
     def _replace(self, index: int) -> None:
         self.workers[index].stop()
-        self.workers[index] = self._start()
+        self.workers[index] = _Worker.start(self.settings)
 
     def _size(self) -> int:
         return self.jobs or os.cpu_count() or 1
-
-    def _start(self) -> _Worker:
-        import multiprocessing
-
-        import tclint.engine.lint  # noqa: F401  (imported once here, inherited by forked workers)
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix" else None
-        context = multiprocessing.get_context(method)
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, self.settings), daemon=True, name="tclint-worker")
-        process.start()
-        child_end.close()  # the parent holds only its own end, so a dead worker's pipe reads as closed
-        return _Worker(process, parent_end)
 
     def close(self) -> None:
         """Stop every worker, busy or not: what they were computing is not wanted any more."""
@@ -113,9 +103,31 @@ class _Worker:
         self.process = process
         self.connection = connection
 
-    def send(self, task: worker.Task) -> bool:
+    @classmethod
+    def start(cls, settings: Settings) -> _Worker:
+        """A worker on a fresh interpreter that sees the modules this process sees (its sys.path; `-I`
+        keeps the current folder, which holds the project being linted, off it)."""
+        import subprocess
+        from multiprocessing.connection import Pipe
+
+        parent_end, child_end = Pipe()
+        program = f"import sys; sys.path[:] = {sys.path!r}; from tclint.pool import serve; serve({child_end.fileno()})"
+        # The worker starts with SIGINT blocked (the mask survives exec) and unblocks it once it ignores
+        # it: a Ctrl-C while it starts up must not print its KeyboardInterrupt.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            self.connection.send(task)
+            process = subprocess.Popen([sys.executable, "-I", "-c", program], pass_fds=(child_end.fileno(),),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)  # fmt: skip
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            child_end.close()  # the worker's end is the worker's alone: tclint gone, the worker reads the end
+        made = cls(process, parent_end)
+        made.send(settings)
+        return made
+
+    def send(self, message) -> bool:
+        try:
+            self.connection.send(message)
         except OSError:  # the worker is gone
             return False
         return True
@@ -128,32 +140,23 @@ class _Worker:
             return None
 
     def stop(self) -> None:
+        """Killed, not asked: a worker only computes, and one stuck on a file must not hold tclint up."""
         self.connection.close()
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(STOP_WAIT_S)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        self.process.kill()
+        self.process.wait()
 
 
-def _serve(connection, settings: Settings) -> None:
-    """A worker: a task in, its report out, until the parent closes the pipe or stops it."""
+def serve(fd: int) -> None:
+    """A worker: the settings, then a task in, its report out, until tclint closes its end or stops it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    worker.init(settings)
-    parent = os.getppid()
-    while True:
-        # A parent killed outright (SIGKILL, SIGTERM) never closes the pipe, and forked siblings hold
-        # copies of its end: the pipe alone would keep an idle worker waiting for ever.
-        while not connection.poll(PARENT_CHECK_S):
-            if os.getppid() != parent:
-                return
-        try:
-            task = connection.recv()
-        except EOFError:
-            return
-        report = worker.run(task)
-        try:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    from multiprocessing.connection import Connection
+
+    connection = Connection(fd)
+    try:
+        worker.init(connection.recv())
+        while True:
+            report = worker.run(connection.recv())
             connection.send(report)
-        except BrokenPipeError:
-            return
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        return

@@ -242,14 +242,6 @@ def _failed(task: Task, message: str) -> FileReport:
 _lint_thread: ThreadPoolExecutor | None = None
 
 
-def _forget_lint_thread() -> None:
-    global _lint_thread
-    _lint_thread = None  # a forked pool worker has none of its parent's threads
-
-
-os.register_at_fork(after_in_child=_forget_lint_thread)
-
-
 def on_deep_stack(function, *args):
     """function(*args) on a thread with a large stack and recursion limit; its exception is re-raised here.
 
