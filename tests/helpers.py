@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 
@@ -54,3 +55,11 @@ def tclint(*args: str) -> tuple[int, str, str]:
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+def interruptible(argv: list[str]) -> list[str]:
+    """argv started with SIGINT at its default, as a command typed at a terminal has it. A test run started
+    in the background (`pytest &` in a script, nohup) has SIGINT ignored, and an ignored signal stays
+    ignored across exec: the command would not see the Ctrl-C a test sends it. argv[0]: an absolute path."""
+    reset = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+    return [sys.executable, "-c", reset, *argv]

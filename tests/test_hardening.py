@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import wait_until, write
+from helpers import interruptible, wait_until, write
 
 from tclint.files import create_new, digest, write_atomically
 from tclint.runner import RunOptions, run
@@ -85,17 +85,26 @@ def test_a_crashing_worker_costs_only_its_file(project, monkeypatch):
     assert sorted({d.path for d in result.diagnostics}) == sorted(f"tests/test_{n}.py" for n in range(12) if n != 3)
 
 
-@pytest.mark.parametrize("to_group", [
-    pytest.param(False, id="to-tclint"),
-    pytest.param(True, id="to-its-process-group"),  # as a terminal's Ctrl-C: the workers get it too
+@pytest.mark.parametrize(("to_group", "runner_ignores_sigint"), [
+    pytest.param(False, False, id="to-tclint"),
+    pytest.param(True, False, id="to-its-process-group"),  # as a terminal's Ctrl-C: the workers get it too
+    # a test run started in the background (`pytest &`, nohup in a script) has SIGINT ignored, and its
+    # children inherit that: the tclint it starts must still be interruptible, as from a terminal
+    pytest.param(True, True, id="from-a-test-run-that-ignores-sigint"),
 ])  # fmt: skip
-def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project, to_group):
+def test_ctrl_c_during_fix_leaves_every_file_old_or_new(project, to_group, runner_ignores_sigint):
     filler = generated(6_000)
     files = {f"tests/pkg{n}/conftest.py": BAD.format(n=n) + filler for n in range(300)}
     write(project, files)
-    process = subprocess.Popen([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."],
-                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
+    if runner_ignores_sigint:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # what tclint inherits: it starts below
+    try:
+        process = subprocess.Popen(interruptible([sys.executable, "-m", "tclint", "--fix", "--unsafe-fixes", "--no-cache", "-q", "."]),
+                                   cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)  # fmt: skip
+    finally:
+        if runner_ignores_sigint:
+            signal.signal(signal.SIGINT, previous)
     wait_until(lambda: any((project / name).read_text() != text for name, text in files.items()), "a first fixed file")
     if to_group:
         os.killpg(process.pid, signal.SIGINT)
