@@ -128,3 +128,58 @@ def test_which_fixtures_are_split_into_session_and_per_test(tmp_path, monkeypatc
     result = run(["."], load_settings(None, tmp_path), RunOptions(unsafe=True, want_edits=True, cache=False, jobs=1))
     (diagnostic,) = [d for d in result.diagnostics if d.name == "function-scoped-container-fixture"]
     assert diagnostic.fix.message.startswith(title)
+
+
+SCHEMA_HELPERS = """\
+def create_venues(connection):
+    connection.cursor().execute("CREATE TABLE venues (name text)")
+
+
+def add_venue(connection, name):
+    connection.cursor().execute("INSERT INTO venues (name) VALUES (%s)", (name,))
+"""
+TESTS_CALLING_HELPERS = """\
+import psycopg2
+from testcontainers.community.{module} import {container}
+
+from tests.schema import add_venue, create_venues
+
+
+def prepare(connection):
+    create_venues(connection)
+
+
+def test_add():
+    with {container}("{image}") as database:
+        connection = psycopg2.connect(database.get_connection_url(driver=None))
+        prepare(connection)
+        add_venue(connection, "hall")
+
+
+def test_list():
+    with {container}("{image}") as database:
+        create_venues(psycopg2.connect(database.get_connection_url(driver=None)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "container", "image", "note"),
+    [
+        pytest.param("mysql", "MySqlContainer", "mysql:8.0",
+                     "shared, the container keeps what the tests write (rows `venues` (INSERT INTO), table `venues` (CREATE TABLE))",
+                     id="mysql-names-the-table"),
+        pytest.param("postgres", "PostgresContainer", "postgres:16-alpine",
+                     "the fix shares it through a per-test fixture that drops the tables the tests create (`venues`)",
+                     id="postgres-drops-it"),
+    ],
+)  # fmt: skip
+def test_statements_are_followed_into_the_helpers_a_test_calls(tmp_path, monkeypatch, module, container, image, note):
+    """A local helper that calls a helper imported from a project module, and an imported one called
+    directly: their SQL is what the tests write."""
+    tests = TESTS_CALLING_HELPERS.format(module=module, container=container, image=image)
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "venues"\ndependencies = ["testcontainers==4.15.0"]\n',
+                     "tests/__init__.py": "", "tests/schema.py": SCHEMA_HELPERS, "tests/test_venues.py": tests})  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    result = run(["."], load_settings(None, tmp_path), RunOptions(unsafe=True, cache=False, jobs=1))
+    messages = {d.message for d in result.diagnostics if d.name == "container-started-in-test"}
+    assert len(messages) == 2 and all(note in message for message in messages), messages

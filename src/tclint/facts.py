@@ -75,6 +75,8 @@ class FileFacts:
     sources: tuple[tuple[str, str], ...] = ()  # the project files its imports name, as the project index found them: (module as written, path)
     exports: tuple[str, ...] | None = None  # the names its `__all__` lists; None when it defines no literal `__all__`
     marks: tuple[str, ...] = ()  # the pytest marks its `pytest_configure` hook registers
+    # what its helper functions write into services: (function, ((what, name, verb), ...)), as engine/shared_state reads it
+    writes: tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -94,6 +96,7 @@ class FileFacts:
             tuple(_tuples(pair) for pair in data.get("sources", ())),
             tuple(data["exports"]) if data.get("exports") is not None else None,
             tuple(data.get("marks", ())),
+            tuple((name, tuple(tuple(item) for item in items)) for name, items in data.get("writes", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:

@@ -133,8 +133,9 @@ def fixture_names_in(source: bytes) -> frozenset[bytes]:
 
 
 # What a module other files import may lend them: container classes and helpers, fixtures, plugins,
-# module-level constants (`IMAGE = "postgres:16"`, `PORTS = (5432,)`).
-EXPORTS = re.compile(rb"(?i:container)|fixture|pytest_plugins|^[A-Z][A-Z0-9_]*[ \t]*(?::[^=\n]*)?=[ \t]*[rbuRBUfF]{0,2}[\"'(0-9]", re.MULTILINE)
+# module-level constants (`IMAGE = "postgres:16"`, `PORTS = (5432,)`), helpers that write SQL.
+EXPORTS = re.compile(rb"(?i:container)|fixture|pytest_plugins|^[A-Z][A-Z0-9_]*[ \t]*(?::[^=\n]*)?=[ \t]*[rbuRBUfF]{0,2}[\"'(0-9]"
+                     rb"|(?i:\b(?:create|drop|alter)\s+(?:table|schema|database|index|view)\b|\binsert\s+into\b)", re.MULTILINE)
 
 
 def may_export(source: bytes) -> bool:

@@ -18,6 +18,7 @@ from tclint.engine.fix_edits import FixEdits
 from tclint.engine.markers import configured_marks
 from tclint.engine.model import Model
 from tclint.engine.positions import node_positions
+from tclint.engine.shared_state import helper_writes
 from tclint.engine.rule import FileContext
 from tclint.engine.walk import Walker
 from tclint.files import FileError, decode
@@ -232,7 +233,7 @@ def file_facts(path: str, model: Model) -> tuple[FileFacts, list[tuple[int, cst.
         )
         if ref is not None:
             located.append((len(fixtures) - 1, fixture.decorator or fixture.call or function.node))
-    return FileFacts(path, tuple(fixtures), marks=configured_marks(model), **model.exported_facts()), located
+    return FileFacts(path, tuple(fixtures), marks=configured_marks(model), writes=helper_writes(model), **model.exported_facts()), located
 
 
 def placed(facts: FileFacts, located: list[tuple[int, cst.CSTNode]], positions: dict) -> FileFacts:

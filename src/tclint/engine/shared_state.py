@@ -49,21 +49,64 @@ class Cleanup:
 
 def written_state(nodes: Iterable[cst.CSTNode], model) -> list[Written]:
     """What the code writes, sorted by description. Statements come from string literals and from the
-    constants a call passes (`cursor.execute(SCHEMA)`)."""
+    constants a call passes (`cursor.execute(SCHEMA)`), in the code and in the helper functions it calls:
+    this module's (followed into the helpers they call) and those of project modules it imports (their
+    facts)."""
     found: dict[Written, None] = {}
+    _write_into(list(nodes), model, found, set())
+    return sorted(found, key=str)
+
+
+def _write_into(nodes: list[cst.CSTNode], model, found: dict[Written, None], followed: set[str]) -> None:
     for root in nodes:
         for node in descendants(root):
             if isinstance(node, cst.SimpleString):
                 _statements(node.evaluated_value, found)
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.args:
-                what = STATE_WRITES.get(node.func.attr.value)
-                if what is not None:
-                    found[Written(what)] = None
-                for arg in node.args:
-                    if isinstance(arg.value, cst.Name):
-                        held = model.string_of(arg.value)
-                        _statements(held.text if held is not None else None, found)
-    return sorted(found, key=str)
+            elif isinstance(node, cst.Call):
+                _call_writes(node, model, found, followed)
+
+
+def _call_writes(node: cst.Call, model, found: dict[Written, None], followed: set[str]) -> None:
+    if isinstance(node.func, cst.Attribute) and node.args:
+        what = STATE_WRITES.get(node.func.attr.value)
+        if what is not None:
+            found[Written(what)] = None
+        for arg in node.args:
+            if isinstance(arg.value, cst.Name) and model is not None:
+                held = model.string_of(arg.value)
+                _statements(held.text if held is not None else None, found)
+    if model is None:
+        return
+    helper = model.module_functions.get(node.func.value) if isinstance(node.func, cst.Name) else None
+    if helper is not None and helper.fixture is None and not helper.is_test:
+        if helper.name not in followed:
+            followed.add(helper.name)
+            _write_into([helper.node.body], model, found, followed)
+        return
+    for item in imported_writes(node.func, model):
+        found[item] = None
+
+
+def imported_writes(func: cst.BaseExpression, model) -> list[Written]:
+    """What a helper function of another project module writes, from that module's facts."""
+    qualname = model.qualified(func) if model.project.modules else None
+    imported = model.project.imported(qualname) if qualname and not qualname.startswith("testcontainers.") else None
+    if imported is None:
+        return []
+    facts, name = imported
+    return [Written(*item) for function, items in facts.writes if function == name for item in items]
+
+
+def helper_writes(model) -> tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...]:
+    """What each helper function of the module writes (not fixtures, not tests), for the facts other
+    modules read."""
+    found = []
+    for name, function in model.module_functions.items():
+        if function.fixture is None and not function.is_test:
+            state = written_state([function.node.body], model)
+            if state:
+                found.append((name, tuple((item.what, item.name, item.verb) for item in state)))
+    return tuple(found)
 
 
 def _statements(text: object, found: dict[Written, None]) -> None:
