@@ -179,3 +179,45 @@ def test_junit_outcomes_by_test_id_without_skipped_tests(tmp_path):
         "tests/sub/test_b.py::test_param[x]": False,
     }
     assert parse_junit(tmp_path / "missing.xml") == {}
+
+
+# a stand-in container whose state is a fresh folder per container: a table is a folder in it
+TABLES_CONTAINER = {
+    "testcontainers/__init__.py": "",
+    "testcontainers/community/__init__.py": "",
+    "testcontainers/community/redis.py": (
+        "import pathlib\nimport tempfile\n\n\nclass RedisContainer:\n    def __init__(self, image):\n        self.image = image\n\n"
+        "    def __enter__(self):\n        self.folder = pathlib.Path(tempfile.mkdtemp())\n        return self\n\n"
+        "    def __exit__(self, *exc_info):\n        return None\n\n"
+        "    def create_table(self, name):\n        (self.folder / name).mkdir()  # FileExistsError: it already exists\n"
+    ),
+}
+
+
+def creates_table(test: str, table: str) -> str:
+    return (f"from testcontainers.community.redis import RedisContainer\n\n\ndef test_{test}():\n"
+            f"    with RedisContainer(\"redis:7-alpine\") as redis:\n        redis.create_table(\"{table}\")\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tables", "status"),
+    [
+        pytest.param(("venues", "venues"), "rejected", id="both-modules-create-the-same-table"),
+        pytest.param(("venues", "events"), "kept", id="each-module-creates-its-own"),
+    ],
+)
+def test_a_container_shared_through_a_new_conftest_is_tried_as_one_unit(tmp_path, monkeypatch, capsys, tables, status):
+    """Two modules start the same container: `--fix` moves it into the tests/conftest.py they share. Tried
+    module by module, each would get a container of its own and pass; tried as `--fix` writes it, the
+    second module's test finds the first one's table."""
+    write(tmp_path, {"pyproject.toml": PINNED, **TABLES_CONTAINER, "tests/test_events.py": creates_table("events", tables[0]),
+                     "tests/test_venues.py": creates_table("venues", tables[1])})  # fmt: skip
+    code, report, _ = verify(tmp_path, monkeypatch, capsys)
+    assert statuses(report) == {"tests/test_events.py": status, "tests/test_venues.py": status}
+    assert (tmp_path / "tests/conftest.py").exists() == (status == "kept")
+    if status == "kept":
+        assert "def redis_container():" in (tmp_path / "tests/conftest.py").read_text()
+        assert "def redis_container" not in (tmp_path / "tests/test_events.py").read_text()
+    else:
+        assert report["fixes"][0]["failing_tests"] == ["tests/test_venues.py::test_venues"] and code == 1
+        assert (tmp_path / "tests/test_events.py").read_text() == creates_table("events", tables[0])

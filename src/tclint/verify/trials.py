@@ -28,6 +28,9 @@ COPY_IGNORED = (*DEFAULT_EXCLUDE, "*.pyc")  # .git is copied on its own: these p
 KEPT, REJECTED, UNVERIFIED = "kept", "rejected", "unverified"
 
 Group = tuple[str, str]  # (path from the project root, rule name): the fixes that are kept or rejected together
+# a fix that moves a container shared by several modules into the conftest.py they share: those modules'
+# fixes are one change, tried as one unit (apart, each module would keep a container of its own)
+PLACED = re.compile(r"^(?:Created|Extended) \S+ with the session fixture `(\w+)` that \d+ modules share$")
 
 
 @dataclass
@@ -93,13 +96,13 @@ class Verifier:
         candidates = [d for d in found if d.fix is not None]
         if not candidates:
             return self.report([], None, None, [], found)
-        groups = _by_file_and_rule(candidates)
+        groups = self.united(baseline, _by_file_and_rule(candidates))
         before = self.tests.run(baseline, self.test_targets(groups))
-        verifiable = {key: fixes for key, fixes in groups.items() if self.affected(key[0], before.passed)}
+        verifiable = {key: fixes for key, fixes in groups.items() if self.affected(key, before.passed)}
         failing: dict[Group, list[str]] = {}
         kept, after, changes = self.settle(baseline, verifiable, before.passed, failing)
         fixes = [FixOutcome(d, _status(key, kept, verifiable), failing.get(key, []))
-                 for d in sorted(candidates, key=Diagnostic.sort_key) for key in [(d.path, d.name)]]  # fmt: skip
+                 for d in sorted(candidates, key=Diagnostic.sort_key) for key in [self.unit_of.get((d.path, d.name), (d.path, d.name))]]  # fmt: skip
         written = [] if self.options.dry_run else self.write_back(baseline, changes)
         remaining = [d for d in found if d.fix is None] + [outcome.diagnostic for outcome in fixes if not outcome.kept]
         return self.report(fixes, before, after, written, remaining)
@@ -157,12 +160,46 @@ class Verifier:
             failing = _newly_failing(comparable, result)
         return bool(failing)
 
-    def affected(self, path: str, tests: set[str]) -> set[str]:
-        """The tests among `tests` that a fix of the file at `path` can change."""
-        return _under(tests, self.targets_of(path))
+    def united(self, baseline: Path, groups: dict[Group, list[Diagnostic]]) -> dict[Group, list[Diagnostic]]:
+        """The groups, with the modules whose container fix `--fix` moves into a shared conftest.py merged
+        into one group (under its first file), as `--fix` writes them together: kept or rejected together.
+        Found by fixing every file at once in a scratch copy: the groups whose fix hands out a placed
+        fixture, in modules that then use it without defining it."""
+        self.unit_of: dict[Group, Group] = {}
+        self.unit_paths: dict[Group, list[str]] = {}
+        paths = sorted({path for path, _ in groups})
+        if len(paths) < 2:
+            return groups
+        project = self.copy_of(baseline)
+        try:
+            settings = with_cli_overrides(self.scoped(project), select=tuple(sorted({rule for _, rule in groups})))
+            result = run([str(project / path) for path in paths], settings, RunOptions(fix=True, unsafe=True, cache=False))
+            placed = {match.group(1) for line in result.placed if (match := PLACED.match(line))}
+            members = [key for key, diagnostics in sorted(groups.items())
+                       if any(f"`{name}`" in d.fix.message for d in diagnostics for name in placed)
+                       and _uses_without_defining((project / key[0]).read_text(encoding="utf-8", errors="replace"), placed)]  # fmt: skip
+        finally:
+            shutil.rmtree(project.parent, ignore_errors=True)
+        if len(members) < 2 or len({key[1] for key in members}) != 1:
+            return groups
+        merged = dict(groups)
+        unit = members[0]
+        self.unit_paths[unit] = [path for path, _ in members]
+        for member in members:
+            self.unit_of[member] = unit
+            if member != unit:
+                merged[unit] = merged[unit] + merged.pop(member)
+        return merged
+
+    def paths_of(self, key: Group) -> list[str]:
+        return self.unit_paths.get(key, [key[0]])
+
+    def affected(self, key: Group, tests: set[str]) -> set[str]:
+        """The tests among `tests` that the group's fixes can change."""
+        return _under(tests, [target for path in self.paths_of(key) for target in self.targets_of(path)])
 
     def test_targets(self, groups: dict) -> list[str]:
-        return sorted({target for path, _ in groups for target in self.targets_of(path)})
+        return sorted({target for key in groups for path in self.paths_of(key) for target in self.targets_of(path)})
 
     def targets_of(self, path: str) -> list[str]:
         """What pytest runs for a fixed file: a conftest.py's folder, any other module by its path (pytest
@@ -224,13 +261,18 @@ class Verifier:
         (path from the project root -> content); the copy is removed afterwards."""
         project = self.copy_of(baseline)
         rules_by_file: dict[str, set[str]] = defaultdict(set)
-        for path, rule in groups:
-            rules_by_file[path].add(rule)
+        runs: list[tuple[list[str], tuple[str, ...]]] = []
+        for key in groups:
+            if key in self.unit_paths:  # one run over the unit's files, as `--fix` places the shared fixture
+                runs.append((self.unit_paths[key], (key[1],)))
+            else:
+                rules_by_file[key[0]].add(key[1])
+        runs += [([path], tuple(sorted(rules))) for path, rules in sorted(rules_by_file.items())]
         written: set[str] = set()
         try:
-            for path, rules in sorted(rules_by_file.items()):
-                settings = with_cli_overrides(self.scoped(project), select=tuple(sorted(rules)))
-                result = run([str(project / path)], settings, RunOptions(fix=True, unsafe=True, cache=False))
+            for paths, rules in runs:
+                settings = with_cli_overrides(self.scoped(project), select=rules)
+                result = run([str(project / path) for path in paths], settings, RunOptions(fix=True, unsafe=True, cache=False))
                 written.update(_from(project, shown) for shown in [*result.sources, *result.created])
             yield project, {path: (project / path).read_bytes() for path in sorted(written)}
         finally:
@@ -271,6 +313,10 @@ class Verifier:
         remaining = sorted((shown(d) for d in remaining), key=Diagnostic.sort_key)
         written = [display_path(self.root / path) for path in written]
         return VerifyReport(self.root, fixes, before, after, written, remaining, self.options.dry_run)
+
+
+def _uses_without_defining(source: str, fixtures: set[str]) -> bool:
+    return any(re.search(rf"\b{name}\b", source) and not re.search(rf"^\s*def {name}\(", source, re.MULTILINE) for name in fixtures)
 
 
 def _status(key: Group, kept: dict, verifiable: dict) -> str:
