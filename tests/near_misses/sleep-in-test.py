@@ -3,6 +3,8 @@
 import asyncio
 import time
 
+from myapp.jobs import Worker
+
 
 def wait_for_condition(condition, timeout=10.0, interval=0.05):
     deadline = time.monotonic() + timeout
@@ -35,3 +37,32 @@ def test_worker_polls_until_done(job):
             break
         time.sleep(0.02)
     assert job.result() == 42
+
+
+# Work the test hands to the code under test, sleeping to be slow on purpose: registered by a
+# decorator factory or method of an object, passed to a scheduler, listed in a worker's functions.
+def tick():
+    time.sleep(1)
+
+
+def rebuild_index():
+    time.sleep(2)
+
+
+def compact():
+    time.sleep(3)
+
+
+def test_cron_registers_a_schedule(worker, scheduler):
+    worker.cron("* * * * *")(tick)
+    scheduler.add_job(rebuild_index, "interval", seconds=1)
+    assert Worker(functions=[compact])
+
+
+def test_route_served_to_the_client(app, client):
+    @app.get("/report")
+    async def report():
+        await asyncio.sleep(1)
+        return {}
+
+    assert client.get("/report").status_code == 200

@@ -4,6 +4,7 @@ and building calls to the `wait_for_condition` helper."""
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 import libcst as cst
@@ -11,7 +12,7 @@ import libcst as cst
 from tclint.engine import build
 from tclint.engine.model import ContainerRef, Model, descendants, source_of
 from tclint.engine.names import dotted
-from tclint.knowledge import SLEEP_FUNCTIONS
+from tclint.knowledge import FINALIZER_METHODS, SLEEP_FUNCTIONS
 from tclint.project import TESTS_FOLDERS
 
 TEST_PACKAGES = frozenset({"pytest", "_pytest", "pytest_asyncio", "unittest", "testcontainers"})
@@ -106,6 +107,64 @@ def is_stand_in(scope, model: Model, polls: bool = False) -> bool:
         return True
     bases = scope.node.bases if isinstance(scope.node, cst.ClassDef) else ()
     return any((dotted(base.value) or "").endswith(HANDLER_BASES) for base in bases)
+
+
+# packages that run a function for the test itself: retrying it, or running it concurrently with the
+# test (task groups, nurseries, green threads; the standard library's are known by being its)
+RETRY_PACKAGES = frozenset({"tenacity", "backoff", "retrying", "stamina"})
+CONCURRENCY_PACKAGES = frozenset({"anyio", "trio", "gevent", "eventlet", "curio"})
+CLEANUP_METHODS = FINALIZER_METHODS - {"register"}  # `atexit.register` is the standard library's; `worker.register(job)` takes work
+
+
+def takes_work(func: cst.BaseExpression, model: Model) -> bool:
+    """A callee or decorator that takes a function as work to run for the code under test: a method of
+    an object the test did not make with the standard library or a concurrency library (`@worker.task()`,
+    `queue.enqueue(job)`, `scheduler.add_job(job)`; not `task_group.start_soon(publish)`), what such a call
+    returns (`worker.task()(job)`), a class the module defines, or a function or class of another package
+    (`@shared_task`, `Worker(functions=[job])`). Not the test's own functions, builtins, cleanup
+    registrations (`request.addfinalizer`) or the test case's own methods (`self.assertRaises(E, job)`)."""
+    if isinstance(func, cst.Call):
+        return takes_work(func.func, model)
+    qualified = model.qualified(func)
+    if qualified is not None:
+        return not runs_for_the_test(qualified)
+    if isinstance(func, cst.Attribute):
+        receiver = func.value
+        if func.attr.value in CLEANUP_METHODS or (isinstance(receiver, cst.Name) and receiver.value in ("self", "cls")):
+            return False
+        made = model.origin(receiver).expr
+        maker = model.qualified(made.func) if isinstance(made, cst.Call) else None
+        return maker is None or not runs_for_the_test(maker)
+    if isinstance(func, cst.Name):
+        return any(binding.kind == "class" for binding in model.bindings(func.value))
+    return False
+
+
+def runs_for_the_test(qualified: str) -> bool:
+    """A name of the standard library, a test framework, a retry or concurrency library, or the project's
+    test code (`tests.helpers.retry`): what it runs, it runs as part of the test's own control flow."""
+    parts = qualified.split(".")
+    top = parts[0]
+    if top in sys.stdlib_module_names or top in TEST_PACKAGES or top.startswith("pytest"):
+        return True
+    return top in RETRY_PACKAGES or top in CONCURRENCY_PACKAGES or bool(set(TESTS_FOLDERS) & set(parts[:-1]))
+
+
+def functions_handed_over(call: cst.Call, model: Model) -> list[str]:
+    """The names of functions a call takes as work (`takes_work`), alone or in a list or tuple
+    (`Worker(functions=[job])`): to be looked up once the module's definitions are known."""
+    if not takes_work(call.func, model):
+        return []
+    names = []
+    for arg in call.args:
+        values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+        names += [value.value for value in values if isinstance(value, cst.Name)]
+    return names
+
+
+def registered_by_decorator(node: cst.FunctionDef, model: Model) -> bool:
+    """A function decorated as work for something else to run (`@worker.task()`, `@app.task`, `@shared_task`)."""
+    return any(takes_work(decorator.decorator, model) for decorator in node.decorators)
 
 
 def is_test_code(model: Model) -> bool:

@@ -21,10 +21,21 @@ class SleepInTest(Rule):
         super().__init__(context)
         self.applies = waiting.is_test_code(self.model) and not is_helper_module(context)
         self.pending: list[tuple] = []
+        self.work: set[int] = set()  # ids of the functions the test hands over as work (a task's body)
+        self.handed: list[tuple] = []  # (names passed to something that takes work, the scope they are read in)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.applies and node.decorators and waiting.registered_by_decorator(node, self.model):
+            self.work.add(id(node))
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.applies:
+            return
+        handed = waiting.functions_handed_over(node, self.model) if node.args else []
+        if handed:
+            self.handed.append((handed, self.model.current_scope))
         function = self.model.function
-        if not self.applies or function is None or function.name in waiting.HELPER_NAMES:
+        if function is None or function.name in waiting.HELPER_NAMES:
             return
         sleep = waiting.sleep_of(node, self.model)
         if sleep is None or sleep.seconds == 0 or waiting.in_stand_in(self.model):
@@ -40,10 +51,17 @@ class SleepInTest(Rule):
 
     def finish(self) -> None:
         """Reported once the module is known: a function handed to a mock or a thread later in the file
-        (`side_effect=slow_response`) sleeps on purpose."""
+        (`side_effect=slow_response`) sleeps on purpose, and so does the body of a task the test gives the
+        code under test to run (`worker.task()(job)`, `queue.enqueue(job)`): it stands in for slow work."""
+        for names, scope in self.handed:
+            for name in names:
+                self.work.update(id(b.node) for b in self.model.bindings(name, scope) if b.kind == "def")
         for scopes, node, message, fix in self.pending:
-            if not any(waiting.is_stand_in(scope, self.model) for scope in scopes):
+            if not any(waiting.is_stand_in(scope, self.model) or self.is_work(scope) for scope in scopes):
                 self.report(node, message, fix)
+
+    def is_work(self, scope) -> bool:
+        return id(scope.node) in self.work and getattr(scope, "fixture", None) is None and not getattr(scope, "is_test", False)
 
     def statement_and_block(self, call: cst.Call):
         """The statement the sleep call is, and the block holding it (None when it is part of more)."""
