@@ -6,6 +6,7 @@ import redis
 from myapp import settings
 from myapp.urls import parse_url
 from testcontainers.community.redis import RedisContainer
+from testcontainers.core.container import DockerContainer
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +43,12 @@ def test_templates_that_do_not_connect(redis_container):
     logging.info("redis listens on 127.0.0.1:%s", port)
     settings.BANNER = "cache at 127.0.0.1:{}".format(port)
     settings.CACHE_URL = "redis://{host}:{port}/0".format(host=redis_container.get_container_host_ip(), port=port)
+
+
+def test_addresses_read_inside_the_container():
+    container = DockerContainer("example/broker:3.1.0", environment={"BROKER_URL": "kafka://localhost:9092"})
+    container.with_exposed_ports(9092)
+    container.with_env("ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092")
+    container.env.update({"ADV_HOST": "localhost", "SCHEMA_REGISTRY_URL": "http://localhost:8081"})
+    with container:
+        container.get_wrapped_container().exec_run(["sh", "-c", "curl http://localhost:9092/ready"])

@@ -36,6 +36,8 @@ NOT_CONNECTING = re.compile(
     r"startswith|endswith|bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|"
     r"print|debug|info|warning|warn|error|exception|log|fail|skip|xfail|assert\w*|format|join|split|strip|encode)$"
 )
+# calls whose arguments are read inside the container: its environment, command and commands run in it
+CONTAINER_INSIDE = re.compile(r"(^|\.)(exec|with_command|with_env|with_envs)$")
 SERVER_CALL = re.compile(r"(^|\.)(bind|listen|serve|run|run_app|HTTPServer|ThreadingHTTPServer|TCPServer|TCPSite|make_server|start_server)$")
 ENVIRONMENT_SETTERS = ("setenv", "setdefault", "putenv")
 MAPPED_ADDRESS_METHODS = CONTAINER_HOST_METHODS | CONTAINER_PORT_METHODS
@@ -79,11 +81,14 @@ class HardcodedContainerAddress(Rule):
             if not containers:
                 self.check_mapped_port_calls(function)
                 continue
+            inside = self.written_into_container(function)
             for node in self.own_nodes(function):
                 if isinstance(node, cst.Call):
-                    self.check_call(node, function, containers)
+                    if id(node) not in inside:
+                        self.check_call(node, function, containers)
                 elif isinstance(node, cst.Dict):
-                    self.check_dict(node, function, containers)
+                    if id(node) not in inside:
+                        self.check_dict(node, function, containers)
                 elif isinstance(node, cst.Assign):
                     self.check_assignment(node, function, containers)
                 elif isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression):
@@ -198,6 +203,56 @@ class HardcodedContainerAddress(Rule):
                 continue
             stack.extend(reversed(list(children(node))))
 
+    def written_into_container(self, function: FunctionInfo) -> set[int]:
+        """Ids of the calls on a container (`container.env.update(...)`, `self.create_file(script, ...)`,
+        `container.get_wrapped_container().put_archive(...)`) and the dicts they, a container's
+        construction or its `with_env`/`with_envs`/`exec`/`with_command` are given (directly or through a
+        variable): what they carry is read inside the container, where `localhost` is the container itself,
+        not by a client of the test."""
+        inside: set[int] = set()
+        for node in self.own_nodes(function):
+            if not isinstance(node, cst.Call):
+                continue
+            on_container = isinstance(node.func, cst.Attribute) and self.is_container(root_of(node.func.value), function)
+            if on_container:
+                inside.add(id(node))
+            if on_container or self.model.container_class_of(node.func) is not None or CONTAINER_INSIDE.search(called_name(node.func)):
+                for arg in node.args:
+                    inside.update(id(d) for d in descendants(arg.value) if isinstance(d, cst.Dict))
+                    origin = self.model.origin(arg.value, function).expr if isinstance(arg.value, cst.Name) else None
+                    if isinstance(origin, cst.Dict):
+                        inside.add(id(origin))
+        return inside
+
+    def is_container(self, expr: cst.BaseExpression, function: FunctionInfo) -> bool:
+        return self.model.container_of(expr, function) is not None
+
+    def served_locally(self, port: cst.BaseExpression, scope) -> bool:
+        """A port read from an object of a class the module defines that runs a server (a TCP proxy the
+        test puts in front of the container, a stub): the address is that server's, not the container's."""
+        if isinstance(port, cst.Call):
+            port = port.func
+        if not isinstance(port, cst.Attribute):
+            return False
+        for made in self.values_of(port.value, scope):
+            found = self.model.bindings(made.func.value, scope) if isinstance(made, cst.Call) and isinstance(made.func, cst.Name) else []
+            owner = found[-1].node if found and found[-1].kind == "class" else None
+            if owner is not None and any(isinstance(node, cst.Call) and self.starts_server(node) for node in descendants(owner)):
+                return True
+        return False
+
+    def values_of(self, expr: cst.BaseExpression, scope) -> list[cst.BaseExpression]:
+        """What an expression holds: its origin, or for a fixture of the module, what the fixture hands out."""
+        origin = self.model.origin(expr, scope)
+        fixture = self.model.module_functions.get(origin.param) if origin.param is not None else None
+        if fixture is None or fixture.fixture is None:
+            return [origin.expr]
+        handed = [node.value for node in self.own_nodes(fixture) if isinstance(node, (cst.Return, cst.Yield)) and isinstance(node.value, cst.BaseExpression)]
+        return [self.model.origin(value, fixture).expr for value in handed]
+
+    def starts_server(self, call: cst.Call) -> bool:
+        return bool(SERVER_CALL.search(called_name(call.func))) or (self.model.qualified(call.func) or "") in LOCAL_SERVERS
+
     # -- where addresses go -----------------------------------------------------------------------------
 
     def check_call(self, call: cst.Call, function: FunctionInfo, containers: list[Reachable]) -> None:
@@ -305,8 +360,15 @@ class HardcodedContainerAddress(Rule):
             return
         if "," in text.replace(match.group(0), "", 1) and "://" not in text:
             return  # a list of hosts (a proxy bypass list), not an address
+        if any(character.isspace() for character in text.strip()):
+            return  # a command line or a script that mentions an address (one run inside the container), not one
         port, port_is_mapped = self.port_of(value, match, sink, function)
         if not containers and not port_is_mapped:
+            return
+        port_node = value.part_at(match.end() - 1) if match.group(2) == "{}" else None
+        if port_node is not None and self.served_locally(port_node.node, port_node.scope):
+            return
+        if port_node is None and sink.port is not None and self.served_locally(sink.port, function):
             return
         if port is not None and not any(port in c.ports for c in containers):
             if port in self.server_ports or all(c.ports for c in containers):
@@ -642,6 +704,13 @@ def shown(match: re.Match) -> str:
     """The address as the message shows it: the host, and the port when it is written in the literal."""
     port = match.group(2)
     return match.group(1) + (f":{port}" if port and port.isdigit() else "")
+
+
+def root_of(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """The object a chain of attributes and calls starts from: `c` of `c.get_wrapped_container().put_archive`."""
+    while isinstance(expr, (cst.Attribute, cst.Call)):
+        expr = expr.value if isinstance(expr, cst.Attribute) else expr.func
+    return expr
 
 
 def called_name(func: cst.BaseExpression) -> str:
