@@ -168,6 +168,45 @@ def test_a_star_import_of_a_project_module_binds_what_its_all_lists(project, all
     assert found == expected
 
 
+# A fixtures module that gets `pytest` and its container classes only through relative star imports
+# of sibling modules, which get them through their own imports.
+STAR_CHAIN = {
+    "src/tests/__init__.py": "",
+    "src/tests/fixtures/__init__.py": "",
+    "src/tests/fixtures/base.py": "import pytest\nfrom testcontainers.kafka import KafkaContainer\n",
+    "src/tests/fixtures/kafka.py": "from ..fixtures.base import *\n",
+    "src/tests/fixtures/connect.py": """from .kafka import *
+
+
+@pytest.fixture(scope="session")
+def kafka(request):
+    kafka = KafkaContainer("confluentinc/cp-kafka:7.6.1")
+    kafka.start()
+    result = kafka.exec("kafka-topics --create --topic orders")
+    assert result.exit_code == 0
+    request.addfinalizer(kafka.stop)
+    return kafka
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("all_line", "expected"),
+    [
+        pytest.param("", ["src/tests/fixtures/connect.py:7:5: TCL106"], id="public-names-pass-on"),
+        pytest.param('__all__ = ["KafkaContainer"]\n', [], id="all-leaves-pytest-out"),
+    ],
+)
+def test_names_pass_through_relative_star_imports(project, all_line, expected):
+    """`pytest` bound two relative star imports away makes `@pytest.fixture` a fixture; an `__all__`
+    that leaves it out binds nothing (and a plain function's setup is no fixture's)."""
+    files = dict(STAR_CHAIN)
+    files["src/tests/fixtures/kafka.py"] = all_line + files["src/tests/fixtures/kafka.py"]
+    write(project, files)
+    _, out, _ = tclint("check", "--no-cache", "--output-format", "concise", "--select", "unguarded-container-setup", "src/tests/fixtures/connect.py")
+    assert [line.split(" [")[0] for line in out.splitlines() if line.startswith("src/")] == expected
+
+
 @pytest.mark.parametrize(
     ("files", "rule", "expected"),
     [
@@ -275,6 +314,7 @@ def test_module_facts_survive_the_cache_round_trip():
         constants=(("PORTS", (6379, 16379)), ("HOST", "localhost")),
         factories=(("start_gateway", "testcontainers.core.container.DockerContainer", True),),
         clients=(("make_client", "redis.Redis"),),
+        bound=(("PostgresContainer", "testcontainers.postgres.PostgresContainer"), ("pytest", "pytest")),
     )
     assert FileFacts.from_dict(asdict(facts)) == facts
 

@@ -26,7 +26,7 @@ from tclint.files import digest
 from tclint.suppressions import Suppression
 
 CACHE_DIR = ".tclint_cache"
-SCHEMA = 5  # the layout of an entry: bump it whenever `_entry` changes
+SCHEMA = 6  # the layout of an entry: bump it whenever `_entry` changes
 RACY_NS = 2_000_000_000  # coarser than the modification-time granularity of any common file system
 
 

@@ -77,6 +77,8 @@ class FileFacts:
     marks: tuple[str, ...] = ()  # the pytest marks its `pytest_configure` hook registers
     # what its helper functions write into services: (function, ((what, name, verb), ...)), as engine/shared_state reads it
     writes: tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...] = ()
+    # module-level names its imports bind to absolute dotted names (`pytest`, `PostgresContainer`), star imports' included
+    bound: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -97,6 +99,7 @@ class FileFacts:
             tuple(data["exports"]) if data.get("exports") is not None else None,
             tuple(data.get("marks", ())),
             tuple((name, tuple(tuple(item) for item in items)) for name, items in data.get("writes", ())),
+            tuple(_tuples(pair) for pair in data.get("bound", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:

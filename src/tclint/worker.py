@@ -146,12 +146,13 @@ def may_export(source: bytes) -> bool:
 def container_words(project: ProjectFacts, fixtures: bool = True) -> re.Pattern[bytes] | None:
     """The names that lead to a container: the fixtures of the conftest.py files (with `fixtures`) and
     what the imported project modules define (container classes, helpers that return containers or
-    clients, fixtures that start containers)."""
+    clients, fixtures that start containers) or import from testcontainers."""
     names = set(project.container_fixture_names()) if fixtures else set()
     for module in project.modules:
         names.update(fact.name for fact in module.container_classes)
         names.update(entry[0] for entry in (*module.factories, *module.clients))
         names.update(fixture.name for fixture in module.fixtures if fixture.container is not None)
+        names.update(local for local, target in module.bound if target.startswith("testcontainers."))  # passed on by `*`
     if not names:
         return None
     return re.compile(b"|".join(re.escape(name.encode()) for name in sorted(names)))

@@ -245,6 +245,9 @@ class Model:
             for exported in facts.names() if facts is not None else ():
                 if star_binds(facts, exported):
                     self.resolver.bind_star(exported, f"{module}{'' if module.endswith('.') else '.'}{exported}")
+            for local, target in facts.bound if facts is not None else ():
+                if star_binds(facts, local):
+                    self.resolver.bind_star(local, target)
 
     def _read_local_classes(self) -> None:
         """Container subclasses and TestCase subclasses defined in this module, by local name."""
@@ -302,7 +305,8 @@ class Model:
                 "imports": tuple(self.resolver.from_imports), "requested": tuple(requested),
                 "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients),
                 "compose": self.compose.facts() if self.compose_calls else (),
-                "exports": declared_all(self.module) if "__all__" in self.module_scope.bindings else None}  # fmt: skip
+                "exports": declared_all(self.module) if "__all__" in self.module_scope.bindings else None,
+                "bound": self.resolver.absolute_bindings()}  # fmt: skip
 
     def _module_integers(self) -> dict[str, int]:
         """Module-level names bound once to an integer (`S3_PORT = 9000`), read before the walk."""

@@ -135,6 +135,11 @@ class Resolver:
             return f"{base}.{expr.attr.value}" if base else None
         return None
 
+    def absolute_bindings(self) -> tuple[tuple[str, str], ...]:
+        """The module-level names its imports bind to absolute dotted names: what a star import of the
+        module passes on (a relative name means nothing from another folder)."""
+        return tuple(sorted((local, target) for local, target in self._scopes[0].items() if not target.startswith(".")))
+
     def lookup_module(self, local: str) -> bool:
         """Whether an import binds the name at module level."""
         return local in self._scopes[0]
