@@ -1,6 +1,7 @@
 # near-miss-path: tests/conftest.py
 # Containers whose stop is guaranteed before any setup that can raise, and setup that only waits.
 import logging
+import time
 import unittest
 
 import pytest
@@ -89,4 +90,27 @@ def redis_logged_before_yield():
     logging.getLogger(__name__).info(f"redis on port {port}")
     logging.debug("redis host %s", redis.get_container_host_ip())
     yield redis
+    redis.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_waited_inside_the_guard():
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    postgres = PostgresContainer("postgres:16-alpine")
+    postgres.start()
+    try:
+        wait_for_logs(postgres, "database system is ready to accept connections")
+        yield postgres
+    finally:
+        postgres.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_slept_then_checked_after_the_tests():
+    redis = RedisContainer("redis:7.2.4-alpine")
+    redis.start()
+    time.sleep(0.5)  # sleeping raises nothing (sleep-after-container-start's business)
+    yield redis
+    assert redis.get_client().dbsize() == 0  # after the yield: teardown, not setup
     redis.stop()

@@ -11,11 +11,13 @@ from tclint.engine.fixes import Fix
 from tclint.engine.model import ClassInfo, ContainerRef, FunctionInfo, descendants
 from tclint.engine.names import dotted
 from tclint.engine.rule import Rule
+from tclint.engine.versions import testcontainers_at_least
 from tclint.engine.waiting import LOGGER_FACTORIES, is_logging
 from tclint.knowledge import SLEEP_FUNCTIONS
 
-
-WAITING_UTILS = "testcontainers.core.waiting_utils."
+CONVERSIONS = frozenset({"int", "str", "float"})
+WAIT_FOR_LOGS = "testcontainers.core.waiting_utils.wait_for_logs"
+STRATEGIES_IN = (4, 13)  # wait_for_logs with a text or a callable is deprecated from here
 
 
 class UnguardedContainerSetup(Rule):
@@ -98,16 +100,32 @@ class UnguardedContainerSetup(Rule):
                    [(fixture.node, fixture.node.with_changes(body=block.with_changes(body=new_body)))])  # fmt: skip
 
     def calls_other_code(self, statement: cst.CSTNode, ref: ContainerRef) -> bool:
-        """A call that can raise, other than configuring the container, sleeping or waiting for it (a
-        wait that fails is deprecated-testcontainers-api's: its fix moves the wait into `start()`),
-        reading what it is, or logging (the calls inside a log call's arguments still count)."""
+        """Code that can raise: an `assert` or a `raise`, or a call other than configuring the container,
+        sleeping, reading what it is, or logging (the calls inside a log call's arguments still count).
+        A wait for the container (`wait_for_logs`) counts: it raises when the container never gets ready;
+        unless it is deprecated-testcontainers-api's to fix (see `_deprecated_wait`)."""
         configuration = {id(call) for call in ref.config_calls}
         return any(
-            isinstance(node, cst.Call) and id(node) not in configuration
-            and not _waits(self.model.qualified(node.func) or "") and not _reads(node, ref)
+            isinstance(node, (cst.Assert, cst.Raise))
+            or isinstance(node, cst.Call) and id(node) not in configuration
+            and self.model.qualified(node.func) not in SLEEP_FUNCTIONS and not _reads(node, ref) and not self._converts(node)
             and not is_logging(node, self.model) and self.model.qualified(node.func) not in LOGGER_FACTORIES
+            and not self._deprecated_wait(node)
             for node in descendants(statement)
         )  # fmt: skip
+
+    def _deprecated_wait(self, call: cst.Call) -> bool:
+        """`wait_for_logs(c, "text")` where the project's testcontainers deprecates it (4.13 on):
+        deprecated-testcontainers-api reports it, and its fix moves the wait into `start()`, which leaves
+        nothing between the start and the `yield`."""
+        if self.model.qualified(call.func) != WAIT_FOR_LOGS or not testcontainers_at_least(self.context, STRATEGIES_IN):
+            return False
+        predicate = call.args[1].value if len(call.args) > 1 and call.args[1].keyword is None else None
+        return not isinstance(predicate, cst.Call)  # a wait strategy object is not deprecated
+
+    def _converts(self, call: cst.Call) -> bool:
+        """`int(port)`, `str(host)`: the builtin conversions of what was read (not setup)."""
+        return isinstance(call.func, cst.Name) and call.func.value in CONVERSIONS and self.model.qualified(call.func) is None
 
     # -- unittest: setUpClass ------------------------------------------------------------------------
 
@@ -143,11 +161,6 @@ class UnguardedContainerSetup(Rule):
             left = [s for s in block.body if cst.Module(body=[]).code_for_node(s).strip() not in ("pass", "super().tearDownClass()")]
             changes.append((teardown.node, teardown.node.with_changes(body=block) if left else cst.RemoveFromParent()))
         return Fix(f"Register `{ref.var}.stop` with `addClassCleanup` right after the start", SAFE, changes)
-
-
-def _waits(name: str) -> bool:
-    """A sleep, or a wait for the container (not setup that can fail on its own)."""
-    return name in SLEEP_FUNCTIONS or name.startswith(WAITING_UTILS)
 
 
 def _reads(call: cst.Call, ref: ContainerRef) -> bool:
