@@ -315,6 +315,7 @@ def test_module_facts_survive_the_cache_round_trip():
         factories=(("start_gateway", "testcontainers.core.container.DockerContainer", True),),
         clients=(("make_client", "redis.Redis"),),
         bound=(("PostgresContainer", "testcontainers.postgres.PostgresContainer"), ("pytest", "pytest")),
+        wrappers=(("StorageSetup", ("__init__",), ("__exit__", "close")),),
     )
     assert FileFacts.from_dict(asdict(facts)) == facts
 

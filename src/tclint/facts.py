@@ -79,6 +79,8 @@ class FileFacts:
     writes: tuple[tuple[str, tuple[tuple[str, str | None, str | None], ...]], ...] = ()
     # module-level names its imports bind to absolute dotted names (`pytest`, `PostgresContainer`), star imports' included
     bound: tuple[tuple[str, str], ...] = ()
+    # classes that hold a container and start / stop it in their methods: (name, starting methods, stopping methods)
+    wrappers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -100,6 +102,7 @@ class FileFacts:
             tuple(data.get("marks", ())),
             tuple((name, tuple(tuple(item) for item in items)) for name, items in data.get("writes", ())),
             tuple(_tuples(pair) for pair in data.get("bound", ())),
+            tuple(_tuples(entry) for entry in data.get("wrappers", ())),
         )
 
     def defines(self, dotted_module: str) -> bool:
@@ -110,7 +113,7 @@ class FileFacts:
 
     def names(self) -> set[str]:
         """Its names that other modules' rules can use: container classes, constants, helpers, fixtures."""
-        entries = (*self.container_classes, *self.constants, *self.factories, *self.clients)
+        entries = (*self.container_classes, *self.constants, *self.factories, *self.clients, *self.wrappers)
         return {entry.name if isinstance(entry, ContainerClassFact) else entry[0] for entry in entries} | {
             fixture.bound_name for fixture in self.fixtures}
 

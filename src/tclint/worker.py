@@ -150,7 +150,7 @@ def container_words(project: ProjectFacts, fixtures: bool = True) -> re.Pattern[
     names = set(project.container_fixture_names()) if fixtures else set()
     for module in project.modules:
         names.update(fact.name for fact in module.container_classes)
-        names.update(entry[0] for entry in (*module.factories, *module.clients))
+        names.update(entry[0] for entry in (*module.factories, *module.clients, *module.wrappers))
         names.update(fixture.name for fixture in module.fixtures if fixture.container is not None)
         names.update(local for local, target in module.bound if target.startswith("testcontainers."))  # passed on by `*`
     if not names:

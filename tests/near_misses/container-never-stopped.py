@@ -1,5 +1,6 @@
 # Every container started here is stopped: with-blocks, finalizers, try/finally.
 import pytest
+from testcontainers.core.container import DockerContainer
 from testcontainers.community.postgres import PostgresContainer
 from testcontainers.community.redis import RedisContainer
 
@@ -60,3 +61,65 @@ def services():
     finally:
         for container in [postgres, redis]:
             container.stop()
+
+
+class NginxServer:
+    """Holds a container; starts it in `start()`, stops it in `stop()`."""
+
+    def __init__(self):
+        self._container = DockerContainer("nginx:1.27.3").with_exposed_ports(80)
+
+    def start(self):
+        self._container.start()
+        return self
+
+    def stop(self):
+        self._container.stop()
+
+
+class NginxSite:
+    """Starts its server in the constructor; `close()` stops it."""
+
+    def __init__(self):
+        self.server = NginxServer()
+        self.server.start()
+
+    def close(self):
+        self.server.stop()
+
+
+@pytest.fixture(scope="session")
+def nginx_built_not_started():
+    yield NginxServer()  # nothing started it
+
+
+@pytest.fixture(scope="session")
+def nginx_started_and_stopped():
+    server = NginxServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def site_closed_by_a_finalizer(request):
+    site = NginxSite()
+    request.addfinalizer(lambda: site.close())
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_handed_to_an_exit_stack():
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        site = NginxSite()
+        stack.callback(site.close)
+        yield site
+
+
+@pytest.fixture(scope="session")
+def site_handed_to_a_registry(registry):
+    site = NginxSite()
+    registry.register(site)  # the registry owns it now
+    return site

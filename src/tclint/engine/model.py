@@ -233,6 +233,7 @@ class Model:
         self.compose_calls: list[tuple[cst.Call, object]] = []  # `DockerCompose(...)` calls, with their scope
         self.imports_compose = any(name.startswith("testcontainers.compose") for name in self.resolver.imported_names())
         self._compose = None
+        self._wrappers = None
         self._read_local_classes()
 
     # -- names ------------------------------------------------------------------------------------
@@ -248,6 +249,15 @@ class Model:
             for local, target in facts.bound if facts is not None else ():
                 if star_binds(facts, local):
                     self.resolver.bind_star(local, target)
+
+    @property
+    def wrappers(self) -> dict:
+        """The module's wrapper classes (`engine.wrappers`), found when first asked."""
+        if self._wrappers is None:
+            from tclint.engine.wrappers import module_wrappers
+
+            self._wrappers = module_wrappers(self) if self.classes else {}
+        return self._wrappers
 
     def _read_local_classes(self) -> None:
         """Container subclasses and TestCase subclasses defined in this module, by local name."""
@@ -306,7 +316,8 @@ class Model:
                 "collected": self.is_test_module or self.is_conftest, "clients": tuple(clients),
                 "compose": self.compose.facts() if self.compose_calls else (),
                 "exports": declared_all(self.module) if "__all__" in self.module_scope.bindings else None,
-                "bound": self.resolver.absolute_bindings()}  # fmt: skip
+                "bound": self.resolver.absolute_bindings(),
+                "wrappers": tuple(wrapper.fact() for wrapper in self.wrappers.values())}  # fmt: skip
 
     def _module_integers(self) -> dict[str, int]:
         """Module-level names bound once to an integer (`S3_PORT = 9000`), read before the walk."""

@@ -7,6 +7,7 @@ import libcst as cst
 from tclint.diagnostics import SAFE
 from tclint.engine.fixes import Fix
 from tclint.engine.model import ContainerRef, FunctionInfo, Scope, descendants
+from tclint.engine.names import bindings
 from tclint.engine.rule import Rule
 
 
@@ -18,6 +19,56 @@ class ContainerNeverStopped(Rule):
         for scope in scopes:
             for ref in scope.containers:
                 self.check(ref, scope)
+        if self.model.wrappers or self.model.project.modules:
+            for function in self.model.functions:
+                if function.fixture is not None or function.is_test:
+                    self.check_wrappers(function)
+
+    # -- wrapper classes: `server = Server()` whose constructor starts a container ---------------------
+
+    def check_wrappers(self, function: FunctionInfo) -> None:
+        """A fixture or test that starts a wrapper class's container (its constructor or a starting method
+        does) and never calls a method of it that stops the container, nor enters it with `with`, nor
+        hands it to other code that may."""
+        for call, var, wrapper in self.wrappers_started(function):
+            if not wrapper.stops or var is not None and _stopped_or_handed_on(function, var, wrapper):
+                continue  # a class that cannot stop what it starts is reported where it starts it
+            label = f"`{var}`" if var else f"`{wrapper.name}(...)`"
+            starter = "constructor" if _constructs(call, wrapper) else f"`{call.func.attr.value}()`"
+            ends = " or ".join("a `with` block" if name == "__exit__" else f"`{var or 'it'}.{name}()`" for name in sorted(wrapper.stops))
+            who = f"Fixture `{function.fixture.name}`" if function.fixture is not None else f"Test `{function.name}`"
+            self.report(call, f"{who} starts {label}, a `{wrapper.name}` object whose {starter} starts a container, and never "
+                              f"stops it: {ends} stops it")  # fmt: skip
+
+    def wrappers_started(self, function: FunctionInfo) -> list[tuple[cst.Call, str | None, object]]:
+        """(the call that starts it, the name that holds it or None, the wrapper) for each wrapper whose
+        container the function's own statements start."""
+        from tclint.engine.wrappers import wrapper_class
+
+        local = self.model.wrappers
+        imports = {name: target for node in _own_nodes(function) if isinstance(node, (cst.Import, cst.ImportFrom)) for name, target in bindings(node)}
+        built: dict[str, object] = {}
+        found = []
+        for node in _own_nodes(function):
+            if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                var = node.targets[0].target.value
+                call, method = _construction_of(node.value)
+                wrapper = wrapper_class(self.model, call.func, local, imports) if call is not None else None
+                if wrapper is None:
+                    continue
+                if "__init__" in wrapper.starts or method in wrapper.starts:
+                    found.append((node.value, var, wrapper))
+                else:
+                    built[var] = wrapper
+            elif isinstance(node, (cst.Yield, cst.Return)) and isinstance(node.value, cst.Call):
+                wrapper = wrapper_class(self.model, node.value.func, local, imports)
+                if wrapper is not None and "__init__" in wrapper.starts:
+                    found.append((node.value, None, wrapper))
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+                wrapper = built.get(node.func.value.value)
+                if wrapper is not None and node.func.attr.value in wrapper.starts:
+                    found.append((node, node.func.value.value, wrapper))
+        return found
 
     def check(self, ref: ContainerRef, scope: Scope) -> None:
         label = f"`{ref.var}`" if ref.var else f"`{ref.cls.qualname.rsplit('.', 1)[-1]}`"
@@ -143,3 +194,40 @@ def _stops_from(function: FunctionInfo, stores: set[str]) -> bool:
 
 def _mentions(expr: cst.CSTNode, names: set[str]) -> bool:
     return any(isinstance(node, cst.Name) and node.value in names for node in descendants(expr))
+
+
+def _constructs(call: cst.Call, wrapper) -> bool:
+    """The call builds the wrapper and its constructor starts the container (not `w.start()`)."""
+    return "__init__" in wrapper.starts and not (isinstance(call.func, cst.Attribute) and call.func.attr.value in wrapper.starts)
+
+
+def _own_nodes(function: FunctionInfo):
+    """The nodes of the function's body, in order, without those of functions nested in it."""
+    nested = {id(node) for inner in function.nested for node in descendants(inner.node)}
+    return [node for node in descendants(function.node.body) if id(node) not in nested]
+
+
+def _construction_of(value: cst.BaseExpression) -> tuple[cst.Call | None, str | None]:
+    """`Server(...)` -> (the call, None); `Server(...).start()` -> (the constructing call, "start")."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Call):
+        return value.func.value, value.func.attr.value
+    return (value, None) if isinstance(value, cst.Call) else (None, None)
+
+
+def _stopped_or_handed_on(function: FunctionInfo, var: str, wrapper) -> bool:
+    """A stopping method named on it (called, or handed to `addfinalizer`), a `with` around it, or the
+    object handed to other code (an argument, an attribute or item of something else, a global) that may
+    stop it."""
+    for node in descendants(function.node):
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == var:
+            if node.attr.value in wrapper.stops:
+                return True
+        elif isinstance(node, cst.WithItem) and isinstance(node.item, cst.Name) and node.item.value == var:
+            return True
+        elif isinstance(node, cst.Arg) and isinstance(node.value, cst.Name) and node.value.value == var:
+            return True
+        elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == var:
+            return True
+        elif isinstance(node, cst.Global) and any(item.name.value == var for item in node.names):
+            return True
+    return False
