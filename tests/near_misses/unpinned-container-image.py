@@ -34,3 +34,34 @@ def retag_built(built, name):
 def postgres_latest_next_to_a_retag():
     with PostgresContainer("postgres:latest") as postgres:  # reported: testcontainers pulls `postgres`
         yield postgres
+
+
+def start_postgres(**options):
+    """The caller's keywords may name the image."""
+    postgres = PostgresContainer(**options)
+    postgres.start()
+    return postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_spread_with_an_image():
+    options = {"image": "postgres:16.4-alpine", "dbname": "orders"}
+    with PostgresContainer(**options) as postgres:
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_spread_then_given_an_image():
+    options = {"dbname": "orders"}
+    options["image"] = "postgres:16.4-alpine"
+    with PostgresContainer(**options) as postgres:
+        yield postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_spread_from_two_bindings(flag):
+    options = {"dbname": "orders"}
+    if flag:
+        options = {"image": "postgres:16.4-alpine"}
+    with PostgresContainer(**options) as postgres:
+        yield postgres

@@ -137,7 +137,7 @@ class UnpinnedContainerImage(Rule):
         call = ref.construction
         argument = image_argument(call, ref.cls.image_position)
         if argument is None:
-            if any(isinstance(arg.value, (cst.Name, cst.Attribute)) and arg.star == "**" for arg in call.args):
+            if not all(self.spreads_no_image(arg.value, ref.scope) for arg in call.args if arg.star == "**"):
                 return  # the image may be among the keywords
             own = self.local_class(call.func)
             project_class = self.model.project_class_fact(call.func) if own is None else None
@@ -146,7 +146,8 @@ class UnpinnedContainerImage(Rule):
             default = ref.cls.default_image
             name, tag, digest = split_image(default) if default else ("", "", True)
             if default and not digest and self.floating(tag):
-                message = f"`{source_of(call.func)}()` uses its default image `{default}`, whose tag moves"
+                spread = " (the keywords it spreads name no `image`)" if any(arg.star == "**" for arg in call.args) else ""
+                message = f"`{source_of(call.func)}()` uses its default image `{default}`{spread}, whose tag moves"
                 self.report(call, message, self.pin_default(call, name) if own is None and project_class is None else None)
             return
         for image, node in self.images(argument.value, ref.scope):
@@ -180,6 +181,18 @@ class UnpinnedContainerImage(Rule):
         if literal is not None and not image.literal_is_tag and literal.evaluated_value == image.text:
             return literal
         return None
+
+    def spreads_no_image(self, expr: cst.BaseExpression, scope) -> bool:
+        """`**{...}`, or `**kwargs` where `kwargs` is bound once, in the calling function, to a dict literal
+        (or `dict(a=...)`) whose keys are all written out and none is `image`, and never changed by key
+        or by a method before the call could add one: the class default applies. Anything else (a
+        parameter, a dict built elsewhere) may carry an image."""
+        if isinstance(expr, cst.Name):
+            found = self.model.bindings(expr.value, scope)
+            if len(found) != 1 or found[0].kind != "assign" or found[0].value is None or _changed(expr.value, scope):
+                return False
+            expr = found[0].value
+        return _keys_without_image(expr, self.model)
 
     def local_class(self, func: cst.BaseExpression) -> cst.ClassDef | None:
         if isinstance(func, cst.Name) and func.value in self.model.local_container_classes:
@@ -309,6 +322,30 @@ class UnpinnedContainerImage(Rule):
         args = [image.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))] + list(call.args) if call.args else [image]
         return Fix(f"Pin `{name}:{tag}`", UNSAFE, [(call, call.with_changes(args=args))])
 
+
+
+def _keys_without_image(expr: cst.BaseExpression, model) -> bool:
+    if isinstance(expr, cst.Dict):
+        keys = [element.key if isinstance(element, cst.DictElement) else None for element in expr.elements]
+        return all(isinstance(key, cst.SimpleString) and key.evaluated_value != "image" for key in keys)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "dict" and model.qualified(expr.func) is None:
+        return all(arg.keyword is not None and arg.keyword.value != "image" and not arg.star for arg in expr.args)
+    return False
+
+
+def _changed(name: str, scope) -> bool:
+    """`kwargs["image"] = ...` (or any key not written out), `kwargs.update(...)`, `kwargs.setdefault(...)`
+    anywhere in the function: it may carry an image after all."""
+    node = getattr(scope, "node", None)
+    for inner in descendants(node) if node is not None else ():
+        if isinstance(inner, cst.Attribute) and isinstance(inner.value, cst.Name) and inner.value.value == name and inner.attr.value in ("update", "setdefault", "__setitem__"):
+            return True
+        if isinstance(inner, cst.AssignTarget) and isinstance(inner.target, cst.Subscript) and dotted(inner.target.value) == name:
+            key = inner.target.slice[0].slice if len(inner.target.slice) == 1 else None
+            value = key.value if isinstance(key, cst.Index) else None
+            if not isinstance(value, cst.SimpleString) or value.evaluated_value == "image":
+                return True
+    return False
 
 
 def image_argument(call: cst.Call, position: int | None) -> cst.Arg | None:
