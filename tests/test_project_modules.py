@@ -466,6 +466,16 @@ def test_a_module_scoped_fixture_of_a_pytest_plugins_module_is_shared_by_several
     assert tclint(*arguments)[1] == "All checks passed!\n"
 
 
+def test_pytest_plugins_name_one_file_not_every_file_ending_alike(project):
+    """`pytest_plugins = ["plugins.queues"]` in the root conftest.py loads `plugins/queues.py` (the root is
+    on pytest's import path), not `tests/plugins/queues.py`, whose dotted path merely ends the same way."""
+    write(project, {**MODULE_SCOPED_PLUGIN, "conftest.py": 'pytest_plugins = ["plugins.queues"]\n',
+                    "plugins/__init__.py": "", "plugins/queues.py": MODULE_SCOPED_PLUGIN["tests/plugins/queues.py"]})
+    arguments = ("check", "--no-cache", "--output-format", "concise", "--select", "function-scoped-container-fixture")
+    assert tclint(*arguments, "tests/plugins/queues.py")[1] == "All checks passed!\n"
+    assert "`conftest.py` loads its module through `pytest_plugins`" in tclint(*arguments, "plugins/queues.py")[1]
+
+
 def image_test(imports: str) -> str:
     return f"from testcontainers.redis import RedisContainer\n\n{imports}\n\ndef test_cache():\n    with RedisContainer(IMAGE) as redis:\n        assert redis\n"
 

@@ -81,6 +81,7 @@ class FileFacts:
     bound: tuple[tuple[str, str], ...] = ()
     # classes that hold a container and start / stop it in their methods: (name, starting methods, stopping methods)
     wrappers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    plugin_files: tuple[str, ...] = ()  # the project files its `pytest_plugins` names, as the project index found them
 
     @classmethod
     def from_dict(cls, data: dict) -> FileFacts:
@@ -103,13 +104,8 @@ class FileFacts:
             tuple((name, tuple(tuple(item) for item in items)) for name, items in data.get("writes", ())),
             tuple(_tuples(pair) for pair in data.get("bound", ())),
             tuple(_tuples(entry) for entry in data.get("wrappers", ())),
+            tuple(data.get("plugin_files", ())),
         )
-
-    def defines(self, dotted_module: str) -> bool:
-        """Whether this file's path ends as the dotted module does (`tests.plugins.queues`): for
-        `ProjectFacts.plugin_loader` alone; imports resolve to exact files in the project index."""
-        stem = self.path.replace("\\", "/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        return bool(dotted_module) and (stem == dotted_module or stem.endswith("." + dotted_module))
 
     def names(self) -> set[str]:
         """Its names that other modules' rules can use: container classes, constants, helpers, fixtures."""
@@ -145,8 +141,8 @@ class ProjectFacts:
     def plugin_loader(self, path: str) -> FileFacts | None:
         """The conftest.py (or plugin) above a module whose `pytest_plugins` names it: pytest registers
         the module's fixtures for every test module there, as it does a conftest.py's own."""
-        module = FileFacts(os.path.abspath(path))  # the whole path: a run from a subfolder shows a shorter one
-        return next((facts for facts in self.conftests if any(module.defines(name) for name in facts.plugins)), None)
+        module = os.path.abspath(path)  # the whole path: a run from a subfolder shows a shorter one
+        return next((facts for facts in self.conftests if any(os.path.abspath(file) == module for file in facts.plugin_files)), None)
 
     def fixture(self, name: str) -> FixtureFact | None:
         for conftest in self.conftests:

@@ -130,8 +130,9 @@ class ProjectIndex:
 
     def add_facts(self, item: SourceFile, facts: FileFacts) -> FileFacts:
         """Keep a file's facts, with the path this run shows it by and the project files its imports name
-        (`FileFacts.sources`); those facts are what the run keeps too."""
-        facts = dataclasses.replace(facts, path=item.display, sources=self._sources(item.key, facts))
+        (`FileFacts.sources`) and its `pytest_plugins` name (`FileFacts.plugin_files`); those facts are what the
+        run keeps too."""
+        facts = dataclasses.replace(facts, path=item.display, sources=self._sources(item.key, facts), plugin_files=self._plugin_files(item.key, facts))
         self._keys[item.display] = item.key
         if item.is_conftest:
             self._conftest_facts[item.key] = facts
@@ -142,6 +143,10 @@ class ProjectIndex:
     def _sources(self, key: str, facts: FileFacts) -> tuple[tuple[str, str], ...]:
         modules = tuple(dict.fromkeys(module for module, _ in facts.imports))
         return tuple((module, self._shown(path)) for module, path in self.modules.resolve(modules, os.path.dirname(key)))
+
+    def _plugin_files(self, key: str, facts: FileFacts) -> tuple[str, ...]:
+        """The project files its `pytest_plugins` names, found as pytest imports them (absolute names)."""
+        return tuple(self._shown(path) for path in self.modules.files_for(facts.plugins, os.path.dirname(key), absolute=True)) if facts.plugins else ()
 
     def _shown(self, path: str) -> str:
         """The path the run shows a project file by (which `FileFacts.path` holds)."""
