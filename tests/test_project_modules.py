@@ -207,6 +207,21 @@ def test_names_pass_through_relative_star_imports(project, all_line, expected):
     assert [line.split(" [")[0] for line in out.splitlines() if line.startswith("src/")] == expected
 
 
+# A helper module with no container in it: it builds a client over the address a fixture passes it.
+CLIENT_HELPER = {
+    "tests/conftest.py": (
+        "import pytest\nfrom testcontainers.community.redis import RedisContainer\n\n\n@pytest.fixture(scope='session')\n"
+        "def redis_container():\n    with RedisContainer('redis:7.2') as redis:\n        yield redis\n"
+    ),
+    "tests/clients.py": "import redis\n\n\ndef cache_for(host, port):\n    return redis.Redis(host=host, port=int(port))\n",
+    "tests/test_cache.py": (
+        "import pytest\n\nfrom clients import cache_for\n\n\n@pytest.fixture\ndef client(redis_container):\n"
+        "    return cache_for(redis_container.get_container_host_ip(), redis_container.get_exposed_port(6379))\n\n\n"
+        "def test_set(client):\n    client.set('k', 'v')\n"
+    ),
+}
+
+
 @pytest.mark.parametrize(
     ("files", "rule", "expected"),
     [
@@ -245,6 +260,12 @@ def test_names_pass_through_relative_star_imports(project, all_line, expected):
             "tests/test_helpers.py:11:13: TCL102 [container-started-in-test] Test `test_started_through_the_module` starts a"
             " `RedisContainer` through `helpers.start_redis_container()`: every run starts a new container\n",
             id="helper-that-starts-a-container",
+        ),
+        pytest.param(
+            CLIENT_HELPER, "client-fixture-without-cleanup",
+            "tests/test_cache.py:8:5: TCL201 [client-fixture-without-cleanup] Fixture `client` hands every test a Redis client"
+            " and leaves its data and connection behind\n",
+            id="helper-that-builds-a-client",  # no enabled rule's words in the helper: read for its facts all the same
         ),
     ],
 )

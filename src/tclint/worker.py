@@ -16,7 +16,7 @@ from tclint.catalog import PROJECT, SUPPRESSIONS, RuleInfo, find_rule, rule_type
 from tclint.diagnostics import FileReport
 from tclint.facts import FileFacts, ProjectFacts
 from tclint.files import FileError, decode
-from tclint.knowledge import CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, SERVICE_WORDS
+from tclint.knowledge import CLIENTS, CONTAINER_ACCESSORS, CONTAINER_FIXTURE_SUFFIX, SERVICE_WORDS
 from tclint.settings import Settings
 from tclint.suppressions import may_hold_suppression, may_silence, parse_suppressions, silenced
 
@@ -133,9 +133,18 @@ def fixture_names_in(source: bytes) -> frozenset[bytes]:
 
 
 # What a module other files import may lend them: container classes and helpers, fixtures, plugins,
-# module-level constants (`IMAGE = "postgres:16"`, `PORTS = (5432,)`), helpers that write SQL.
-EXPORTS = re.compile(rb"(?i:container)|fixture|pytest_plugins|^[A-Z][A-Z0-9_]*[ \t]*(?::[^=\n]*)?=[ \t]*[rbuRBUfF]{0,2}[\"'(0-9]"
-                     rb"|(?i:\b(?:create|drop|alter)\s+(?:table|schema|database|index|view)\b|\binsert\s+into\b)", re.MULTILINE)
+# module-level constants (`IMAGE = "postgres:16"`, `PORTS = (5432,)`), helpers that write SQL, helpers
+# that build a client (they import a client library, or read a container's address). Whether a module is
+# read for these facts must not depend on which rules are enabled: a module no enabled rule's words are
+# in is read when it matches.
+_CLIENT_LIBRARIES = sorted({name.split(".")[0] for name in CLIENTS})
+EXPORTS = re.compile(
+    rb"(?i:container)|fixture|pytest_plugins|^[A-Z][A-Z0-9_]*[ \t]*(?::[^=\n]*)?=[ \t]*[rbuRBUfF]{0,2}[\"'(0-9]"
+    rb"|(?i:\b(?:create|drop|alter)\s+(?:table|schema|database|index|view)\b|\binsert\s+into\b)"
+    rb"|^[ \t]*(?:import|from)[ \t]+(?:" + "|".join(_CLIENT_LIBRARIES).encode() + rb")\b"
+    + b"".join(b"|" + re.escape(accessor.encode()) for accessor in sorted(CONTAINER_ACCESSORS)),
+    re.MULTILINE,
+)
 
 
 def may_export(source: bytes) -> bool:
