@@ -4,7 +4,11 @@
     python bench/run.py [--runs 5] [--with-fixit] [--baseline REV] [--only TEXT]
 
 Every command runs as its own process, interleaved with the others round by round; the table gives
-medians and each tclint figure as a ratio to the floor measured in the same run. Peak memory is the
+medians and each tclint figure as a ratio to the floor measured in the same run, by wall time and by CPU
+time (user + system of the command and the processes it waited for, from os.wait4). On a shared machine
+the wall ratios move with the load; the CPU ratios much less (the load average at the start and the end
+of the run is in the section). `perf stat -e instructions` would count instructions, independent of the
+load, but the machine these figures come from has no hardware counters (`<not supported>`). Peak memory is the
 largest resident set of the command's processes (os.wait4). Fixit takes about 15 minutes per run over
 the typical corpus, so it runs once and only with --with-fixit. With --baseline REV, every tclint command
 also runs on the commit REV's source (`git archive` into bench/.work, run by this interpreter), interleaved
@@ -46,6 +50,7 @@ class Command:
     env: dict[str, str] = field(default_factory=dict)  # added to ENV (the baseline's PYTHONPATH)
     baseline: Command | None = None  # the same command on the baseline's source
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # user + system seconds, its waited-for children included
     peak_kb: int = 0
 
     def run(self) -> None:
@@ -56,6 +61,7 @@ class Command:
         process = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         self.walls.append(time.perf_counter() - start)
+        self.cpus.append(usage.ru_utime + usage.ru_stime)
         self.peak_kb = max(self.peak_kb, usage.ru_maxrss)
         code = os.waitstatus_to_exitcode(status)
         if code not in self.ok_codes:
@@ -64,6 +70,10 @@ class Command:
     @property
     def median(self) -> float:
         return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
 
 
 def count(folder: Path) -> int:
@@ -176,13 +186,22 @@ def with_baseline(made: list[Command], revision: str) -> list[Command]:
 TITLE = "# Benchmark results"
 
 
-def ratio(a: Command | None, b: Command | None) -> str:
+def both(a: Command | None, b: Command | None) -> str:
+    wall = ratio(a, b)
+    return f"{wall}, {ratio(a, b, cpu=True)}" if wall else ""
+
+
+def ratio(a: Command | None, b: Command | None, cpu: bool = False) -> str:
     if a is None or b is None or not a.walls or not b.walls:
         return ""
-    return f"{a.median / b.median:.3f}x"
+    return f"{a.cpu / b.cpu:.3f}x" if cpu else f"{a.median / b.median:.3f}x"
 
 
-def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
+def load_average() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def report(made: list[Command], runs: int, baseline: str | None = None, loads: tuple[str, str] = ("", "")) -> str:
     by_name = {command.name: command for command in made}
     options = f"{' --with-fixit' if any(c.once for c in made) else ''}{f' --baseline {baseline}' if baseline else ''}"
     lines = [
@@ -196,19 +215,20 @@ def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
             "`python bench/corpus.py`: "
             f"typical = {count(CORPUS / 'typical')} test files of 10 sdists, heavy = {count(CORPUS / 'heavy')} files "
             "that every rule must parse."
+            f" Load average (1 / 5 / 15 min) at the start: {loads[0]}; at the end: {loads[1]}."
         ),
         "",
-        "| command | wall (median) | runs | peak RSS | vs libcst floor, 1 process | vs libcst floor, 2 processes |"
-        + (f" vs {baseline} |" if baseline else ""),
-        "|---|---|---|---|---|---|" + ("---|" if baseline else ""),
+        "| command | wall (median) | CPU (median) | runs | peak RSS | vs libcst floor, 1 process: wall, CPU |"
+        " vs libcst floor, 2 processes: wall, CPU |" + (f" vs {baseline}: wall, CPU |" if baseline else ""),
+        "|---|---|---|---|---|---|---|" + ("---|" if baseline else ""),
     ]
     for command in made:
         corpus = command.name.split(":")[0]
         floor1 = by_name.get(f"{corpus}: libcst parse, 1 process")
         floor2 = by_name.get(f"{corpus}: libcst parse, 2 processes")
         lines.append(
-            f"| {command.name} | {command.median:.3f} s | {len(command.walls)} | {command.peak_kb / 1024:.0f} MB | "
-            f"{ratio(command, floor1)} | {ratio(command, floor2)} |" + (f" {ratio(command, command.baseline)} |" if baseline else "")
+            f"| {command.name} | {command.median:.3f} s | {command.cpu:.3f} s | {len(command.walls)} | {command.peak_kb / 1024:.0f} MB | "
+            f"{both(command, floor1)} | {both(command, floor2)} |" + (f" {both(command, command.baseline)} |" if baseline else "")
         )
     lines += ["", "### Goals", ""]
     cold = by_name.get("typical: tclint check --no-cache")
@@ -219,8 +239,9 @@ def report(made: list[Command], runs: int, baseline: str | None = None) -> str:
     ]
     for label, mine, floor, limit in goals:
         if mine and floor:
-            value = mine.median / floor.median
-            lines.append(f"- {label}: **{value:.3f}x** ({'met' if value <= limit else 'missed'})")
+            value, cpu = mine.median / floor.median, mine.cpu / floor.cpu
+            lines.append(f"- {label}: **{value:.3f}x** by wall time ({'met' if value <= limit else 'missed'}); "
+                         f"{cpu:.3f}x by CPU time")
     warm = by_name.get("typical: tclint check, warm cache")
     if warm:
         lines.append(f"- warm cache, typical corpus <= 0.5 s: **{warm.median:.3f} s** ({'met' if warm.median <= 0.5 else 'missed'})")
@@ -253,13 +274,15 @@ def main() -> int:
         if args.baseline:
             made = with_baseline(made, args.baseline)
             subprocess.run([PYTHON, "-m", "compileall", "-q", str(baseline_source(args.baseline))], check=True, env=ENV)
+        start_load = load_average()
         for round_number in range(args.runs):
             for command in made:
                 if command.once and command.walls:
                     continue
                 command.run()
-                print(f"round {round_number + 1}: {command.name}: {command.walls[-1]:.3f} s", file=sys.stderr)
-        text = report(made, args.runs, args.baseline)
+                print(f"round {round_number + 1}: {command.name}: {command.walls[-1]:.3f} s, CPU {command.cpus[-1]:.3f} s, "
+                      f"load {load_average()}", file=sys.stderr)
+        text = report(made, args.runs, args.baseline, (start_load, load_average()))
     print(text)
     if not args.only:
         results = HERE / "RESULTS.md"
