@@ -65,3 +65,17 @@ def postgres_spread_from_two_bindings(flag):
         options = {"image": "postgres:16.4-alpine"}
     with PostgresContainer(**options) as postgres:
         yield postgres
+
+
+class PinnedHttpbin(DockerContainer):
+    IMAGE = "kennethreitz/httpbin:0.9.2"
+
+    def __init__(self, image=IMAGE, **kwargs):
+        super().__init__(image, **kwargs)
+
+
+class MailServer(DockerContainer):
+    IMAGE = "mailhog/mailhog:v1.0.1"
+
+    def __init__(self, **kwargs):
+        super().__init__(MailServer.IMAGE, **kwargs)

@@ -382,11 +382,24 @@ def subclass_default(node: cst.ClassDef) -> tuple[str | None, cst.SimpleString |
         argument = image_argument(call, 0)
         value = argument.value if argument is not None else None
         if isinstance(value, cst.Name) and value.value in params:
-            default = params[value.value].default
-            if isinstance(default, cst.SimpleString) and isinstance(default.evaluated_value, str):
-                return default.evaluated_value, default
-            return None, None
+            value = params[value.value].default
+        value = _class_constant(node, value) or value
         if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
             return value.evaluated_value, value
         return None, None
     return None, None
+
+
+def _class_constant(node: cst.ClassDef, expr: cst.BaseExpression | None) -> cst.SimpleString | None:
+    """`self.IMAGE`, `cls.IMAGE`, `Httpbin.IMAGE` (or `IMAGE` as a parameter's default, evaluated in the
+    class body): the string literal the class body binds that name to, once."""
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls", node.name.value):
+        name = expr.attr.value
+    elif isinstance(expr, cst.Name):
+        name = expr.value
+    else:
+        return None
+    values = [small.value for statement in node.body.body if isinstance(statement, cst.SimpleStatementLine) for small in statement.body
+              if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
+              or isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name]  # fmt: skip
+    return values[0] if len(values) == 1 and isinstance(values[0], cst.SimpleString) else None
