@@ -568,3 +568,30 @@ def test_a_monorepos_two_tests_fixtures_db_modules_never_merge(project, with_pac
         assert [line.split(" [")[0] for line in out.splitlines() if "TCL503" in line] == expected
     _, out, _ = tclint("check", "--select", "TCL503", "--output-format", "concise", "orders")
     assert [line for line in out.splitlines() if "TCL503" in line] == []
+
+
+APPLICATION_BEHIND_THE_TESTS = {
+    "pyproject.toml": '[project]\nname = "app"\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+    "src/app/__init__.py": "",
+    "src/app/models.py": 'from app.db import Session\n\nTABLE = "accounts"\n\n\ndef build_model():\n    return Session()\n',
+    "src/app/db.py": '"""Sessions (the test fixture builds one)."""\nfrom app.config import DSN\n\n\nclass Session:\n    dsn = DSN\n',
+    "src/app/config.py": 'DSN = "postgresql://app@db/app"\n',
+    "tests/__init__.py": "",
+    "tests/helpers.py": (
+        "from testcontainers.redis import RedisContainer\n\nfrom app.models import TABLE\n\n\n"
+        'def start_redis():\n    return RedisContainer("redis:7.2.4").start()\n'
+    ),
+    "tests/conftest.py": "import pytest\n\nfrom app.models import build_model\n\n\n@pytest.fixture\ndef model():\n    return build_model()\n",
+    "tests/test_app.py": "from tests.helpers import start_redis\n\n\ndef test_started(model):\n    assert start_redis().get_client().ping()\n",
+}
+
+
+def test_the_application_behind_a_test_is_not_read_for_one_test_file(project, parsed):
+    """A module read for its facts alone follows only imports of modules that name testcontainers, and a
+    conftest.py's import is followed only into a module that can hold a fixture of that name: the
+    application's modules lend a test nothing, and reading their whole import graph made one test file of
+    a large monorepo take minutes."""
+    write(project, APPLICATION_BEHIND_THE_TESTS)
+    _, out, _ = tclint("check", "--no-cache", "--output-format", "concise", "--select", "container-started-in-test", "tests/test_app.py")
+    assert out.startswith("tests/test_app.py:5:12: TCL102 [container-started-in-test] Test `test_started` starts a `RedisContainer` through `start_redis()`")
+    assert sorted(parsed) == ["tests/conftest.py", "tests/helpers.py", "tests/test_app.py"]

@@ -178,12 +178,14 @@ class ProjectFacts:
 
 
 def fixture_namespace(path: str, facts_at: Callable[[str], FileFacts | None], known: dict | None = None,
-                      _seen: frozenset[str] = frozenset()) -> dict[str, tuple[str, FixtureFact]]:  # fmt: skip
+                      _seen: frozenset[str] = frozenset(),
+                      may_bind: Callable[[str, str], bool] | None = None) -> dict[str, tuple[str, FixtureFact]]:  # fmt: skip
     """The fixtures in a module's namespace, by name, each with the path of the module defining it: its own,
     and those its `from M import N` statements (N a name or `*`) bring from the project files the index
     found for them (`FileFacts.sources`), through modules that re-export them; a module already on the
     chain is left out. `facts_at(path)`: a module's facts, None when not known; `known`: answers kept
-    across calls."""
+    across calls; `may_bind(path, name)`: false when the module cannot hold a fixture bound as `name`
+    (`*`: any fixture), whose `from M import name` is then not followed."""
     if known is not None and path in known:
         return known[path]
     facts = facts_at(path)
@@ -195,7 +197,9 @@ def fixture_namespace(path: str, facts_at: Callable[[str], FileFacts | None], kn
         source = sources.get(module)
         if source is None or source == path or source in _seen:
             continue
-        exported = fixture_namespace(source, facts_at, known, _seen | {path})
+        if may_bind is not None and not may_bind(source, name):
+            continue
+        exported = fixture_namespace(source, facts_at, known, _seen | {path}, may_bind)
         if name == "*":
             lender = facts_at(source)
             found.update((n, lent) for n, lent in exported.items() if lender is not None and star_binds(lender, lent[1].bound_name))

@@ -120,7 +120,10 @@ class ProjectIndex:
         self._roots: dict[str, Path] = {}  # the Python project root of each folder
         self._python: dict[Path, PythonProject] = {}  # by project root, as the run started
         self._fixture_names: dict[str, frozenset[bytes]] = {}  # by conftest.py path, see _fixture_names_of
-        self._module_words: dict[str, tuple[frozenset[bytes], bool, tuple[str, ...]] | None] = {}  # by path
+        self._module_words: dict[str, tuple[frozenset[bytes], bool, tuple[str, ...], frozenset[str]] | None] = {}  # by path
+        self._names: dict[str, bool] = {}  # by path, see _names_container
+        self._lends: dict[str, bool] = {}  # by path, see _lends_fixtures
+        self._container_word = _container_word(settings)
 
     def batches(self) -> list[list[SourceFile]]:
         """The linted conftest.py files, a batch per depth, shallowest first; then every other file."""
@@ -206,10 +209,19 @@ class ProjectIndex:
             if path in self._reading:
                 skipped.add(path)
                 return None
-            return self._facts_of(path)
+            return self._facts_of(path) if self._lends_fixtures(path) else None
 
         by_home: dict[str, list[FixtureFact]] = {}
-        for home, fixture in fixture_namespace(conftest.path, facts_at).values():
+        def may_bind(shown: str, name: str) -> bool:
+            path = self._keys.get(shown)
+            read = self._names_and_imports(path) if path is not None else None
+            if read is None:
+                return True
+            if name == "*" or name in read[3]:  # any fixture, or one the module imports and re-exports
+                return self._lends_fixtures(path)
+            return read[1] and name.encode() in read[0]  # one the module defines
+
+        for home, fixture in fixture_namespace(conftest.path, facts_at, may_bind=may_bind).values():
             if home != conftest.path:
                 by_home.setdefault(home, []).append(fixture)
         return [FileFacts(home, tuple(fixtures)) for home, fixtures in by_home.items()]
@@ -234,7 +246,11 @@ class ProjectIndex:
         try:
             found = []
             for module, path in self.modules.resolve(item.imports, os.path.dirname(item.key)):
-                if path != item.key and path not in self._reading and self._facts_of(path) is not None:
+                if path == item.key or path in self._reading:
+                    continue
+                if item.facts_only and not self._names_container(path):
+                    continue  # see _names_container
+                if self._facts_of(path) is not None:
                     found.append((module, path))
             return tuple(found)
         finally:
@@ -322,21 +338,52 @@ class ProjectIndex:
     def may_reexport_fixtures(self, item: SourceFile) -> bool:
         """Whether a module imports, directly or through the modules it imports, a project module whose
         bytes mention a fixture (which it may then lend the conftest.py that imports it)."""
-        pending, seen = [item.key], {item.key}
+        read = self._names_and_imports(item.key)
+        return read is not None and any(self._lends_fixtures(module) for module in read[2] if module != item.key)
+
+    def _lends_fixtures(self, path: str) -> bool:
+        """Whether a module's bytes mention a fixture, or those of a project module it imports, directly or
+        through others. Only such modules can put a fixture in a conftest.py's namespace."""
+        known = self._lends.get(path)
+        if known is not None:
+            return known
+        pending, seen = [path], {path}
         while pending:
             read = self._names_and_imports(pending.pop())
-            for module in read[2] if read is not None else ():
-                if module not in seen:
-                    words = self._names_and_imports(module)
-                    if words is not None and words[1]:
-                        return True
+            if read is None:
+                continue
+            if read[1] or any(self._lends.get(module) for module in read[2]):
+                self._lends[path] = True
+                return True
+            for module in read[2]:
+                if module not in seen and self._lends.get(module) is not False:
                     seen.add(module)
                     pending.append(module)
+        for module in seen:  # each reaches only modules of this search, none of which mentions a fixture
+            self._lends[module] = False
         return False
 
-    def _names_and_imports(self, path: str) -> tuple[frozenset[bytes], bool, tuple[str, ...]] | None:
-        """From a module's bytes: the names its own fixtures can have, whether it mentions a fixture at all,
-        and the project modules it imports."""
+    def _names_container(self, path: str) -> bool:
+        """Whether a module's bytes name testcontainers or a configured container class. A module read
+        for its facts alone follows only imports of such modules: what it lends other files (container
+        classes, helpers that start containers or build clients over them) comes from them, and
+        following every import would read the whole import graph of a large project for one test file
+        (a module's view depends only on its own imports, not on the order of the run)."""
+        known = self._names.get(path)
+        if known is not None:
+            return known
+        try:
+            with open(path, "rb") as file:
+                source = file.read()
+        except OSError:
+            source = b""
+        self._names[path] = self._container_word.search(source) is not None
+        return self._names[path]
+
+    def _names_and_imports(self, path: str) -> tuple[frozenset[bytes], bool, tuple[str, ...], frozenset[str]] | None:
+        """From a module's bytes: the names its own fixtures can have, whether it may define a fixture at all
+        (it mentions `fixture` and pytest), the project modules it imports, and the last part of every name
+        its imports may bind."""
         from tclint.worker import fixture_names_in
 
         if path not in self._module_words:
@@ -346,8 +393,11 @@ class ProjectIndex:
             except OSError:
                 self._module_words[path] = None
             else:
-                imported = self.modules.files_for(imports_in(source), os.path.dirname(path))
-                self._module_words[path] = (fixture_names_in(source), b"fixture" in source, imported)
+                modules = imports_in(source)
+                imported = self.modules.files_for(modules, os.path.dirname(path))
+                bound = frozenset(module.rsplit(".", 1)[-1] for module in modules)
+                defines = b"fixture" in source and b"pytest" in source  # pytest's or pytest_asyncio's decorator
+                self._module_words[path] = (fixture_names_in(source), defines, imported, bound)
         return self._module_words[path]
 
     def _read_unlinted_above(self, start: str) -> None:
@@ -355,6 +405,12 @@ class ProjectIndex:
         for conftest in sorted(pending, key=lambda item: item.depth):
             self._loaded.add(conftest.key)
             self.read_conftest(conftest)
+
+
+def _container_word(settings: Settings) -> re.Pattern[bytes]:
+    """`testcontainers`, or the name of a configured container class (`container-classes`)."""
+    words = [b"testcontainers"] + [pattern.rsplit(".", 1)[-1].replace("*", "").encode() for pattern in settings.container_classes]
+    return re.compile(b"|".join(re.escape(word) for word in words if word))
 
 
 IMPORTS = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t(\\]+([\w, \t]*)|import[ \t]+([\w., \t]+))", re.MULTILINE)
